@@ -1,0 +1,46 @@
+# The two commands of the README: `make demo` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: setup graphviz demo test lint bench clean
+
+setup: $(STAMP) graphviz
+
+# A virtual environment with the package (editable) and the test/lint tools.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Graphviz's `dot` binary draws the PNG/SVG files. Installed when we can, explained when we can't.
+graphviz:
+	@if command -v dot >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Graphviz (apt-get install -y graphviz)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	else \
+		echo "Graphviz's 'dot' program is missing: graphs will be written as .dot text only."; \
+		echo "Install it with one of:"; \
+		echo "  Debian/Ubuntu:  sudo apt-get install graphviz"; \
+		echo "  macOS:          brew install graphviz"; \
+		echo "  conda:          conda install -c conda-forge graphviz"; \
+	fi
+
+demo: setup
+	$(BIN)/tinygrad-sym demo coffee
+
+test: setup
+	$(BIN)/ruff check tinygrad_sym tests examples benchmarks
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check tinygrad_sym tests examples benchmarks
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis

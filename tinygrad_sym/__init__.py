@@ -1,0 +1,32 @@
+"""tinygrad_sym: an autodiff engine that makes backpropagation visible and checkable.
+
+    import tinygrad_sym as ts
+    w = ts.Value(0.5, label="w1")
+    loss = (w * 3.0 - 1.0) ** 2
+    loss.backward()
+    w.grad  # 3.0
+"""
+
+from . import ops
+from .autograd import backward, detect_anomaly, grad, no_grad
+from .errors import AnomalyError, GradcheckError, ShapeError
+from .seeding import manual_seed
+from .value import Value, concatenate, linear, local_derivative, stack, topological_order
+
+__all__ = [
+    "AnomalyError",
+    "GradcheckError",
+    "ShapeError",
+    "Value",
+    "backward",
+    "concatenate",
+    "detect_anomaly",
+    "grad",
+    "linear",
+    "local_derivative",
+    "manual_seed",
+    "no_grad",
+    "ops",
+    "stack",
+    "topological_order",
+]

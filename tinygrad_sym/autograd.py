@@ -1,0 +1,159 @@
+"""Reverse-mode differentiation: the chain rule applied node by node, root to leaves.
+
+`backward` fills `.grad` on the graph; `grad` returns gradients without touching it.
+Both run one pass: visit the nodes that need a gradient in reverse topological order,
+and hand each parent its share, `op.rule(index)(grad, out, *operands)`, from the op table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+
+from .errors import ShapeError
+from .value import (
+    ARITHMETIC_ERRORS,
+    Settings,
+    Value,
+    as_data,
+    check_finite,
+    constant,
+    describe,
+    recompute_in_numpy,
+    topological_order,
+    zeros_like,
+)
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Inside this block ops record no graph: for updates, evaluation, inference."""
+    previous, Settings.grad_enabled = Settings.grad_enabled, False
+    try:
+        yield
+    finally:
+        Settings.grad_enabled = previous
+
+
+@contextmanager
+def detect_anomaly() -> Iterator[None]:
+    """Inside this block an op that produces NaN or inf raises `AnomalyError` at once,
+    naming the op and its inputs, instead of letting the NaN spread silently."""
+    previous, Settings.detect_anomaly = Settings.detect_anomaly, True
+    try:
+        yield
+    finally:
+        Settings.detect_anomaly = previous
+
+
+def _seed(output: Value, grad: Any, create_graph: bool) -> Any:
+    """The gradient of `output` with respect to itself: ones, or the `grad` given."""
+    if not output.requires_grad:
+        raise RuntimeError(
+            f"{describe(output)} does not depend on anything that requires a gradient "
+            "(it was computed from constants only, or under no_grad())"
+        )
+    if grad is None:
+        if output.size != 1:
+            raise ShapeError(
+                f"backward on {describe(output)} of shape {output.shape} needs a seed gradient: "
+                f"pass grad=np.ones({output.shape}) (the gradient of the sum of its elements), "
+                "or call .sum().backward()"
+            )
+        grad = 1.0 if type(output.data) is float else np.ones_like(output.data)
+    else:
+        grad = as_data(grad.data if isinstance(grad, Value) else grad)
+        if np.shape(grad) != output.shape:
+            raise ShapeError(
+                f"backward: the seed gradient has shape {np.shape(grad)} but "
+                f"{describe(output)} has shape {output.shape}; they must be equal"
+            )
+    return constant(grad) if create_graph else grad
+
+
+def backpropagate(output: Value, seed: Any, create_graph: bool = False) -> dict[Value, Any]:
+    """The gradient of `output` (seeded with `seed`) for every node that needs one.
+
+    With `create_graph`, the backward rules run on Values, so the gradients are Values
+    themselves and can be differentiated again.
+    """
+    grads: dict[Value, Any] = {output: seed}
+    previous, Settings.grad_enabled = Settings.grad_enabled, create_graph or Settings.grad_enabled
+    try:
+        for node in reversed(topological_order(output, requiring_grad=True)):
+            parents = node.parents
+            if not parents:
+                continue
+            grad = grads[node]
+            op, attrs = node.op, node.attrs or {}
+            if create_graph:
+                out, operands = node, parents
+            else:
+                out, operands = node.data, [parent.data for parent in parents]
+            for index, parent in enumerate(parents):
+                if not parent.requires_grad:
+                    continue
+                rule = op.rule(index)
+                try:
+                    share = rule(grad, out, *operands, **attrs)
+                except ARITHMETIC_ERRORS as error:
+                    share = recompute_in_numpy(
+                        lambda *args, **kw: rule(grad, out, *args, **kw),  # noqa: B023
+                        operands, attrs, error, op, parents,
+                    )
+                if Settings.detect_anomaly:
+                    check_finite(share, op, parents, "backward", node)
+                total = grads.get(parent)
+                grads[parent] = share if total is None else total + share
+    finally:
+        Settings.grad_enabled = previous
+    return grads
+
+
+def backward(output: Value, grad: Any = None, create_graph: bool = False) -> None:
+    """Compute d output / d node for every node `output` depends on, into `node.grad`.
+
+    Leaves (nodes you created) accumulate: their `.grad` grows by `+=` across calls, as in
+    PyTorch; `zero_grad()` resets it. Intermediate nodes get this pass's gradient, for
+    inspection. A non-scalar `output` needs `grad`, the seed of the same shape.
+    """
+    grads = backpropagate(output, _seed(output, grad, create_graph), create_graph)
+    for node, total in grads.items():
+        if node.parents:
+            node.grad = total
+        else:
+            node.grad = total if node.grad is None else node.grad + total
+
+
+def grad(
+    output: Value,
+    inputs: Value | Sequence[Value],
+    grad_output: Any = None,
+    create_graph: bool = False,
+) -> Any:
+    """The gradient of `output` with respect to `inputs`, without touching any `.grad`.
+
+    Returns one gradient for one input, a list for a sequence. With `create_graph=True`
+    the gradients are Values that can be differentiated again (grad of grad); an input
+    that `output` does not depend on gets zeros.
+    """
+    single = isinstance(inputs, Value)
+    wanted = [inputs] if single else list(inputs)
+    for node in wanted:
+        if not node.requires_grad:
+            raise ValueError(
+                f"grad: input {describe(node)} is a constant (requires_grad=False); "
+                "create it with Value(data, requires_grad=True) to differentiate with respect to it"
+            )
+    grads = backpropagate(output, _seed(output, grad_output, create_graph), create_graph)
+    results = []
+    for node in wanted:
+        result = grads.get(node)
+        if result is None:
+            result = zeros_like(node.data)
+            result = constant(result) if create_graph else result
+        results.append(result)
+    return results[0] if single else results

@@ -1,0 +1,13 @@
+"""The exceptions tinygrad_sym raises: each one says what went wrong and how to fix it."""
+
+
+class ShapeError(ValueError):
+    """An op got operands whose shapes do not fit together (broadcasting, matmul, reshape...)."""
+
+
+class AnomalyError(FloatingPointError):
+    """Under `detect_anomaly()`, an op produced NaN or infinity (forward or backward)."""
+
+
+class GradcheckError(AssertionError):
+    """An analytic gradient disagrees with central finite differences."""

@@ -1,0 +1,513 @@
+"""The op table: every differentiable operation, defined once.
+
+An `Op` holds three things:
+
+* `forward(*args, **attrs)`: the result, computed from raw data (Python floats or numpy
+  arrays; Python floats take the `math` fast path);
+* one backward rule per operand, a vector-Jacobian product `rule(grad, out, *args, **attrs)`
+  that returns that operand's share of the gradient;
+* the text of each operand's local derivative (for mul, ∂(a·b)/∂a = b), which the
+  renderer and the explainer show on the graph's edges.
+
+Backward rules are written with arithmetic operators, the array methods that numpy arrays
+and `Value`s share (`sum`, `reshape`, `transpose`, indexing) and the helpers below. Called
+with raw data a rule gives a fast first-order gradient; called with graph nodes
+(`create_graph=True`) it records the gradient's own computation, so it can be
+differentiated again. Adding an op means adding one entry here.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+Rule = Callable[..., Any]
+Formula = str | Callable[[Sequence[str], str], str]
+
+
+class Node:
+    """What the op table needs from a graph node: its data, and a way to record an op on it."""
+
+    __slots__ = ()
+
+    @staticmethod
+    def record(op: Op, *args: Any, **attrs: Any) -> Node:
+        raise NotImplementedError
+
+
+class Op:
+    """One differentiable operation: forward, a backward rule per operand, derivative texts.
+
+    `rules` and `derivatives` are tuples with one entry per operand, or (for ops that take
+    any number of operands, like `stack`) functions from an operand's index to its entry.
+    A derivative is a template over the operands' names `{a}`, `{b}` and the result's
+    `{out}`, or a function `(names, out) -> str`.
+    """
+
+    __slots__ = ("_derivatives", "_rules", "forward", "name", "shape_hint", "symbol")
+
+    def __init__(
+        self,
+        name: str,
+        symbol: str,
+        forward: Callable[..., Any],
+        rules: Sequence[Rule] | Callable[[int], Rule],
+        derivatives: Sequence[Formula] | Callable[[int], Formula],
+        shape_hint: str = "",
+    ) -> None:
+        self.name = name
+        self.symbol = symbol
+        self.forward = forward
+        self._rules = rules
+        self._derivatives = derivatives
+        self.shape_hint = shape_hint
+
+    def rule(self, index: int) -> Rule:
+        """The backward rule (vector-Jacobian product) for operand `index`."""
+        rules = self._rules
+        return rules[index] if isinstance(rules, tuple) else rules(index)
+
+    def derivative(self, index: int, names: Sequence[str], out: str) -> str:
+        """The local derivative ∂out/∂operand[index] as text, in the given operand names."""
+        formula = self._derivatives
+        formula = formula[index] if isinstance(formula, tuple) else formula(index)
+        if callable(formula):
+            return formula(names, out)
+        operands = dict(zip("ab", names, strict=False))
+        return formula.format(out=out, **operands)
+
+    def __repr__(self) -> str:
+        return f"Op({self.name!r})"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# ---------------------------------------------------------------- helpers for the rules
+
+
+def call(op: Op, *args: Any, **attrs: Any) -> Any:
+    """Apply `op` to raw data, or record it in the graph when an argument is a node."""
+    for arg in args:
+        if isinstance(arg, Node):
+            return arg.record(op, *args, **attrs)
+    return op.forward(*args, **attrs)
+
+
+def raw(x: Any) -> Any:
+    """The raw data of a node, or `x` itself: for masks, which carry no gradient."""
+    return x.data if isinstance(x, Node) else x
+
+
+def shape_of(x: Any) -> tuple[int, ...]:
+    """Shape of a float, numpy array or scalar, or node."""
+    return () if type(x) is float else x.shape
+
+
+def sum_to(grad: Any, like: Any) -> Any:
+    """Sum `grad` over the axes along which `like` was broadcast, so it takes `like`'s shape."""
+    if type(grad) is float:
+        return grad
+    shape, grad_shape = shape_of(like), grad.shape
+    if grad_shape != shape:
+        extra = len(grad_shape) - len(shape)
+        stretched = [extra + i for i, n in enumerate(shape) if n == 1 != grad_shape[extra + i]]
+        grad = grad.sum(axis=(*range(extra), *stretched), keepdims=True).reshape(shape)
+    if type(like) is float and not isinstance(grad, Node):
+        return float(grad)
+    return grad
+
+
+def _axes(axis: int | Sequence[int] | None, ndim: int) -> tuple[int, ...]:
+    """`axis` as a tuple of non-negative axes (None means all of them)."""
+    if axis is None:
+        return tuple(range(ndim))
+    axis = (axis,) if isinstance(axis, int) else axis
+    return tuple(a % ndim for a in axis) if ndim else ()
+
+
+def _kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
+    """The shape of a reduction over `axis` with keepdims=True: reduced axes become 1."""
+    reduced = _axes(axis, len(shape))
+    return tuple(1 if i in reduced else n for i, n in enumerate(shape))
+
+
+def expand(grad: Any, shape: tuple[int, ...], axis: Any, keepdims: bool) -> Any:
+    """Undo a reduction over `axis`: restore the reduced axes and broadcast `grad` to `shape`."""
+    if not keepdims and axis is not None:
+        grad = call(RESHAPE, grad, shape=_kept_shape(shape, axis))
+    return call(BROADCAST_TO, grad, shape=shape)
+
+
+def _swap_last(x: Any) -> Any:
+    """`x` with its last two axes swapped (the matrix transpose, batched)."""
+    ndim = len(shape_of(x))
+    return x.transpose((*range(ndim - 2), ndim - 1, ndim - 2))
+
+
+def _matmul_rule(operand: int) -> Rule:
+    """Backward of `a @ b` for operand 0 (grad·bᵀ) or 1 (aᵀ·grad), 1-d operands included."""
+
+    def rule(grad: Any, out: Any, a: Any, b: Any) -> Any:
+        a_shape, b_shape = shape_of(a), shape_of(b)
+        if len(a_shape) == 1 and len(b_shape) == 1:
+            return grad * (b, a)[operand]
+        # numpy treats a 1-d left operand as a row and a 1-d right operand as a column.
+        grad_shape = list(shape_of(grad))
+        if len(a_shape) == 1:
+            a = a.reshape((1, *a_shape))
+            grad_shape.insert(len(grad_shape) - 1, 1)
+        if len(b_shape) == 1:
+            b = b.reshape((*b_shape, 1))
+            grad_shape.append(1)
+        grad = grad.reshape(tuple(grad_shape))
+        if operand == 0:
+            return sum_to(grad @ _swap_last(b), a).reshape(a_shape)
+        return sum_to(_swap_last(a) @ grad, b).reshape(b_shape)
+
+    return rule
+
+
+def _step(x: Any) -> Any:
+    """1 where x > 0, else 0: relu's derivative, a constant mask."""
+    x = raw(x)
+    return (1.0 if x > 0 else 0.0) if type(x) is float else (x > 0).astype(x.dtype)
+
+
+def _sign(x: Any) -> Any:
+    """The sign of x, a constant (abs's derivative)."""
+    x = raw(x)
+    return math.copysign(1.0, x) if type(x) is float else np.sign(x)
+
+
+def _take(grad: Any, index: int, axis: int) -> Any:
+    """The slice `index` of `grad` along `axis`."""
+    return grad[(slice(None),) * axis + (index,)]
+
+
+def _is_basic(index: Any) -> bool:
+    """True for an index of ints and slices only, which never selects an element twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    return all(isinstance(p, int | slice) or p is None or p is Ellipsis for p in parts)
+
+
+# ---------------------------------------------------------------------------- forwards
+
+
+def _unary(scalar_fn: Callable[[float], float], array_fn: Callable[[Any], Any]) -> Callable:
+    """A forward that uses `math` on Python floats (fast) and numpy on everything else."""
+    return lambda x: scalar_fn(x) if type(x) is float else array_fn(x)
+
+
+def _scalar_sigmoid(x: float) -> float:
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)  # never overflows for x < 0
+    return e / (1.0 + e)
+
+
+def _array_sigmoid(x: np.ndarray) -> np.ndarray:
+    return np.exp(-np.logaddexp(0, -x))  # 1 / (1 + e^-x) without overflow for any x
+
+
+def _power(a: Any, b: Any) -> Any:
+    if type(a) is float and type(b) is float:
+        return math.pow(a, b)  # raises on a domain error where ** would return a complex
+    return np.power(a, b)
+
+
+def _softmax(a: Any, axis: int = -1) -> Any:
+    exps = np.exp(a - np.max(a, axis=axis, keepdims=True))
+    return exps / exps.sum(axis=axis, keepdims=True)
+
+
+def _log_softmax(a: Any, axis: int = -1) -> Any:
+    shifted = a - np.max(a, axis=axis, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+
+
+def _scatter(grad: Any, shape: tuple[int, ...], index: Any) -> np.ndarray:
+    """Zeros of `shape` with `grad` added at `index` (repeated indices add up)."""
+    out = np.zeros(shape, dtype=np.result_type(grad))
+    if _is_basic(index):
+        out[index] += grad
+    else:
+        np.add.at(out, index, grad)
+    return out
+
+
+def _linear(*args: Any) -> Any:
+    """w1·x1 + w2·x2 + … + b, from the operands (w1, x1, w2, x2, …, b)."""
+    total = args[-1]
+    for i in range(0, len(args) - 1, 2):
+        total = total + args[i] * args[i + 1]
+    return total
+
+
+def _clip_probability(p: Any) -> Any:
+    """Keep a probability inside [ε, 1−ε] so that log(p) and log(1−p) stay finite."""
+    eps = np.finfo(np.result_type(p)).eps
+    return min(max(p, eps), 1.0 - eps) if type(p) is float else np.clip(p, eps, 1 - eps)
+
+
+def _clipped(p: Any) -> Any:
+    """`p` shifted by a constant into [ε, 1−ε]: finite logs, and still p's derivative."""
+    return p + (_clip_probability(raw(p)) - raw(p))
+
+
+def _binary_cross_entropy(p: Any, y: Any) -> Any:
+    p = _clip_probability(p)
+    log = math.log if type(p) is float else np.log
+    return -(y * log(p) + (1 - y) * log(1 - p))
+
+
+def _bce_with_logits(z: Any, y: Any) -> Any:
+    if type(z) is float:
+        return max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z)))
+    return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+
+
+# --------------------------------------------------------------------------- formulas
+
+
+def _power_formula(names: Sequence[str], out: str) -> str:
+    """b·a^(b−1), simplified when the exponent is a plain number."""
+    base, exponent = names
+    try:
+        lowered = float(exponent) - 1
+    except ValueError:
+        return f"{exponent}·{base}^({exponent} − 1)"
+    if lowered == 1:
+        return f"{exponent}·{base}"
+    return f"{exponent}·{base}^{lowered:g}"
+
+
+def _linear_formula(index: int) -> Formula:
+    """∂(Σ wᵢ·xᵢ + b)/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1."""
+    return lambda names, out: "1" if index == len(names) - 1 else names[index ^ 1]
+
+
+# ------------------------------------------------------------------------------ the table
+
+ADD = Op(
+    "add", "+", operator.add,
+    (lambda grad, out, a, b: sum_to(grad, a), lambda grad, out, a, b: sum_to(grad, b)),
+    ("1", "1"),
+    shape_hint="operands must broadcast: trailing axes equal or 1",
+)
+SUB = Op(
+    "sub", "−", operator.sub,
+    (lambda grad, out, a, b: sum_to(grad, a), lambda grad, out, a, b: sum_to(-grad, b)),
+    ("1", "−1"),
+    shape_hint=ADD.shape_hint,
+)
+MUL = Op(
+    "mul", "×", operator.mul,
+    (lambda grad, out, a, b: sum_to(grad * b, a), lambda grad, out, a, b: sum_to(grad * a, b)),
+    ("{b}", "{a}"),
+    shape_hint=ADD.shape_hint,
+)
+DIV = Op(
+    "div", "÷", operator.truediv,
+    (
+        lambda grad, out, a, b: sum_to(grad / b, a),
+        lambda grad, out, a, b: sum_to(-grad * out / b, b),
+    ),
+    ("1/{b}", "−{a}/{b}²"),
+    shape_hint=ADD.shape_hint,
+)
+POW = Op(
+    "pow", "^", _power,
+    (
+        lambda grad, out, a, b: sum_to(grad * b * call(POW, a, b - 1), a),
+        lambda grad, out, a, b: sum_to(grad * out * call(LOG, a), b),
+    ),
+    (_power_formula, "{out}·ln {a}"),
+    shape_hint=ADD.shape_hint,
+)
+NEG = Op("neg", "−", operator.neg, (lambda grad, out, a: -grad,), ("−1",))
+EXP = Op("exp", "exp", _unary(math.exp, np.exp), (lambda grad, out, a: grad * out,), ("e^{a}",))
+LOG = Op("log", "log", _unary(math.log, np.log), (lambda grad, out, a: grad / a,), ("1/{a}",))
+SQRT = Op(
+    "sqrt", "√", _unary(math.sqrt, np.sqrt),
+    (lambda grad, out, a: grad * 0.5 / out,),
+    ("1/(2·√{a})",),
+)
+ABS = Op("abs", "|·|", _unary(math.fabs, np.abs), (lambda grad, out, a: grad * _sign(a),),
+         ("sign({a})",))
+TANH = Op(
+    "tanh", "tanh", _unary(math.tanh, np.tanh),
+    (lambda grad, out, a: grad * (1 - out * out),),
+    ("1 − {out}²",),
+)
+SIGMOID = Op(
+    "sigmoid", "σ", _unary(_scalar_sigmoid, _array_sigmoid),
+    (lambda grad, out, a: grad * out * (1 - out),),
+    ("{out}·(1 − {out})",),
+)
+RELU = Op(
+    "relu", "relu", _unary(lambda x: x if x > 0 else 0.0, lambda x: np.maximum(x, 0)),
+    (lambda grad, out, a: grad * _step(a),),
+    ("1 if {a} > 0 else 0",),
+)
+SUM = Op(
+    "sum", "Σ", lambda a, axis=None, keepdims=False: np.sum(a, axis=axis, keepdims=keepdims),
+    (lambda grad, out, a, axis=None, keepdims=False: expand(grad, shape_of(a), axis, keepdims),),
+    ("1",),
+    shape_hint="the axis must exist in the operand",
+)
+MEAN = Op(
+    "mean", "mean", lambda a, axis=None, keepdims=False: np.mean(a, axis=axis, keepdims=keepdims),
+    (
+        lambda grad, out, a, axis=None, keepdims=False: expand(grad, shape_of(a), axis, keepdims)
+        * (np.size(raw(out)) / np.size(raw(a))),
+    ),
+    ("1/n",),
+    shape_hint=SUM.shape_hint,
+)
+
+
+def _max_rule(grad: Any, out: Any, a: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """The gradient goes to the maximal elements (shared equally between ties)."""
+    shape = shape_of(a)
+    winners = np.equal(raw(a), np.reshape(raw(out), _kept_shape(shape, axis)))
+    share = winners / np.sum(winners, axis=_axes(axis, len(shape)), keepdims=True)
+    return sum_to(expand(grad, shape, axis, keepdims) * share.astype(np.result_type(raw(a))), a)
+
+
+MAX = Op(
+    "max", "max", lambda a, axis=None, keepdims=False: np.max(a, axis=axis, keepdims=keepdims),
+    (_max_rule,),
+    ("1 if {a} is the max else 0",),
+    shape_hint=SUM.shape_hint,
+)
+RESHAPE = Op(
+    "reshape", "reshape", lambda a, shape: np.reshape(a, shape),
+    (lambda grad, out, a, shape: call(RESHAPE, grad, shape=shape_of(a)),),
+    ("1",),
+    shape_hint="the new shape must hold the same number of elements",
+)
+TRANSPOSE = Op(
+    "transpose", "ᵀ", lambda a, axes=None: np.transpose(a, axes),
+    (
+        lambda grad, out, a, axes=None: call(
+            TRANSPOSE, grad, axes=None if axes is None else tuple(np.argsort(axes))
+        ),
+    ),
+    ("1",),
+    shape_hint="axes must be a permutation of the operand's axes",
+)
+BROADCAST_TO = Op(
+    "broadcast_to", "⇲", lambda a, shape: np.broadcast_to(a, shape),
+    (lambda grad, out, a, shape: sum_to(grad, a),),
+    ("1",),
+    shape_hint=ADD.shape_hint,
+)
+SCATTER = Op(
+    "scatter", "[]←", _scatter,
+    (lambda grad, out, a, shape, index: grad[index],),
+    ("1",),
+)
+GETITEM = Op(
+    "getitem", "[]", lambda a, index: a[index],
+    (lambda grad, out, a, index: call(SCATTER, grad, shape=shape_of(a), index=index),),
+    ("1",),
+    shape_hint="the index must fit the operand's shape",
+)
+MATMUL = Op(
+    "matmul", "@", np.matmul,
+    (_matmul_rule(0), _matmul_rule(1)),
+    ("· {b}ᵀ", "{a}ᵀ ·"),
+    shape_hint="the last axis of the left operand must equal the second-to-last axis of the "
+    "right one (for vectors: equal lengths); transpose an operand (.T) or reshape it",
+)
+SOFTMAX = Op(
+    "softmax", "softmax", _softmax,
+    (
+        lambda grad, out, a, axis=-1: out * (grad - (grad * out).sum(axis=axis, keepdims=True)),
+    ),
+    ("{out}ᵢ·(δᵢⱼ − {out}ⱼ)",),
+    shape_hint="softmax needs an operand with at least one axis",
+)
+LOG_SOFTMAX = Op(
+    "log_softmax", "log softmax", _log_softmax,
+    (
+        lambda grad, out, a, axis=-1: grad
+        - call(EXP, out) * grad.sum(axis=axis, keepdims=True),
+    ),
+    ("δᵢⱼ − softmax({a})ⱼ",),
+    shape_hint=SOFTMAX.shape_hint,
+)
+STACK = Op(
+    "stack", "stack", lambda *args, axis=0: np.stack(args, axis=axis),
+    lambda index: lambda grad, out, *args, axis=0: sum_to(
+        _take(grad, index, axis % len(shape_of(out))), args[index]
+    ),
+    lambda index: "1",
+    shape_hint="all operands must have the same shape",
+)
+
+
+def _concatenate_rule(index: int) -> Rule:
+    def rule(grad: Any, out: Any, *args: Any, axis: int = 0) -> Any:
+        axis %= len(shape_of(out))
+        start = sum(shape_of(arg)[axis] for arg in args[:index])
+        window = slice(start, start + shape_of(args[index])[axis])
+        return grad[(slice(None),) * axis + (window,)]
+
+    return rule
+
+
+CONCATENATE = Op(
+    "concatenate", "concat", lambda *args, axis=0: np.concatenate(args, axis=axis),
+    _concatenate_rule,
+    lambda index: "1",
+    shape_hint="operands must have at least one axis and agree on all axes but `axis`",
+)
+LINEAR = Op(
+    "linear", "Σwx+b", _linear,
+    lambda index: lambda grad, out, *args: sum_to(
+        grad if index == len(args) - 1 else grad * args[index ^ 1], args[index]
+    ),
+    _linear_formula,
+    shape_hint=ADD.shape_hint,
+)
+def _bce_probability_rule(grad: Any, out: Any, p: Any, y: Any) -> Any:
+    q = _clipped(p)
+    return sum_to(grad * (q - y) / (q * (1 - q)), p)
+
+
+def _bce_label_rule(grad: Any, out: Any, p: Any, y: Any) -> Any:
+    q = _clipped(p)
+    return sum_to(grad * (call(LOG, 1 - q) - call(LOG, q)), y)
+
+
+BINARY_CROSS_ENTROPY = Op(
+    "binary_cross_entropy", "BCE", _binary_cross_entropy,
+    (_bce_probability_rule, _bce_label_rule),
+    ("({a} − {b})/({a}·(1 − {a}))", "ln(1 − {a}) − ln {a}"),
+    shape_hint=ADD.shape_hint,
+)
+BCE_WITH_LOGITS = Op(
+    "bce_with_logits", "BCE(σ)", _bce_with_logits,
+    (
+        lambda grad, out, z, y: sum_to(grad * (call(SIGMOID, z) - y), z),
+        lambda grad, out, z, y: sum_to(-grad * z, y),
+    ),
+    ("σ({a}) − {b}", "−{a}"),
+    shape_hint=ADD.shape_hint,
+)
+
+TABLE: dict[str, Op] = {
+    op.name: op
+    for op in (
+        ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU,
+        SUM, MEAN, MAX, RESHAPE, TRANSPOSE, BROADCAST_TO, SCATTER, GETITEM, MATMUL,
+        SOFTMAX, LOG_SOFTMAX, STACK, CONCATENATE, LINEAR, BINARY_CROSS_ENTROPY, BCE_WITH_LOGITS,
+    )
+}
+"""Every op, by name: what the renderer, the explainer and the tests iterate over."""

@@ -1,0 +1,438 @@
+"""`Value`, the one node type of the computation graph, and the graph's helpers.
+
+A `Value` holds `data` (a Python float for scalars, the fast path, or a numpy array) and,
+once a backward pass reached it, `grad` of the same shape. Every op applied to Values
+records the result's `op` and `parents`, so the graph can be walked back from any node.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from . import ops
+from .errors import AnomalyError, ShapeError
+from .ops import Op
+
+# What Python-float arithmetic raises where numpy answers inf or nan (x/0, log(-1), exp(1e3)),
+# and what numpy raises for shapes that do not fit.
+ARITHMETIC_ERRORS = (ArithmeticError, ValueError)
+
+
+class Settings:
+    """Process-wide switches, set by `no_grad()` and `detect_anomaly()` in `autograd`."""
+
+    grad_enabled = True
+    detect_anomaly = False
+
+
+def as_data(x: Any, copy: bool = False) -> Any:
+    """Check `x` and convert it to what a Value holds: a float, or a numpy float array.
+
+    Python numbers, bools and integer arrays become float64; float32 (and other float)
+    arrays keep their dtype. Strings, None, object and complex arrays are refused.
+    """
+    if type(x) is float:
+        return x
+    if isinstance(x, bool | int | float | np.integer | np.bool_):
+        return float(x)
+    if isinstance(x, np.floating):
+        return x
+    if isinstance(x, Value):
+        raise TypeError("this is already a Value: use it as it is, or .detach() for a constant")
+    if isinstance(x, list | tuple):
+        try:
+            x = np.asarray(x)
+        except ValueError as error:  # ragged nesting
+            raise TypeError(f"Value data must be a rectangular array of numbers: {error}") from None
+        copy = False
+    if isinstance(x, np.ndarray):
+        if x.dtype.kind == "f":
+            return np.array(x, copy=True) if copy else x
+        if x.dtype.kind in "iub":
+            return x.astype(np.float64)
+        raise TypeError(
+            f"Value data must be numbers, got an array of dtype {x.dtype} "
+            f"({'complex numbers are not supported' if x.dtype.kind == 'c' else 'not numeric'})"
+        )
+    raise TypeError(
+        f"Value data must be a number or an array of numbers, not {type(x).__name__} ({x!r:.40})"
+    )
+
+
+def zeros_like(data: Any) -> Any:
+    """A zero gradient shaped like `data`."""
+    return 0.0 if type(data) is float else np.zeros_like(data)
+
+
+class Value(ops.Node):
+    """A node of the computation graph: data, gradient, and how it was computed.
+
+    `Value(data, label=None, requires_grad=True)` makes a leaf; ops make the other nodes.
+    Plain numbers and arrays given to an op become constants (requires_grad=False).
+    """
+
+    __slots__ = ("attrs", "data", "grad", "group", "label", "op", "parents", "requires_grad")
+    __array_ufunc__ = None  # numpy defers to our reflected operators (array * Value -> Value)
+
+    def __init__(self, data: Any, label: str | None = None, requires_grad: bool = True) -> None:
+        self.data = as_data(data, copy=True)
+        self.grad = zeros_like(self.data) if requires_grad else None
+        self.label = label
+        self.op: Op | None = None
+        self.parents: tuple[Value, ...] = ()
+        self.attrs: dict[str, Any] | None = None
+        self.requires_grad = requires_grad
+        self.group: tuple[str, ...] | None = None  # e.g. ("layer 1", "unit 2"), set by nn
+
+    @staticmethod
+    def record(op: Op, *args: Any, **attrs: Any) -> Value:
+        return apply(op, *args, **attrs)
+
+    # ----------------------------------------------------------------- description
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return () if type(self.data) is float else self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        return math.prod(self.shape)
+
+    @property
+    def dtype(self) -> np.dtype:
+        return np.result_type(self.data)
+
+    def item(self) -> float:
+        """The data of a one-element Value as a Python float."""
+        if self.size != 1:
+            raise ShapeError(f"item() needs a Value with one element, not shape {self.shape}")
+        return float(np.asarray(self.data).item())
+
+    def __float__(self) -> float:
+        return self.item()
+
+    def __len__(self) -> int:
+        if not self.shape:
+            raise TypeError(f"len() of a scalar Value ({describe(self)}) has no meaning")
+        return self.shape[0]
+
+    def __iter__(self) -> Iterator[Value]:
+        return (self[i] for i in range(len(self)))
+
+    def __repr__(self) -> str:
+        name = f"{self.label}=" if self.label else ""
+        return f"Value({name}{_summary(self.data)}, grad={_summary(self.grad)})"
+
+    # ------------------------------------------------------------------ arithmetic
+    def __add__(self, other: Any) -> Value:
+        return apply(ops.ADD, self, other)
+
+    def __radd__(self, other: Any) -> Value:
+        return apply(ops.ADD, other, self)
+
+    def __sub__(self, other: Any) -> Value:
+        return apply(ops.SUB, self, other)
+
+    def __rsub__(self, other: Any) -> Value:
+        return apply(ops.SUB, other, self)
+
+    def __mul__(self, other: Any) -> Value:
+        return apply(ops.MUL, self, other)
+
+    def __rmul__(self, other: Any) -> Value:
+        return apply(ops.MUL, other, self)
+
+    def __truediv__(self, other: Any) -> Value:
+        return apply(ops.DIV, self, other)
+
+    def __rtruediv__(self, other: Any) -> Value:
+        return apply(ops.DIV, other, self)
+
+    def __pow__(self, other: Any) -> Value:
+        return apply(ops.POW, self, other)
+
+    def __rpow__(self, other: Any) -> Value:
+        return apply(ops.POW, other, self)
+
+    def __matmul__(self, other: Any) -> Value:
+        return apply(ops.MATMUL, self, other)
+
+    def __rmatmul__(self, other: Any) -> Value:
+        return apply(ops.MATMUL, other, self)
+
+    def __neg__(self) -> Value:
+        return apply(ops.NEG, self)
+
+    def __abs__(self) -> Value:
+        return apply(ops.ABS, self)
+
+    # -------------------------------------------------------------- elementwise
+    def exp(self) -> Value:
+        return apply(ops.EXP, self)
+
+    def log(self) -> Value:
+        return apply(ops.LOG, self)
+
+    def sqrt(self) -> Value:
+        return apply(ops.SQRT, self)
+
+    def abs(self) -> Value:
+        return apply(ops.ABS, self)
+
+    def tanh(self) -> Value:
+        return apply(ops.TANH, self)
+
+    def sigmoid(self) -> Value:
+        return apply(ops.SIGMOID, self)
+
+    def relu(self) -> Value:
+        return apply(ops.RELU, self)
+
+    # ------------------------------------------------------------------ reductions
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
+        return apply(ops.SUM, self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
+        return apply(ops.MEAN, self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
+        return apply(ops.MAX, self, axis=axis, keepdims=keepdims)
+
+    def softmax(self, axis: int = -1) -> Value:
+        return apply(ops.SOFTMAX, self, axis=axis)
+
+    def log_softmax(self, axis: int = -1) -> Value:
+        return apply(ops.LOG_SOFTMAX, self, axis=axis)
+
+    # ---------------------------------------------------------------------- shape
+    def reshape(self, *shape: Any) -> Value:
+        shape = shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape
+        return apply(ops.RESHAPE, self, shape=tuple(shape))
+
+    def transpose(self, *axes: Any) -> Value:
+        axes = axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes
+        return apply(ops.TRANSPOSE, self, axes=tuple(axes) if axes else None)
+
+    @property
+    def T(self) -> Value:
+        return self.transpose()
+
+    def broadcast_to(self, shape: tuple[int, ...]) -> Value:
+        return apply(ops.BROADCAST_TO, self, shape=tuple(shape))
+
+    def __getitem__(self, index: Any) -> Value:
+        return apply(ops.GETITEM, self, index=_check_index(index))
+
+    # ------------------------------------------------------------------- gradients
+    def backward(self, grad: Any = None, create_graph: bool = False) -> None:
+        """Fill `.grad` of every node this one depends on (see `autograd.backward`)."""
+        from .autograd import backward  # autograd builds on this module
+
+        backward(self, grad, create_graph)
+
+    def zero_grad(self) -> None:
+        """Reset the gradients of this node's graph: leaves to zero, the others to None."""
+        for node in topological_order(self, requiring_grad=True):
+            node.grad = None if node.parents else zeros_like(node.data)
+
+    def detach(self) -> Value:
+        """A constant with the same data, cut off from the graph."""
+        return Value(self.data, self.label, requires_grad=False)
+
+
+def constant(x: Any) -> Value:
+    """Wrap a plain number or array given to an op as a constant leaf (no gradient)."""
+    node = Value.__new__(Value)
+    node.data = as_data(x)
+    node.grad = node.label = node.op = node.attrs = node.group = None
+    node.parents = ()
+    node.requires_grad = False
+    return node
+
+
+def apply(op: Op, *args: Any, **attrs: Any) -> Value:
+    """Compute `op` on the arguments' data and record the result as a node of the graph.
+
+    Under `no_grad()` the result is a constant with no parents.
+    """
+    parents = tuple([arg if isinstance(arg, Value) else constant(arg) for arg in args])
+    data_in = [parent.data for parent in parents]
+    try:
+        data = op.forward(*data_in, **attrs)
+    except ARITHMETIC_ERRORS as error:
+        data = recompute_in_numpy(op.forward, data_in, attrs, error, op, parents)
+    except (TypeError, IndexError) as error:
+        raise _op_error(op, parents, error) from error
+    if type(data) is np.float64:
+        data = float(data)
+    node = Value.__new__(Value)
+    node.data = data
+    node.grad = node.label = node.group = None
+    if Settings.grad_enabled:
+        node.op, node.parents, node.attrs = op, parents, attrs or None
+        node.requires_grad = False
+        for parent in parents:
+            if parent.requires_grad:
+                node.requires_grad = True
+                break
+    else:
+        node.op, node.parents, node.attrs, node.requires_grad = None, (), None, False
+    if Settings.detect_anomaly:
+        check_finite(data, op, parents, "forward")
+    return node
+
+
+def recompute_in_numpy(
+    function: Any, args: Sequence[Any], attrs: dict, error: Exception, op: Op, parents: Sequence
+) -> Any:
+    """Redo a computation that failed on Python floats in numpy float64, like arrays would.
+
+    `1.0 / 0.0` raises ZeroDivisionError in Python but is `inf` (with a warning) in numpy;
+    scalars and arrays must agree. An error that is not about floats (shapes that do not
+    fit) is re-raised with the op's name and the operands' shapes.
+    """
+    if any(type(arg) is float for arg in args):
+        try:
+            result = function(*[np.float64(a) if type(a) is float else a for a in args], **attrs)
+        except (*ARITHMETIC_ERRORS, TypeError, IndexError):
+            pass  # not a float problem after all: report the original error
+        else:
+            return float(result) if type(result) is np.float64 else result
+    raise _op_error(op, parents, error) from error
+
+
+def _op_error(op: Op, parents: Sequence[Value], error: Exception) -> Exception:
+    """A clear error naming the op, its operands and their shapes, and how to fix it."""
+    operands = " and ".join(f"{describe(p)} of shape {p.shape}" for p in parents)
+    hint = f" Hint: {op.shape_hint}." if op.shape_hint else ""
+    message = f"{op.name}: cannot apply to {operands}.{hint} (numpy said: {error})"
+    return ShapeError(message) if isinstance(error, ValueError | IndexError) else TypeError(message)
+
+
+def _check_index(index: Any) -> Any:
+    """Refuse Values as indices (they are data, not positions)."""
+    parts = index if isinstance(index, tuple) else (index,)
+    if any(isinstance(p, Value) for p in parts):
+        raise TypeError("getitem: index with ints, slices or integer arrays, not with a Value")
+    return index
+
+
+def check_finite(data: Any, op: Op, parents: Sequence[Value], stage: str, node: Any = None) -> None:
+    """Under anomaly detection: raise if `data` holds NaN or infinity, naming op and inputs."""
+    finite = math.isfinite(data) if type(data) is float else np.all(np.isfinite(ops.raw(data)))
+    if finite:
+        return
+    what = "nan" if np.any(np.isnan(ops.raw(data))) else "inf"
+    inputs = ", ".join(f"{describe(p)} = {_summary(p.data)}" for p in parents)
+    where = f" (at node {describe(node)})" if node is not None else ""
+    raise AnomalyError(f"{op.name} produced {what} in the {stage} pass{where}; inputs: {inputs}")
+
+
+def stack(values: Sequence[Any], axis: int = 0) -> Value:
+    """Join scalars (or same-shaped tensors) along a new axis: from scalars to a tensor."""
+    return apply(ops.STACK, *values, axis=axis)
+
+
+def concatenate(values: Sequence[Any], axis: int = 0) -> Value:
+    """Join tensors along an existing axis."""
+    return apply(ops.CONCATENATE, *values, axis=axis)
+
+
+def linear(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = 0.0) -> Value:
+    """z = w1·x1 + w2·x2 + … + b as one node, so ∂z/∂w1 = x1 shows on its edge."""
+    if len(weights) != len(inputs):
+        raise ShapeError(f"linear: {len(weights)} weights but {len(inputs)} inputs")
+    pairs = [operand for pair in zip(weights, inputs, strict=True) for operand in pair]
+    return apply(ops.LINEAR, *pairs, bias)
+
+
+# ------------------------------------------------------------------------- the graph
+
+
+def topological_order(root: Value, requiring_grad: bool = False) -> list[Value]:
+    """Every node `root` depends on, each after its parents, `root` last.
+
+    Iterative depth-first search: graph depth is limited by memory, not by recursion.
+    With `requiring_grad`, only nodes that need a gradient are followed.
+    """
+    order: list[Value] = []
+    visited = {root}
+    stack = [(root, iter(root.parents))]
+    while stack:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in visited and (parent.requires_grad or not requiring_grad):
+                visited.add(parent)
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
+            order.append(node)
+    return order
+
+
+_INFIX = {"add", "sub", "mul", "div", "pow", "matmul"}
+
+
+def describe(node: Value, depth: int = 2) -> str:
+    """A short readable name: the label, a constant's value, or the op over its operands."""
+    if node.label:
+        return node.label
+    if node.op is None:
+        return _summary(node.data)
+    if depth == 0:
+        return "…"
+    operands = [describe(parent, depth - 1) for parent in node.parents]
+    if node.op.name in _INFIX:
+        return "(" + f" {node.op.symbol} ".join(operands) + ")"
+    return f"{node.op.name}({', '.join(operands)})"
+
+
+class LocalDerivative(NamedTuple):
+    """∂node/∂parent: the formula (in the graph's names) and, for scalars, its value."""
+
+    formula: str
+    value: float | None
+
+
+def local_derivative(node: Value, index: int) -> LocalDerivative:
+    """The local derivative of `node` with respect to its parent number `index`.
+
+    The formula comes from the op table; the value is the op's own backward rule applied
+    to a gradient of 1, so it can never disagree with what backward computes.
+    """
+    names = [describe(parent) for parent in node.parents]
+    formula = node.op.derivative(index, names, describe(node))
+    if node.shape or any(parent.shape for parent in node.parents):
+        return LocalDerivative(formula, None)
+    data_in = [parent.data for parent in node.parents]
+    rule = node.op.rule(index)
+    attrs = node.attrs or {}
+    try:
+        value = rule(1.0, node.data, *data_in, **attrs)
+    except ARITHMETIC_ERRORS as error:
+        value = recompute_in_numpy(
+            lambda *a, **k: rule(1.0, node.data, *a, **k), data_in, attrs, error, node.op,
+            node.parents,
+        )
+    return LocalDerivative(formula, float(value))
+
+
+def _summary(x: Any, digits: int = 4) -> str:
+    """A number to `digits` significant digits, or a small array, or a shape for a big one."""
+    if x is None:
+        return "None"
+    if isinstance(x, Value):
+        return describe(x)
+    if np.ndim(x) == 0:
+        return f"{float(x):.{digits}g}"
+    if np.size(x) <= 6:
+        return np.array2string(np.asarray(x), precision=digits, separator=", ")
+    return f"<{np.result_type(x)} {np.shape(x)}>"

@@ -101,8 +101,7 @@ def backpropagate(output: Value, seed: Any, create_graph: bool = False) -> dict[
                     share = rule(grad, out, *operands, **attrs)
                 except ARITHMETIC_ERRORS as error:
                     share = recompute_in_numpy(
-                        lambda *args, **kw: rule(grad, out, *args, **kw),  # noqa: B023
-                        operands, attrs, error, op, parents,
+                        rule, [grad, out, *operands], attrs, error, op, parents
                     )
                 if Settings.detect_anomaly:
                     check_finite(share, op, parents, "backward", node)

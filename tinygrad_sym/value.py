@@ -309,10 +309,11 @@ def recompute_in_numpy(
 
 
 def _op_error(op: Op, parents: Sequence[Value], error: Exception) -> Exception:
-    """A clear error naming the op, its operands and their shapes, and how to fix it."""
-    operands = " and ".join(f"{describe(p)} of shape {p.shape}" for p in parents)
+    """A clear error naming the op, its operands' shapes and labels, and how to fix it."""
+    shapes = " and ".join(str(p.shape) for p in parents)
+    labels = ", ".join(p.label or "unnamed" for p in parents)
     hint = f" Hint: {op.shape_hint}." if op.shape_hint else ""
-    message = f"{op.name}: cannot apply to {operands}.{hint} (numpy said: {error})"
+    message = f"{op.name}: cannot apply to shapes {shapes} ({labels}).{hint} (numpy: {error})"
     return ShapeError(message) if isinstance(error, ValueError | IndexError) else TypeError(message)
 
 
@@ -412,16 +413,12 @@ def local_derivative(node: Value, index: int) -> LocalDerivative:
     formula = node.op.derivative(index, names, describe(node))
     if node.shape or any(parent.shape for parent in node.parents):
         return LocalDerivative(formula, None)
-    data_in = [parent.data for parent in node.parents]
-    rule = node.op.rule(index)
-    attrs = node.attrs or {}
+    rule_args = [1.0, node.data, *(parent.data for parent in node.parents)]
+    rule, attrs = node.op.rule(index), node.attrs or {}
     try:
-        value = rule(1.0, node.data, *data_in, **attrs)
+        value = rule(*rule_args, **attrs)
     except ARITHMETIC_ERRORS as error:
-        value = recompute_in_numpy(
-            lambda *a, **k: rule(1.0, node.data, *a, **k), data_in, attrs, error, node.op,
-            node.parents,
-        )
+        value = recompute_in_numpy(rule, rule_args, attrs, error, node.op, node.parents)
     return LocalDerivative(formula, float(value))
 
 
@@ -434,5 +431,6 @@ def _summary(x: Any, digits: int = 4) -> str:
     if np.ndim(x) == 0:
         return f"{float(x):.{digits}g}"
     if np.size(x) <= 6:
-        return np.array2string(np.asarray(x), precision=digits, separator=", ")
+        text = np.array2string(np.asarray(x), precision=digits, separator=", ")
+        return text.replace("\n", "")
     return f"<{np.result_type(x)} {np.shape(x)}>"

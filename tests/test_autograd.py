@@ -1,0 +1,217 @@
+"""Graph-level properties of backward: reuse, accumulation, no_grad, constants, depth, order 2."""
+
+import gc
+import math
+import tracemalloc
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import tinygrad_sym as ts
+from tinygrad_sym.testing import gradcheck, gradgradcheck
+from tinygrad_sym.testing import strategies as tst
+
+
+def test_chain_rule_by_hand():
+    x, w, b = ts.Value(0.5, "x", requires_grad=False), ts.Value(-2.0, "w"), ts.Value(0.25, "b")
+    a = ts.linear([w], [x], b).tanh()
+    a.backward()
+    z = -2.0 * 0.5 + 0.25
+    assert a.data == pytest.approx(math.tanh(z))
+    assert w.grad == pytest.approx((1 - math.tanh(z) ** 2) * 0.5)
+    assert b.grad == pytest.approx(1 - math.tanh(z) ** 2)
+    assert x.grad is None  # a constant gets no gradient
+
+
+def test_node_used_twice_gets_both_contributions():
+    x = ts.Value(3.0)
+    y = x * x + x  # x reaches y along three edges
+    y.backward()
+    assert x.grad == 2 * 3.0 + 1
+
+
+def test_shared_intermediate_node():
+    x = ts.Value(0.7)
+    h = x.tanh()
+    y = h * h.sigmoid() + h
+    y.backward()
+    assert gradcheck(lambda v: v.tanh() * v.tanh().sigmoid() + v.tanh(), [0.7])
+    t, s = math.tanh(0.7), 1 / (1 + math.exp(-math.tanh(0.7)))
+    assert x.grad == pytest.approx((s + t * s * (1 - s) + 1) * (1 - t * t))
+
+
+def test_leaves_accumulate_across_backward_calls_and_zero_grad_resets():
+    w = ts.Value(2.0)
+    loss = w * 5.0
+    loss.backward()
+    loss.backward()
+    assert w.grad == 10.0
+    assert loss.grad == 1.0  # intermediate nodes hold this pass's gradient, not a sum
+    loss.zero_grad()
+    assert w.grad == 0.0
+    loss.backward()
+    assert w.grad == 5.0
+
+
+def test_tensor_leaf_accumulates_in_its_own_shape():
+    w = ts.Value(np.ones((2, 3), dtype=np.float32))
+    for _ in range(3):
+        (w * 2.0).sum().backward()
+    assert w.grad.shape == (2, 3) and w.grad.dtype == np.float32
+    np.testing.assert_array_equal(w.grad, np.full((2, 3), 6.0))
+
+
+def test_broadcast_operand_gradient_is_reduced_to_its_shape():
+    bias = ts.Value(np.zeros(3))
+    x = ts.Value(np.arange(6.0).reshape(2, 3), requires_grad=False)
+    ((x + bias) ** 2).sum().backward()
+    assert bias.grad.shape == (3,)
+    np.testing.assert_allclose(bias.grad, 2 * np.arange(6.0).reshape(2, 3).sum(axis=0))
+
+
+def test_no_grad_records_nothing():
+    w = ts.Value(2.0)
+    with ts.no_grad():
+        y = w * 3.0
+    assert not y.requires_grad and y.parents == () and y.op is None
+    assert (w * 3.0).requires_grad  # the switch is restored
+
+
+def test_constants_get_no_gradient_and_are_not_visited():
+    x = ts.Value(np.ones(3), requires_grad=False)
+    w = ts.Value(np.ones(3))
+    heavy = (x * 2.0).exp()  # constant subgraph
+    (heavy * w).sum().backward()
+    assert x.grad is None and heavy.grad is None
+    np.testing.assert_allclose(w.grad, np.exp(2.0))
+
+
+def test_backward_needs_something_to_differentiate():
+    with pytest.raises(RuntimeError, match="requires a gradient"):
+        (ts.Value(1.0, requires_grad=False) * 2.0).backward()
+
+
+def test_grad_returns_gradients_without_touching_dot_grad():
+    x, y = ts.Value(2.0), ts.Value(-1.0)
+    out = x * y + y
+    gx, gy = ts.grad(out, [x, y])
+    assert (gx, gy) == (-1.0, 3.0)
+    assert x.grad == 0.0 and y.grad == 0.0
+    assert ts.grad(out, x) == -1.0  # a single input gives a single gradient
+
+
+def test_grad_of_unused_input_is_zero():
+    x, unused = ts.Value(np.ones(2)), ts.Value(np.ones(3))
+    _, g = ts.grad((x * 2.0).sum(), [x, unused])
+    np.testing.assert_array_equal(g, np.zeros(3))
+
+
+def test_grad_of_constant_input_is_refused():
+    with pytest.raises(ValueError, match="constant"):
+        ts.grad(ts.Value(1.0) * 2.0, ts.Value(1.0, requires_grad=False))
+
+
+def test_deep_chain_of_a_million_ops_does_not_recurse():
+    y = x = ts.Value(1.0)
+    for _ in range(500_000):  # two ops per step: a million nodes
+        y = y * 1.0000001 + 0.0
+    y.backward()
+    assert x.grad == pytest.approx(1.0000001**500_000)
+
+
+@pytest.mark.parametrize(
+    ("function", "second_derivative"),
+    [
+        (lambda x: x.tanh(), lambda x: -2 * math.tanh(x) * (1 - math.tanh(x) ** 2)),
+        (lambda x: x.sigmoid(), lambda x: (s := 1 / (1 + math.exp(-x))) * (1 - s) * (1 - 2 * s)),
+        (lambda x: x**3, lambda x: 6 * x),
+        (lambda x: x.exp() / x, lambda x: math.exp(x) * (x * x - 2 * x + 2) / x**3),
+    ],
+)
+@given(point=st.floats(0.2, 2.0))
+def test_second_derivatives_match_closed_forms(function, second_derivative, point):
+    x = ts.Value(point)
+    first = ts.grad(function(x), x, create_graph=True)
+    second = ts.grad(first, x)
+    assert second == pytest.approx(second_derivative(point), rel=1e-9, abs=1e-12)
+
+
+def _mlp_loss(params, x, y):
+    w1, b1, w2, b2 = params
+    hidden = (x @ w1 + b1).tanh()
+    p = (hidden @ w2 + b2).sigmoid()
+    return ts.value.apply(ts.ops.BINARY_CROSS_ENTROPY, p, y).mean()
+
+
+def test_hessian_vector_product_of_small_mlp_matches_finite_differences():
+    rng = np.random.default_rng(0)
+    x = ts.Value(rng.normal(size=(5, 2)), requires_grad=False)
+    y = ts.Value(rng.integers(0, 2, size=(5, 1)).astype(float), requires_grad=False)
+    params = [ts.Value(rng.normal(size=s)) for s in [(2, 3), (3,), (3, 1), (1,)]]
+    directions = [rng.normal(size=p.shape) for p in params]
+
+    def gradient(at):
+        leaves = [ts.Value(a) for a in at]
+        return [np.asarray(g) for g in ts.grad(_mlp_loss(leaves, x, y), leaves)]
+
+    first = ts.grad(_mlp_loss(params, x, y), params, create_graph=True)
+    projected = sum(((g * d).sum() for g, d in zip(first, directions, strict=True)), start=0.0)
+    hvp = ts.grad(projected, params)
+    eps = 1e-6
+    plus = gradient([p.data + eps * d for p, d in zip(params, directions, strict=True)])
+    minus = gradient([p.data - eps * d for p, d in zip(params, directions, strict=True)])
+    for h, gp, gm in zip(hvp, plus, minus, strict=True):
+        np.testing.assert_allclose(h, (gp - gm) / (2 * eps), rtol=1e-5, atol=1e-7)
+
+
+@settings(max_examples=25)
+@given(tst.expressions())
+def test_random_graphs_backward_and_grad_of_grad(expression):
+    assert gradcheck(expression, expression.inputs)
+    assert gradgradcheck(expression, expression.inputs)
+
+
+def test_random_graphs_backward_on_tensors():
+    @settings(max_examples=15)
+    @given(tst.expressions(shape=(2, 3)))
+    def check(expression):
+        assert gradcheck(lambda *xs: expression(*xs).sum(), expression.inputs)
+
+    check()
+
+
+def _training_step(w, b, xs, ys):
+    loss = sum(((w * x + b - y) ** 2 for x, y in zip(xs, ys, strict=True)), start=0.0)
+    loss.backward()
+    with ts.no_grad():
+        w.data -= 0.01 * w.grad
+        b.data -= 0.01 * b.grad
+    w.grad = b.grad = 0.0
+
+
+def test_graph_has_no_reference_cycles():
+    w, b = ts.Value(0.1), ts.Value(0.0)
+    gc.collect()
+    gc.disable()
+    try:
+        _training_step(w, b, [1.0, 2.0], [2.0, 4.0])
+        assert gc.collect() == 0  # nothing was left for the cycle collector
+    finally:
+        gc.enable()
+
+
+def test_ten_thousand_training_steps_keep_memory_flat():
+    w, b = ts.Value(0.1), ts.Value(0.0)
+    xs, ys = [1.0, 2.0, 3.0], [2.0, 4.0, 6.0]
+    tracemalloc.start()
+    for _ in range(1_000):
+        _training_step(w, b, xs, ys)
+    after_warmup = tracemalloc.get_traced_memory()[0]
+    for _ in range(9_000):
+        _training_step(w, b, xs, ys)
+    growth = tracemalloc.get_traced_memory()[0] - after_warmup
+    tracemalloc.stop()
+    assert growth < 20_000, f"memory grew by {growth} bytes over 9,000 steps"
+    assert w.data == pytest.approx(2.0, abs=1e-2)

@@ -1,0 +1,22 @@
+"""The chain-rule explainer: ∂J/∂w as a sum over paths of products of local derivatives.
+
+    explanation = ts.explain(J, w1)       # paths, factors, products, total
+    print(explanation)                    # the derivation, checked against backward
+    print(ts.compare(J, w1, w3))          # which factors make ∂J/∂w1 and ∂J/∂w3 differ
+"""
+
+from .compare import Comparison, FactorPair, PathPair, compare
+from .explanation import Explanation, NodeGradient, explain
+from .paths import Factor, Path
+
+__all__ = [
+    "Comparison",
+    "Explanation",
+    "Factor",
+    "FactorPair",
+    "NodeGradient",
+    "Path",
+    "PathPair",
+    "compare",
+    "explain",
+]

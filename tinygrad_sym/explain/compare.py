@@ -1,0 +1,263 @@
+"""`compare(root, a, b)`: which chain-rule factors make ∂root/∂a and ∂root/∂b differ.
+
+The two parameters' paths are aligned by structure (sorted by the roles their edges play,
+then paired position by position from the root), so w1 and w3 in a 2→2→1 net line up as
+∂z3/∂a1 = w5 against ∂z3/∂a2 = w6: the factors in the same role, whatever their names.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import zip_longest
+
+from ..value import Value, describe
+from .explanation import MAX_PATHS, Explanation, explain, paragraph
+from .paths import DIGITS, Factor, Path, number
+
+REL_TOL = 1e-12
+"""Two factors are equal when their values agree to this relative tolerance."""
+
+COMMUTATIVE = {"add", "mul"}
+
+
+def role(factor: Factor) -> tuple[str, str]:
+    """The role an edge plays, whatever the names: ('linear', 'input'), ('sigmoid', '0').
+
+    Commutative operands share one role; a linear node's operands are weights, inputs
+    or the bias.
+    """
+    name = factor.child.op.name
+    if name in COMMUTATIVE:
+        return name, "operand"
+    if name == "linear":
+        if factor.index == len(factor.child.parents) - 1:
+            return name, "bias"
+        return name, ("weight", "input")[factor.index % 2]
+    return name, str(factor.index)
+
+
+def listing(items: list[str]) -> str:
+    """'A', 'A and B', 'A; B; and C' (factor texts hold commas of their own)."""
+    if len(items) <= 2:
+        return " and ".join(items)
+    return "; ".join(items[:-1]) + "; and " + items[-1]
+
+
+def equal_values(x: float, y: float) -> bool:
+    """Equal to `REL_TOL` (exactly equal for zeros)."""
+    return math.isclose(x, y, rel_tol=REL_TOL, abs_tol=0.0)
+
+
+@dataclass(frozen=True, eq=False)
+class FactorPair:
+    """The factors in the same position of two aligned paths (None where a path is shorter)."""
+
+    a: Factor | None
+    b: Factor | None
+
+    @property
+    def same_edge(self) -> bool:
+        """Both are the very same edge of the graph (a shared stretch of the two paths)."""
+        a, b = self.a, self.b
+        return a is not None and b is not None and a.child is b.child and a.index == b.index
+
+    @property
+    def equal(self) -> bool:
+        """Both exist and have equal values."""
+        return self.a is not None and self.b is not None and equal_values(self.a.value,
+                                                                          self.b.value)
+
+    def format(self, digits: int = DIGITS) -> str:
+        """'∂z3/∂a1 = w5 = 0.73 vs ∂z3/∂a2 = w6 = −0.35'."""
+        return " vs ".join("(no factor)" if f is None else f.format(digits)
+                           for f in (self.a, self.b))
+
+
+@dataclass(frozen=True, eq=False)
+class PathPair:
+    """Two aligned paths, one from each parameter (None when one has fewer paths)."""
+
+    a: Path | None
+    b: Path | None
+    factors: tuple[FactorPair, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """∂root/∂a against ∂root/∂b, factor by factor.
+
+    `path_pairs` holds the aligned paths and their `FactorPair`s; `differing` lists each
+    pair of unequal factors once; `verdict` says in one sentence why the gradients differ
+    or why they are equal.
+    """
+
+    root: Value
+    a: Value
+    b: Value
+    explanation_a: Explanation
+    explanation_b: Explanation
+    path_pairs: list[PathPair]
+    differing: list[FactorPair]
+    verdict: str
+    digits: int = DIGITS
+
+    @property
+    def pairs(self) -> list[FactorPair]:
+        """Every aligned factor pair, path pair after path pair."""
+        return [pair for path_pair in self.path_pairs for pair in path_pair.factors]
+
+    @property
+    def same_structure(self) -> bool:
+        """Equally many paths, equally long, every aligned pair of edges in the same role."""
+        return bool(self.path_pairs) and all(
+            pair.a is not None and pair.b is not None and role(pair.a) == role(pair.b)
+            for pair in self.pairs
+        ) and all(p.a is not None and p.b is not None for p in self.path_pairs)
+
+    @property
+    def symmetric(self) -> bool:
+        """Same structure and every factor equal: identical gradients, identical updates."""
+        return self.same_structure and not self.differing
+
+    def __str__(self) -> str:
+        return "\n".join(comparison_text(self))
+
+
+def compare(
+    root: Value, a: Value, b: Value, max_paths: int = MAX_PATHS, digits: int = DIGITS
+) -> Comparison:
+    """Align the chain-rule paths of ∂root/∂a and ∂root/∂b and name the differing factors."""
+    explanation_a = explain(root, a, max_paths, digits)
+    explanation_b = explain(root, b, max_paths, digits)
+    path_pairs = align(explanation_a.paths, explanation_b.paths)
+    differing: list[FactorPair] = []
+    seen: set[tuple[int, int]] = set()
+    for path_pair in path_pairs:
+        for pair in path_pair.factors:
+            key = (id(pair.a), id(pair.b))
+            if not pair.equal and key not in seen:
+                seen.add(key)
+                differing.append(pair)
+    comparison = Comparison(root, a, b, explanation_a, explanation_b, path_pairs, differing,
+                            verdict="", digits=digits)
+    object.__setattr__(comparison, "verdict", verdict(comparison))
+    return comparison
+
+
+def align(paths_a: list[Path], paths_b: list[Path]) -> list[PathPair]:
+    """Pair the paths by structure: each list sorted by its edges' roles, then position by
+    position; within a path, factors pair by their position from the root."""
+    def structure(path: Path) -> list[tuple[str, str]]:
+        return [role(factor) for factor in path.factors]
+
+    pairs = []
+    for path_a, path_b in zip_longest(sorted(paths_a, key=structure),
+                                      sorted(paths_b, key=structure)):
+        factors = zip_longest(() if path_a is None else path_a.factors,
+                              () if path_b is None else path_b.factors)
+        pairs.append(PathPair(path_a, path_b, tuple(FactorPair(x, y) for x, y in factors)))
+    return pairs
+
+
+# ------------------------------------------------------------------------------ the text
+
+
+def _names(comparison: Comparison) -> tuple[str, str, str, str]:
+    c = comparison
+    return c.explanation_a.name, c.explanation_b.name, describe(c.a), describe(c.b)
+
+
+def verdict(comparison: Comparison) -> str:
+    """One sentence: why ∂root/∂a and ∂root/∂b differ, or why they are equal."""
+    c, digits = comparison, comparison.digits
+    name_a, name_b, a, b = _names(c)
+    grad_a, grad_b = c.explanation_a.total, c.explanation_b.total
+    if c.explanation_a.grouped or c.explanation_b.grouped:
+        relation = "=" if equal_values(grad_a, grad_b) else "≠"
+        return (f"{name_a} {relation} {name_b} ({number(grad_a, digits)} vs "
+                f"{number(grad_b, digits)}); too many paths to compare factor by factor.")
+    if not c.path_pairs:
+        return f"Neither {a} nor {b} influences {describe(c.root)}: both gradients are 0."
+    if c.symmetric:
+        return (f"{name_a} = {name_b} = {number(grad_a, digits)}: every factor on their paths "
+                f"is equal, so {a} and {b} get identical updates (symmetry).")
+    differences = listing([pair.format(digits) for pair in c.differing])
+    if not c.same_structure:
+        return (f"{a} and {b} play different roles in {describe(c.root)} (their paths differ "
+                f"in number, length or kind of edges); aligned from {describe(c.root)}, the "
+                f"unequal factors are: {differences}.")
+    shared = sum(1 for pair in c.pairs if pair.equal)
+    if equal_values(grad_a, grad_b):
+        return (f"{name_a} = {name_b} = {number(grad_a, digits)} although factors differ "
+                f"({differences}): their products happen to coincide.")
+    only = "only " if len(c.differing) == 1 else ""
+    return (f"{name_a} ≠ {name_b} ({number(grad_a, digits)} vs {number(grad_b, digits)}) "
+            f"{only}because {differences}; the other {shared} aligned factors are equal.")
+
+
+def comparison_text(comparison: Comparison) -> list[str]:
+    """The comparison as a table of aligned factors, the verdict, and the check."""
+    c, digits = comparison, comparison.digits
+    name_a, name_b, _, _ = _names(c)
+    lines = paragraph(f"{name_a} vs {name_b}, factor by factor: the paths are aligned by "
+                      f"structure, each factor against the one in the same position from "
+                      f"{describe(c.root)}.")
+    if c.path_pairs and not (c.explanation_a.grouped or c.explanation_b.grouped):
+        for number_, path_pair in enumerate(c.path_pairs, 1):
+            lines += ["", *_path_pair_lines(path_pair, number_, len(c.path_pairs), c)]
+    lines += ["", *paragraph("Verdict: " + c.verdict)]
+    if c.symmetric:
+        lines += ["", *paragraph(_symmetry_reason(c))]
+    lines += ["", *paragraph(
+        f"Check: backpropagation gives {name_a} = {number(c.explanation_a.backward_grad, digits)}"
+        f" and {name_b} = {number(c.explanation_b.backward_grad, digits)}."
+    )]
+    return lines
+
+
+def _path_pair_lines(path_pair: PathPair, number_: int, count: int, c: Comparison) -> list[str]:
+    """A table: one row per aligned factor, the shared edges written once."""
+    name_a, name_b, _, _ = _names(c)
+    rows: list[tuple[str, str, str]] = []
+    for pair in path_pair.factors:
+        left = "(no factor)" if pair.a is None else pair.a.format(c.digits)
+        right = "(no factor)" if pair.b is None else pair.b.format(c.digits)
+        if pair.same_edge:
+            rows.append((left, "(the same edge)", "shared"))
+        else:
+            rows.append((left, right, "equal" if pair.equal else "DIFFERENT"))
+    products = [("(no path)" if path is None else f"product = {number(path.product, c.digits)}")
+                for path in (path_pair.a, path_pair.b)]
+    rows.append((products[0], products[1], ""))
+    width_left = max(len(name_a), *(len(row[0]) for row in rows))
+    width_right = max(len(name_b), *(len(row[1]) for row in rows))
+    heading = [f"Path {number_} of each:"] if count > 1 else []
+    routes = [path.route if path else "(no path)" for path in (path_pair.a, path_pair.b)]
+    return [
+        *heading,
+        f"  {name_a + ': ' + routes[0]}",
+        f"  {name_b + ': ' + routes[1]}",
+        "",
+        f"  {name_a:<{width_left}}   {name_b}",
+        *(f"  {left:<{width_left}}   {right:<{width_right}}   {status}".rstrip()
+          for left, right, status in rows),
+    ]
+
+
+def _symmetry_reason(c: Comparison) -> str:
+    """Why every factor is equal, and what that means for training."""
+    _, _, a, b = _names(c)
+    mirrored = [pair for pair in c.pairs if not pair.same_edge and pair.a is not None
+                and pair.b is not None and pair.a.formula != pair.b.formula]
+    if mirrored:
+        equalities = ", ".join(f"{pair.a.formula} = {pair.b.formula}" for pair in mirrored)
+        because = (f"the factors in the same roles have equal values ({equalities}), and the "
+                   "rest are shared edges or the same expression")
+    else:
+        because = "the factors in the same roles are the same expressions or shared edges"
+    return (f"Why: {a} and {b} sit in mirror positions of the graph and {because}. So a "
+            f"gradient step changes {a} and {b} by the same amount. If the net started tied "
+            "(mirror weights equal), that stays true at every step however long you train: "
+            "the units never differentiate. Only different starting values (random "
+            "initialization) break the symmetry.")

@@ -1,0 +1,270 @@
+"""`explain(root, wrt)`: ∂root/∂wrt spelled out as the chain rule, path by path.
+
+The result holds the paths, their factors and products, and the total, checked against
+backpropagation; `str()` writes the derivation a teacher would write on a forum.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass, field
+
+from ..autograd import grad
+from ..value import Value, describe
+from .paths import DIGITS, Factor, Path, PathGraph, number, partial
+
+WIDTH = 88
+"""Prose in explanations is wrapped to this many characters."""
+
+MAX_PATHS = 20
+"""Above this many paths an explanation groups them by node instead of listing them."""
+
+
+@dataclass(frozen=True, eq=False)
+class NodeGradient:
+    """The grouped view of one node: ∂root/∂node as a sum over the edges from its children.
+
+    Each term is (factor ∂child/∂node, ∂root/∂child); their products add up to `value`.
+    """
+
+    node: Value
+    value: float
+    terms: tuple[tuple[Factor, float], ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Explanation:
+    """∂root/∂wrt as the sum over paths of products of local derivatives.
+
+    `paths` lists every path (root first) unless there are more than `max_paths`; then
+    `grouped` is True, `paths` is empty and `node_gradients` carries the explanation.
+    `total` is the explanation's own sum; `backward_grad` is what backpropagation gives.
+    """
+
+    root: Value
+    wrt: Value
+    paths: list[Path]
+    total: float
+    grouped: bool
+    path_count: int
+    backward_grad: float
+    node_gradients: list[NodeGradient]
+    magnitude: float = field(repr=False)
+    max_paths: int = MAX_PATHS
+    digits: int = DIGITS
+
+    @property
+    def nodes(self) -> list[Value]:
+        """Every node on some path from the root down to `wrt` (for highlighting)."""
+        return [gradient.node for gradient in self.node_gradients]
+
+    @property
+    def factors(self) -> list[Factor]:
+        """Every edge on some path, as its factor (for highlighting), the root's edges first."""
+        return [factor for gradient in self.node_gradients for factor, _ in gradient.terms]
+
+    @property
+    def agrees(self) -> bool:
+        """True when the sum over paths equals backpropagation's gradient (up to rounding)."""
+        tolerance = 1e-9 * self.magnitude + 1e-300
+        return abs(self.total - self.backward_grad) <= tolerance
+
+    @property
+    def name(self) -> str:
+        """The derivative explained, e.g. ∂J/∂w1."""
+        return partial(self.root, self.wrt)
+
+    def __str__(self) -> str:
+        return "\n".join(derivation(self))
+
+
+def explain(
+    root: Value, wrt: Value, max_paths: int = MAX_PATHS, digits: int = DIGITS
+) -> Explanation:
+    """Explain ∂root/∂wrt: every path from `root` down to `wrt` and its chain-rule factors.
+
+    Both must be scalars (explain a tensor model through its scalar twin). With more than
+    `max_paths` paths, the explanation groups them by node rather than listing them.
+    """
+    for node, role in ((root, "root"), (wrt, "wrt")):
+        if not isinstance(node, Value):
+            raise TypeError(f"explain: {role} must be a Value, not {type(node).__name__}")
+        if node.shape:
+            raise ValueError(
+                f"explain: {role} {describe(node)} has shape {node.shape}; the explainer "
+                "works on scalars (for a tensor model, explain its scalar twin "
+                "model.to_scalar() on one example)"
+            )
+    backward_grad = float(grad(root, wrt))
+    graph = PathGraph(root, wrt)
+    grouped = graph.path_count > max_paths
+    paths = [] if grouped else graph.paths()
+    node_gradients, magnitude = _node_gradients(graph)
+    # Grouped, the total is wrt's own gradient, the last of the grouped view.
+    total = node_gradients[-1].value if grouped else math.fsum(p.product for p in paths)
+    return Explanation(root, wrt, paths, total, grouped, graph.path_count, backward_grad,
+                       node_gradients, magnitude, max_paths, digits)
+
+
+def _node_gradients(graph: PathGraph) -> tuple[list[NodeGradient], float]:
+    """The grouped view, root first and `wrt` last, and Σ|path products| (for rounding)."""
+    gradients = [
+        NodeGradient(node, value, tuple(terms))
+        for node, (value, terms) in graph.node_gradients().items()
+    ]
+    magnitudes = {graph.root: 1.0}
+    for gradient in gradients:
+        for factor, _ in gradient.terms:
+            share = magnitudes[factor.child] * abs(factor.value)
+            magnitudes[gradient.node] = magnitudes.get(gradient.node, 0.0) + share
+    return gradients, magnitudes.get(graph.wrt, 0.0)
+
+
+# ------------------------------------------------------------------------------ the text
+
+
+def product_text(values: list[float], digits: int) -> str:
+    """Numbers joined by ' · ', negative ones in parentheses: 1.2 · (−0.3)."""
+    return " · ".join(_operand(value, digits) for value in values) or "1"
+
+
+def sum_text(values: list[float], digits: int) -> str:
+    """Numbers joined by ' + ', negative ones in parentheses."""
+    return " + ".join(_operand(value, digits) for value in values)
+
+
+def _operand(value: float, digits: int) -> str:
+    text = number(value, digits)
+    return f"({text})" if value < 0 else text
+
+
+def factor_lines(factors: tuple[Factor, ...], digits: int, indent: str = "  ") -> list[str]:
+    """One line per factor, in columns: '∂z3/∂a1 = w5 = 0.73' (a number formula once)."""
+    names = max((len(factor.name) for factor in factors), default=0)
+    formulas = max((len(factor.formula) for factor in factors), default=0)
+    lines = []
+    for factor in factors:
+        line = f"{indent}{factor.name:<{names}} = {factor.formula:<{formulas}}"
+        if not factor.is_constant:
+            line += f" = {number(factor.value, digits)}"
+        lines.append(line.rstrip())
+    return lines
+
+
+def paragraph(text: str, indent: str = "") -> list[str]:
+    """Prose wrapped to the width of a terminal."""
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=indent,
+                         break_on_hyphens=False)
+
+
+def derivation(explanation: Explanation) -> list[str]:
+    """The readable derivation of `explanation`, line by line."""
+    e = explanation
+    root, wrt = describe(e.root), describe(e.wrt)
+    if e.root is e.wrt:
+        lines = [f"{e.name} = 1: {root} is the node itself (a path with no edge)."]
+    elif e.path_count == 0:
+        lines = [f"{e.name} = 0: {root} does not depend on {wrt} (no path leads from {root} "
+                 f"down to {wrt}), so changing {wrt} does not change {root}."]
+    elif e.grouped:
+        lines = _grouped_lines(e)
+    elif e.path_count == 1:
+        lines = _single_path_lines(e)
+    else:
+        lines = _several_paths_lines(e)
+    return [*lines, "", *_check_line(e)]
+
+
+def _single_path_lines(e: Explanation) -> list[str]:
+    (path,) = e.paths
+    root, wrt = describe(e.root), describe(e.wrt)
+    return [
+        f"{e.name} by the chain rule. One path leads from {root} down to {wrt}:",
+        f"  {path.route}",
+        "so the derivative is the product of the local derivatives along it, one per edge:",
+        "",
+        f"  {e.name} = {path.chain}",
+        "",
+        "where each local derivative comes from its op (in the graph's own names):",
+        *factor_lines(path.factors, e.digits),
+        "",
+        f"  {e.name} = {_numbers(path, e.digits)} = {number(e.total, e.digits)}",
+    ]
+
+
+def _several_paths_lines(e: Explanation) -> list[str]:
+    root, wrt = describe(e.root), describe(e.wrt)
+    lines = paragraph(
+        f"{e.name} by the chain rule. {e.path_count} paths lead from {root} down to {wrt}; "
+        f"each contributes the product of the local derivatives along it, and {e.name} is "
+        "the sum of these contributions."
+    )
+    for number_, path in enumerate(e.paths, 1):
+        lines += [
+            "",
+            f"Path {number_}: {path.route}",
+            f"  {path.chain}",
+            *factor_lines(path.factors, e.digits, indent="    "),
+            f"  product = {_numbers(path, e.digits)} = {number(path.product, e.digits)}",
+        ]
+    products = [path.product for path in e.paths]
+    lines += [
+        "",
+        f"Sum over the {e.path_count} paths: {e.name} = {sum_text(products, e.digits)} "
+        f"= {number(e.total, e.digits)}",
+    ]
+    return lines
+
+
+def _grouped_lines(e: Explanation) -> list[str]:
+    root, wrt = describe(e.root), describe(e.wrt)
+    paths = "1 path leads" if e.path_count == 1 else f"{e.path_count:,} paths lead"
+    lines = paragraph(
+        f"{e.name} by the chain rule. {paths} from {root} down to {wrt}, more than "
+        f"max_paths = {e.max_paths}, so instead of listing them I group them by node: the "
+        f"paths that reach a node, summed, give that node's gradient ∂{root}/∂node, which "
+        f"is the sum over the edges from the node's children of ∂{root}/∂child · "
+        f"∂child/∂node. From {root} down to {wrt}:"
+    )
+    for gradient in e.node_gradients[1:]:
+        node = describe(gradient.node)
+        factors = tuple(factor for factor, _ in gradient.terms)
+        if len(factors) == 1 and factors[0].child is e.root:  # ∂J/∂node is one local derivative
+            lines += ["", *factor_lines(factors, e.digits)]
+            continue
+        symbols = " + ".join(_term(e.root, factor) for factor, _ in gradient.terms)
+        numbers = " + ".join(
+            product_text([factor.value] if factor.child is e.root else
+                         [child_gradient, factor.value], e.digits)
+            for factor, child_gradient in gradient.terms
+        )
+        lines += [
+            "",
+            f"  ∂{root}/∂{node} = {symbols}",
+            f"    = {numbers} = {number(gradient.value, e.digits)}",
+            *factor_lines(factors, e.digits, "      "),
+        ]
+    return lines
+
+
+def _term(root: Value, factor: Factor) -> str:
+    """∂J/∂child · ∂child/∂node, or just ∂J/∂node for an edge out of the root itself."""
+    if factor.child is root:
+        return factor.name
+    return f"{partial(root, factor.child)} · {factor.name}"
+
+
+def _numbers(path: Path, digits: int) -> str:
+    return product_text([factor.value for factor in path.factors], digits)
+
+
+def _check_line(e: Explanation) -> list[str]:
+    wrt = describe(e.wrt)
+    store = "accumulates it into" if not e.wrt.parents else "stores it in"
+    where = f"backpropagation ({describe(e.root)}.backward(), which {store} {wrt}.grad)"
+    backward = number(e.backward_grad, e.digits)
+    if e.agrees:
+        return paragraph(f"Check: {where} gives {backward}, the same number.")
+    return paragraph(f"Check FAILED: {where} gives {backward}, but the paths sum to "
+                     f"{number(e.total, e.digits)} (difference {e.total - e.backward_grad:.3g}).")

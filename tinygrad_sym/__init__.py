@@ -10,6 +10,7 @@
 from . import ops
 from .autograd import backward, detect_anomaly, grad, no_grad
 from .errors import AnomalyError, GradcheckError, ShapeError
+from .explain import compare, explain
 from .seeding import manual_seed
 from .value import Value, concatenate, linear, local_derivative, stack, topological_order
 
@@ -19,8 +20,10 @@ __all__ = [
     "ShapeError",
     "Value",
     "backward",
+    "compare",
     "concatenate",
     "detect_anomaly",
+    "explain",
     "grad",
     "linear",
     "local_derivative",

@@ -7,7 +7,7 @@
     w.grad  # 3.0
 """
 
-from . import ops
+from . import datasets, nn, ops
 from .autograd import backward, detect_anomaly, grad, no_grad
 from .errors import AnomalyError, GradcheckError, ShapeError
 from .explain import compare, explain

@@ -1,0 +1,53 @@
+"""Neural nets on the engine: layers at two granularities, init schemes, losses, optimizers,
+a training loop, and symmetry diagnostics.
+
+    import tinygrad_sym as ts
+    from tinygrad_sym import nn
+
+    ts.manual_seed(0)
+    net = nn.MLP(2, [3, 1], activation="sigmoid")           # W1, b1, W2, b2
+    history = nn.fit(net, X, y, loss=nn.binary_cross_entropy, epochs=500)
+    twin = net.to_scalar()                                   # w1 … w9, b1 … b4
+    J = nn.cost(twin, X[:1], y[:1]); J.backward()            # one example, weight by weight
+"""
+
+from . import init
+from .init import Constant, Explicit, GlorotUniform, Tied, Zeros
+from .layers import ACTIVATIONS, MLP, Dense, Sequential
+from .losses import bce_with_logits, binary_cross_entropy, mse, softmax_cross_entropy
+from .module import Module
+from .naming import Numbering
+from .optim import SGD, Adam, Optimizer
+from .symmetry import SymmetricGroup, UnitMatch, match_units, symmetric_units
+from .train import History, accuracy, cost, fit, predict
+
+__all__ = [
+    "ACTIVATIONS",
+    "MLP",
+    "SGD",
+    "Adam",
+    "Constant",
+    "Dense",
+    "Explicit",
+    "GlorotUniform",
+    "History",
+    "Module",
+    "Numbering",
+    "Optimizer",
+    "Sequential",
+    "SymmetricGroup",
+    "Tied",
+    "UnitMatch",
+    "Zeros",
+    "accuracy",
+    "bce_with_logits",
+    "binary_cross_entropy",
+    "cost",
+    "fit",
+    "init",
+    "match_units",
+    "mse",
+    "predict",
+    "softmax_cross_entropy",
+    "symmetric_units",
+]

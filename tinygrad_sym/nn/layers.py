@@ -1,0 +1,330 @@
+"""Dense layers and nets, at two granularities: one scalar `Value` per weight, or one matrix.
+
+    net = MLP(2, [3, 1])               # W1 (2×3), b1, W2 (3×1), b2: fast, for training
+    twin = net.to_scalar()             # w1 … w9, b1 … b4: the same numbers, one node each
+    a4 = twin([200.0, 13.9])           # z1 = w1·x1 + w2·x2 + b1, a1 = σ(z1), …, a4
+
+Scalar nets name every node as the course draws it (x1, w1, b1, z1, a1, …) and tag the
+parameters and z/a nodes with `group = ("layer 1", "unit 2")`, so a graph can be drawn
+and explained weight by weight.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..value import Value, linear, stack
+from .init import ParameterTable, initial_values
+from .module import Module
+from .naming import Numbering, numberings
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
+
+
+def _check_activation(activation: str) -> None:
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}: use one of {', '.join(ACTIVATIONS)}")
+
+
+def _activate(z: Value, activation: str) -> Value:
+    """The activation of a tensor of pre-activations (softmax along the last axis)."""
+    if activation == "linear":
+        return z
+    if activation == "softmax":
+        return z.softmax(axis=-1)
+    return getattr(z, activation)()
+
+
+class Dense(Module):
+    """A fully connected layer: `nout` units, each a = activation(w·x + b).
+
+    `scalar=True` keeps every weight as its own scalar Value (w1, w2, …), else one matrix
+    `W` of shape (nin, nout) and a vector `b` (W1, b1). Default init: Glorot uniform
+    weights and zero biases, like Keras' Dense (see `nn.init`).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "sigmoid",
+        init: Any = None,
+        scalar: bool = False,
+        dtype: Any = np.float64,
+        numbering: Numbering | None = None,
+    ) -> None:
+        numbering = numbering or Numbering(nin, nout)
+        if (numbering.nin, numbering.nout) != (nin, nout):
+            raise ValueError(f"numbering {numbering} does not describe a {nin}→{nout} layer")
+        [(weights, biases)] = initial_values(init, [numbering], dtype)
+        self._set_up(weights, biases, activation, scalar, numbering)
+
+    @classmethod
+    def from_arrays(
+        cls,
+        weights: np.ndarray,
+        biases: np.ndarray,
+        activation: str = "sigmoid",
+        scalar: bool = False,
+        numbering: Numbering | None = None,
+    ) -> Dense:
+        """A layer holding the given weight matrix (nin, nout) and bias vector (nout,)."""
+        weights, biases = np.asarray(weights), np.asarray(biases)
+        if weights.ndim != 2 or biases.shape != weights.shape[1:]:
+            raise ShapeError(f"Dense needs weights (nin, nout) and biases (nout,), "
+                             f"got {weights.shape} and {biases.shape}")
+        layer = cls.__new__(cls)
+        layer._set_up(weights, biases, activation, scalar,
+                      numbering or Numbering(*weights.shape))
+        return layer
+
+    def _set_up(self, weights: np.ndarray, biases: np.ndarray, activation: str, scalar: bool,
+                numbering: Numbering) -> None:
+        _check_activation(activation)
+        self.nin, self.nout = weights.shape
+        self.activation = activation
+        self.scalar = scalar
+        self.dtype = weights.dtype
+        if scalar:
+            self.unit_weights = [[Value(float(weights[i, j])) for i in range(self.nin)]
+                                 for j in range(self.nout)]
+            self.unit_biases = [Value(float(biases[j])) for j in range(self.nout)]
+        else:
+            self.W = Value(weights)
+            self.b = Value(biases)
+        self.renumber(numbering)
+
+    def renumber(self, numbering: Numbering) -> None:
+        """Give the parameters the names and groups of position `numbering` in a net."""
+        self.numbering = numbering
+        if not self.scalar:
+            self.W.label, self.b.label = numbering.weight_matrix, numbering.bias_vector
+            self.W.group = self.b.group = numbering.group
+            return
+        for j, (weights, bias) in enumerate(zip(self.unit_weights, self.unit_biases, strict=True)):
+            for i, weight in enumerate(weights):
+                weight.label, weight.group = numbering.weight(i, j), numbering.unit_group(j)
+            bias.label, bias.group = numbering.bias(j), numbering.unit_group(j)
+
+    # ------------------------------------------------------------------ parameters
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        if not self.scalar:
+            return [(self.W.label, self.W), (self.b.label, self.b)]
+        weights = [weight for unit in self.unit_weights for weight in unit]
+        return [(p.label, p) for p in weights + self.unit_biases]
+
+    def weight_matrix(self) -> np.ndarray:
+        """A copy of the weights as a matrix (nin, nout): column j holds unit j's weights."""
+        if not self.scalar:
+            return self.W.data.copy()
+        return np.array([[w.data for w in unit] for unit in self.unit_weights]).T.reshape(
+            self.nin, self.nout)
+
+    def bias_vector(self) -> np.ndarray:
+        """A copy of the biases as a vector (nout,)."""
+        if not self.scalar:
+            return self.b.data.copy()
+        return np.array([b.data for b in self.unit_biases])
+
+    def load_arrays(self, weights: np.ndarray, biases: np.ndarray) -> None:
+        """Overwrite the parameters in place with a weight matrix and a bias vector."""
+        if not self.scalar:
+            self.W.data[...] = weights
+            self.b.data[...] = biases
+            return
+        for j, unit in enumerate(self.unit_weights):
+            for i, weight in enumerate(unit):
+                weight.data = float(weights[i, j])
+            self.unit_biases[j].data = float(biases[j])
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set the parameters from a state of either granularity (W1, b1 or w1, w2, …, b1, …)."""
+        load_layers([self], state)
+
+    def to_scalar(self) -> Dense:
+        """This layer with one scalar Value per weight, holding the same numbers."""
+        return self._twin(scalar=True)
+
+    def to_tensor(self) -> Dense:
+        """This layer with one weight matrix and one bias vector, holding the same numbers."""
+        return self._twin(scalar=False)
+
+    def _twin(self, scalar: bool) -> Dense:
+        return Dense.from_arrays(self.weight_matrix().astype(self.dtype),
+                                 self.bias_vector().astype(self.dtype),
+                                 self.activation, scalar, self.numbering)
+
+    # --------------------------------------------------------------------- forward
+    def forward(self, x: Any) -> Any:
+        """A tensor layer maps a batch (n, nin) to (n, nout); a scalar layer maps one example
+        (a sequence of nin numbers or Values) to a list of nout Values."""
+        return self._forward_scalar(x) if self.scalar else self._forward_tensor(x)
+
+    def _forward_tensor(self, x: Any) -> Value:
+        z = x @ self.W + self.b
+        z.label, z.group = f"Z{self.numbering.layer}", self.numbering.group
+        a = _activate(z, self.activation)
+        if a is not z:
+            a.label, a.group = f"A{self.numbering.layer}", self.numbering.group
+        return a
+
+    def _forward_scalar(self, x: Any) -> list[Value]:
+        if np.ndim(x.data if isinstance(x, Value) else x) != 1:
+            raise ShapeError(
+                f"a scalar layer takes one example (a sequence of {self.nin} numbers), not an "
+                f"array of shape {np.shape(x.data if isinstance(x, Value) else x)}; loop over "
+                "the rows, or use nn.cost(model, X, y, loss) for a batch")
+        inputs = [v if isinstance(v, Value) else Value(v, label=f"x{i + 1}", requires_grad=False)
+                  for i, v in enumerate(x)]
+        if len(inputs) != self.nin:
+            raise ShapeError(f"layer {self.numbering.layer} has {self.nin} inputs per unit, "
+                             f"got {len(inputs)} values")
+        numbering = self.numbering
+        zs = []
+        for j, (weights, bias) in enumerate(zip(self.unit_weights, self.unit_biases, strict=True)):
+            z = linear(weights, inputs, bias)
+            z.label, z.group = f"z{numbering.unit(j)}", numbering.unit_group(j)
+            zs.append(z)
+        if self.activation == "linear":
+            return zs
+        if self.activation == "softmax":
+            probabilities = stack(zs).softmax()
+            activations = [probabilities[j] for j in range(self.nout)]
+        else:
+            activations = [getattr(z, self.activation)() for z in zs]
+        for j, a in enumerate(activations):
+            a.label, a.group = f"a{numbering.unit(j)}", numbering.unit_group(j)
+        return activations
+
+    def __repr__(self) -> str:
+        kind = "scalar" if self.scalar else "tensor"
+        layer = self.numbering.layer
+        return f"Dense({self.nin} → {self.nout}, {self.activation}, {kind}, layer {layer})"
+
+
+def load_layers(layers: Sequence[Dense], state: Mapping[str, Any]) -> None:
+    """Load `state` into `layers`, converting between scalar and tensor names when needed."""
+    table = ParameterTable([(layer.numbering, layer.weight_matrix(), layer.bias_vector())
+                            for layer in layers])
+    scalar_names = {name for layer in layers for name in layer.numbering.scalar_names()}
+    tensor_names = {name for layer in layers for name in layer.numbering.tensor_names()}
+    if set(state) not in (scalar_names, tensor_names):
+        expected = sorted(scalar_names if layers[0].scalar else tensor_names)
+        raise KeyError(f"load_state_dict: the state names {sorted(state)} are neither this "
+                       f"net's tensor names {sorted(tensor_names)} nor its scalar names "
+                       f"(expected e.g. {expected})")
+    for name, value in state.items():
+        table[name] = value
+    for layer, (_, weights, biases) in zip(layers, table.layers, strict=True):
+        layer.load_arrays(weights, biases)
+
+
+class Sequential(Module):
+    """Dense layers applied one after the other, numbered as one net (w1, w2, … across layers).
+
+    On a scalar net, a single output unit is returned as one Value (a3), several as a list.
+    """
+
+    def __init__(self, *layers: Dense) -> None:
+        for layer in layers:
+            if not isinstance(layer, Dense):
+                raise TypeError(f"Sequential takes Dense layers, not {type(layer).__name__}")
+        if not layers:
+            raise ValueError("Sequential needs at least one layer")
+        self.layers = list(layers)
+        numbering = Numbering(layers[0].nin, layers[0].nout)
+        for index, layer in enumerate(layers):
+            if index:
+                if layer.nin != numbering.nout:
+                    raise ShapeError(f"layer {index + 1} takes {layer.nin} inputs but layer "
+                                     f"{index} has {numbering.nout} units")
+                numbering = numbering.following(layer.nout)
+            layer.renumber(numbering)
+
+    @property
+    def scalar(self) -> bool:
+        return self.layers[0].scalar
+
+    def forward(self, x: Any) -> Any:
+        output = self.activations(x)[-1]
+        return output[0] if self.scalar and len(output) == 1 else output
+
+    def activations(self, x: Any) -> list[Any]:
+        """The output of every layer, first to last (tensors, or lists of scalar Values)."""
+        outputs = []
+        for layer in self.layers:
+            x = layer(x)
+            outputs.append(x)
+        return outputs
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [pair for layer in self.layers for pair in layer.named_parameters()]
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Set the parameters from a state of either granularity (W1, b1, … or w1, …, b1, …)."""
+        load_layers(self.layers, state)
+
+    def locate(self, name: str) -> tuple[str, tuple[int, ...]]:
+        """Where scalar parameter `name` sits in the tensors: ("W1", (0, 1)) for w3."""
+        for layer in self.layers:
+            where = layer.numbering.locate(name)
+            if where is not None:
+                return where
+        raise KeyError(f"no scalar parameter {name!r} in {self!r}")
+
+    def to_scalar(self) -> Sequential:
+        """The scalar twin: one Value per weight, the same numbers (a copy, not shared)."""
+        return self._twin([layer.to_scalar() for layer in self.layers])
+
+    def to_tensor(self) -> Sequential:
+        """The tensor twin: one matrix per layer, the same numbers (a copy, not shared)."""
+        return self._twin([layer.to_tensor() for layer in self.layers])
+
+    def _twin(self, layers: list[Dense]) -> Sequential:
+        twin = copy.copy(self)
+        twin.layers = layers
+        return twin
+
+    def __repr__(self) -> str:
+        widths = [self.layers[0].nin] + [layer.nout for layer in self.layers]
+        sizes = " → ".join(str(width) for width in widths)
+        activations = ", ".join(layer.activation for layer in self.layers)
+        kind = "scalar" if self.scalar else "tensor"
+        return f"{type(self).__name__}({sizes}; {activations}; {kind})"
+
+
+class MLP(Sequential):
+    """A multilayer perceptron: `nin` inputs, then Dense layers of `sizes` units.
+
+    `activation` for every layer, `output_activation` (default: the same) for the last.
+    `init` as in `nn.init` (default Glorot uniform, like Keras); `scalar=True` for one Value
+    per weight; `dtype` for tensor nets (float64 by default, float32 to go faster).
+    """
+
+    def __init__(
+        self,
+        nin: int,
+        sizes: Sequence[int],
+        activation: str = "sigmoid",
+        output_activation: str | None = None,
+        init: Any = None,
+        scalar: bool = False,
+        dtype: Any = np.float64,
+    ) -> None:
+        sizes = list(sizes)
+        if not sizes:
+            raise ValueError("MLP needs at least one layer size")
+        activations = [activation] * (len(sizes) - 1) + [output_activation or activation]
+        for name in activations:
+            _check_activation(name)
+        layout = numberings(nin, sizes)
+        values = initial_values(init, layout, dtype)
+        super().__init__(*[
+            Dense.from_arrays(weights, biases, name, scalar, numbering)
+            for (weights, biases), name, numbering in zip(values, activations, layout, strict=True)
+        ])

@@ -1,0 +1,103 @@
+"""Losses: one number J saying how wrong the predictions are (the mean over examples).
+
+Each takes predictions (a Value, or a list of scalar Values from a scalar layer) and
+targets (numbers or arrays, no gradient), and returns a Value labelled "J".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from .. import ops
+from ..errors import ShapeError
+from ..value import Value, apply, stack
+
+
+def _as_value(predictions: Value | Sequence[Value]) -> Value:
+    return predictions if isinstance(predictions, Value) else stack(list(predictions))
+
+
+def _targets_like(predictions: Value, targets: Any, name: str) -> Any:
+    """The targets as raw data of the predictions' shape and float dtype, or a clear error."""
+    targets = targets.data if isinstance(targets, Value) else targets
+    if np.shape(targets) != predictions.shape:
+        raise ShapeError(
+            f"{name}: predictions have shape {predictions.shape} but targets {np.shape(targets)}; "
+            f"they must match (e.g. y.reshape({', '.join(map(str, predictions.shape))}))"
+        )
+    if type(predictions.data) is float:
+        return float(targets)
+    return np.asarray(targets, dtype=predictions.dtype)
+
+
+def _mean(losses: Value, label: str) -> Value:
+    """The mean over examples (a single example's loss is already the number)."""
+    total = losses.mean() if losses.ndim else losses
+    total.label = label
+    return total
+
+
+def mse(predictions: Value | Sequence[Value], targets: Any, label: str = "J") -> Value:
+    """Mean squared error: mean of (prediction − target)²."""
+    predictions = _as_value(predictions)
+    errors = predictions - _targets_like(predictions, targets, "mse")
+    return _mean(errors * errors, label)
+
+
+def binary_cross_entropy(
+    probabilities: Value | Sequence[Value], targets: Any, label: str = "J"
+) -> Value:
+    """−[y·log a + (1 − y)·log(1 − a)] from probabilities a (a sigmoid output), averaged.
+
+    One node per example (`ops.BINARY_CROSS_ENTROPY`): the graph shows ∂J/∂a = (a − y)/(a(1 − a)).
+    """
+    probabilities = _as_value(probabilities)
+    targets = _targets_like(probabilities, targets, "binary_cross_entropy")
+    return _mean(apply(ops.BINARY_CROSS_ENTROPY, probabilities, targets), label)
+
+
+def bce_with_logits(logits: Value | Sequence[Value], targets: Any, label: str = "J") -> Value:
+    """Binary cross-entropy of σ(z) computed from z directly: stable for any z."""
+    logits = _as_value(logits)
+    targets = _targets_like(logits, targets, "bce_with_logits")
+    return _mean(apply(ops.BCE_WITH_LOGITS, logits, targets), label)
+
+
+def softmax_cross_entropy(
+    logits: Value | Sequence[Value], labels: Any, label: str = "J"
+) -> Value:
+    """−log softmax(z)[label], averaged; `labels` are class indices (ints), one per example.
+
+    Logits of shape (n, classes) with n labels, or one example's logits (classes,) with one
+    label (a scalar net's output list).
+    """
+    logits = _as_value(logits)
+    labels = np.asarray(labels.data if isinstance(labels, Value) else labels)
+    if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
+        labels = labels.astype(np.int64)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"softmax_cross_entropy: labels must be class indices (ints), "
+                        f"got dtype {labels.dtype}")
+    if logits.ndim == 1 and labels.ndim == 0:
+        log_probabilities = logits.log_softmax()[int(labels)]
+        return _mean(-log_probabilities, label)
+    if logits.ndim != 2 or labels.shape != logits.shape[:1]:
+        raise ShapeError(f"softmax_cross_entropy: logits of shape {logits.shape} need labels of "
+                         f"shape ({logits.shape[0] if logits.ndim else ''},), got {labels.shape}")
+    if labels.size and (labels.min() < 0 or labels.max() >= logits.shape[1]):
+        raise ValueError(f"softmax_cross_entropy: labels must lie in 0…{logits.shape[1] - 1}")
+    picked = logits.log_softmax(axis=-1)[np.arange(len(labels)), labels]
+    return _mean(-picked, label)
+
+
+LOSSES = {
+    "mse": mse,
+    "binary_cross_entropy": binary_cross_entropy,
+    "bce": binary_cross_entropy,
+    "bce_with_logits": bce_with_logits,
+    "softmax_cross_entropy": softmax_cross_entropy,
+}
+"""Losses by name, for `fit(loss="bce")`."""

@@ -124,6 +124,15 @@ def _matmul(draw):
     return (lambda a, b: a @ b, [draw(tst.arrays(shape=left)), draw(tst.arrays(shape=right))])
 
 
+@case("affine")
+def _affine(draw):
+    rows, inner, outer = (draw(st.integers(1, 4)) for _ in range(3))
+    x_shape = draw(st.sampled_from([(inner,), (rows, inner), (2, rows, inner)]))
+    bias_shape = draw(st.sampled_from([(outer,), (1, outer), ()]))
+    x, weight, bias = (draw(tst.arrays(shape=s)) for s in (x_shape, (inner, outer), bias_shape))
+    return (lambda *xs: apply(ops.AFFINE, *xs), [x, weight, bias])
+
+
 for _name in ("softmax", "log_softmax"):
 
     @case(_name)

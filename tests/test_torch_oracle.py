@@ -68,6 +68,7 @@ TORCH = {
     "getitem": _index,
     "scatter": _scatter,
     "matmul": torch.matmul,
+    "affine": lambda x, weight, bias: x @ weight + bias,
     "softmax": lambda a, axis=-1: torch.softmax(a, dim=axis),
     "log_softmax": lambda a, axis=-1: torch.log_softmax(a, dim=axis),
     "stack": lambda *xs, axis=0: torch.stack(xs, dim=axis),

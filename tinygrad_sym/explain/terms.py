@@ -1,0 +1,84 @@
+"""A loss that adds up terms (a batch mean of per-example losses): one contribution per term.
+
+When the root is a sum, difference or constant multiple of several terms — J = (L1 + L2 +
+L3 + L4)/4 — every path from J down to w first crosses that aggregation, then enters one
+term. So ∂J/∂w = Σ (the term's weight in J) · ∂term/∂w: a sum of per-example
+contributions. This module finds the terms and their weights from the graph alone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..value import Value, describe
+from .paths import PathGraph
+
+if TYPE_CHECKING:
+    from .explanation import Explanation
+
+ADDING = {"add", "sub", "neg"}
+SCALING = {"mul", "div"}
+
+
+@dataclass(frozen=True, eq=False)
+class Contribution:
+    """One term's share of ∂root/∂wrt: its `weight` in the root times ∂term/∂wrt."""
+
+    term: Value
+    name: str
+    weight: float
+    explanation: Explanation
+
+    @property
+    def value(self) -> float:
+        """weight · ∂term/∂wrt, this term's contribution to the gradient."""
+        return self.weight * self.explanation.total
+
+
+def _aggregates(node: Value, graph: PathGraph) -> bool:
+    """True for a node that only adds or scales its terms: +, −, or · / by a constant."""
+    name = node.op.name if node.op else None
+    if name in ADDING:
+        return True
+    if name in SCALING:
+        constant = [i for i, parent in enumerate(node.parents) if not parent.requires_grad]
+        leading = graph.edges[node]
+        return bool(constant) and len(leading) == 1 and (name == "mul" or leading == [0])
+    return False
+
+
+def terms(graph: PathGraph) -> list[tuple[Value, float]]:
+    """The terms the root adds up, each with its weight ∂root/∂term along the aggregation.
+
+    Empty unless the root aggregates at least two terms that depend on `wrt`. The weight of
+    a term is the sum over the routes from the root through adding and scaling nodes only,
+    of the product of their factors, so Σ weight · ∂term/∂wrt is exactly ∂root/∂wrt.
+    """
+    root = graph.root
+    if root is graph.wrt or not root.parents or not _aggregates(root, graph):
+        return []
+    weights: dict[Value, float] = {root: 1.0}
+    found: list[Value] = []
+    for node in reversed(graph.order):  # the root first, each node after all its children
+        if node not in weights:
+            continue  # below a term: not part of the aggregation
+        if node is not root and (node is graph.wrt or not _aggregates(node, graph)):
+            found.append(node)
+            continue
+        for index in graph.edges[node]:
+            factor = graph.factor(node, index)
+            weights[factor.parent] = weights.get(factor.parent, 0.0) + (
+                weights[node] * factor.value)
+    if len(found) < 2:
+        return []
+    position = {node: k for k, node in enumerate(graph.order)}
+    return [(term, weights[term]) for term in sorted(found, key=position.__getitem__)]
+
+
+def term_names(found: list[Value]) -> list[str]:
+    """Each term's name: its label, or 'example k' when the terms look alike (a batch)."""
+    names = [describe(term) for term in found]
+    if len(set(names)) == len(names):
+        return names
+    return [f"example {k}" for k in range(1, len(found) + 1)]

@@ -6,6 +6,7 @@
 """
 
 from .compare import Comparison, FactorPair, PathPair, compare
+from .demo import demo_net, explain_cli
 from .explanation import Explanation, NodeGradient, explain
 from .paths import Factor, Path
 
@@ -18,5 +19,7 @@ __all__ = [
     "Path",
     "PathPair",
     "compare",
+    "demo_net",
     "explain",
+    "explain_cli",
 ]

@@ -356,11 +356,13 @@ def _path_pair_lines(
 def _symmetry_reason(c: Comparison) -> str:
     """Why every factor is equal, and what that means for training."""
     _, _, a, b = _names(c)
-    mirrored = {(pair.a.formula, pair.b.formula) for pair in c.pairs if not pair.same_edge
-                and pair.a is not None and pair.b is not None
-                and pair.a.formula != pair.b.formula}
+    mirrored = dict.fromkeys(
+        (pair.a.formula, pair.b.formula) for pair in c.pairs
+        if not pair.same_edge and pair.a is not None and pair.b is not None
+        and pair.a.formula != pair.b.formula
+    )
     if mirrored:
-        equalities = ", ".join(f"{x} = {y}" for x, y in sorted(mirrored))
+        equalities = ", ".join(f"{x} = {y}" for x, y in mirrored)
         because = (f"the factors in the same roles have equal values ({equalities}), and the "
                    "rest are shared edges or the same expression")
     else:

@@ -103,6 +103,12 @@ def explain(
                 "works on scalars (for a tensor model, explain its scalar twin "
                 "model.to_scalar() on one example)"
             )
+    if not wrt.requires_grad:
+        raise ValueError(
+            f"explain: {describe(wrt)} is a constant (requires_grad=False), so backward "
+            f"computes no gradient for it; create it with Value(data, requires_grad=True) "
+            f"to explain {partial(root, wrt)}"
+        )
     backward_grad = float(grad(root, wrt))
     graph = PathGraph(root, wrt)
     grouped = graph.path_count > max_paths

@@ -1,0 +1,6 @@
+"""Drawing computation graphs with their values, gradients and chain-rule factors."""
+
+from .output import GradientGraph, GraphvizNotFoundError
+from .render import draw
+
+__all__ = ["GradientGraph", "GraphvizNotFoundError", "draw"]

@@ -1,0 +1,90 @@
+"""The picture's colours: a red–blue scale for gradients, one colour per highlighted path.
+
+Gradients use a diverging scale (ColorBrewer RdBu): red for negative, blue for positive,
+white for zero, deeper for larger magnitudes, so the sign and size of every gradient show
+at a glance. Text on a dark cell turns white so it stays readable.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+# ColorBrewer RdBu, from the strongest negative to the strongest positive.
+_NEGATIVE = ("#f7f7f7", "#fddbc7", "#f4a582", "#d6604d", "#b2182b")
+_POSITIVE = ("#f7f7f7", "#d1e5f0", "#92c5de", "#4393c3", "#2166ac")
+
+HIGHLIGHTS = ("#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#d95f02", "#666666")
+"""One colour per highlighted input (ColorBrewer Dark2, minus its yellow): none of them is
+the red or blue of the gradient scale."""
+
+INK = "#222222"
+MUTED = "#6b6b6b"
+QUIET = "#9a9a9a"
+FAINT = "#cfcfcf"
+
+CARD_STYLES = {
+    "parameter": ("#fbe3a5", INK, "#b7860b"),
+    "input": ("#e6e6e6", INK, "#8c8c8c"),
+    "computed": ("#edf1f6", INK, "#9aa7b4"),
+    "root": ("#3b4a56", "#ffffff", "#3b4a56"),
+}
+"""How each kind of value card looks: header fill, header text, border."""
+
+
+def _hex_to_rgb(color: str) -> tuple[float, float, float]:
+    return tuple(int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def _rgb_to_hex(rgb: Iterable[float]) -> str:
+    return "#" + "".join(f"{round(channel * 255):02x}" for channel in rgb)
+
+
+def _interpolate(stops: tuple[str, ...], t: float) -> str:
+    """The colour at `t` in [0, 1] along evenly spaced `stops`."""
+    position = min(max(t, 0.0), 1.0) * (len(stops) - 1)
+    low = min(int(position), len(stops) - 2)
+    fraction = position - low
+    start, end = _hex_to_rgb(stops[low]), _hex_to_rgb(stops[low + 1])
+    return _rgb_to_hex(a + (b - a) * fraction for a, b in zip(start, end, strict=True))
+
+
+class GradientScale:
+    """Maps a gradient to a fill colour, relative to the largest |gradient| on the picture.
+
+    Intensity grows with the square root of |grad| / largest, so a gradient ten times
+    smaller than the largest is still visibly tinted rather than white.
+    """
+
+    def __init__(self, largest: float) -> None:
+        self.largest = largest if math.isfinite(largest) and largest > 0 else 0.0
+
+    @classmethod
+    def fit(cls, magnitudes: Iterable[float]) -> GradientScale:
+        """A scale whose extreme colour is the largest finite magnitude given."""
+        finite = [m for m in magnitudes if math.isfinite(m)]
+        return cls(max(finite, default=0.0))
+
+    def fill(self, grad: float) -> str:
+        """The fill colour of a cell showing `grad`."""
+        if math.isnan(grad):
+            return "#e0e0e0"
+        if self.largest == 0.0 or grad == 0.0:
+            return _NEGATIVE[0]
+        t = math.sqrt(min(abs(grad) / self.largest, 1.0))
+        return _interpolate(_NEGATIVE if grad < 0 else _POSITIVE, t)
+
+
+def text_on(fill: str) -> str:
+    """Black or white text, whichever reads better on `fill` (WCAG relative luminance)."""
+    def linear(channel: float) -> float:
+        return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(c) for c in _hex_to_rgb(fill))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return "#ffffff" if luminance < 0.179 else INK
+
+
+def highlight_color(index: int) -> str:
+    """The colour of the `index`-th highlighted input (cycling through the palette)."""
+    return HIGHLIGHTS[index % len(HIGHLIGHTS)]

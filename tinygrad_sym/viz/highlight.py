@@ -1,0 +1,84 @@
+"""Highlighting: which nodes and edges lie on each highlighted input's paths to the root.
+
+`highlight=[w1, w3]` asks the explainer for ∂root/∂w1 and ∂root/∂w3; each explanation gets
+its own colour, and every edge on one of its paths is drawn in that colour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from ..value import Value, describe
+from .colors import highlight_color
+
+
+@dataclass(frozen=True, eq=False)
+class Highlight:
+    """One highlighted input: the explanation of ∂root/∂input and its colour."""
+
+    explanation: Any  # tinygrad_sym.explain.Explanation
+    color: str
+
+    @property
+    def wrt(self) -> Value:
+        return self.explanation.wrt
+
+
+def resolve(root: Value, highlight: Any) -> list[Highlight]:
+    """The highlights asked for: Values (explained here) and/or ready `Explanation`s."""
+    from ..explain import Explanation, explain  # the explainer builds on the same graph
+
+    if highlight is None:
+        return []
+    items: Iterable[Any] = (
+        [highlight] if isinstance(highlight, Value | Explanation) else highlight
+    )
+    explanations = []
+    for item in items:
+        if isinstance(item, Explanation):
+            if item.root is not root:
+                raise ValueError(
+                    f"draw: highlight holds an explanation of ∂{describe(item.root)}/"
+                    f"∂{describe(item.wrt)}, but the graph drawn is rooted at "
+                    f"{describe(root)}; explain with the same root"
+                )
+            explanations.append(item)
+        elif isinstance(item, Value):
+            explanations.append(explain(root, item))
+        else:
+            raise TypeError(
+                "draw: highlight takes Values (e.g. highlight=[w1, w3]) or explanations "
+                f"from ts.explain, not {type(item).__name__}"
+            )
+    return [Highlight(e, highlight_color(i)) for i, e in enumerate(explanations)]
+
+
+class PathIndex:
+    """For each node and edge, the colours of the highlighted paths that pass through it."""
+
+    def __init__(self, highlights: list[Highlight]) -> None:
+        self.highlights = highlights
+        self.node_colors: dict[Value, list[str]] = {}
+        self.edge_colors: dict[tuple[Value, int], list[str]] = {}
+        for item in highlights:
+            for node in item.explanation.nodes:
+                self.node_colors.setdefault(node, []).append(item.color)
+            for factor in item.explanation.factors:
+                self.edge_colors.setdefault((factor.child, factor.index), []).append(item.color)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.highlights)
+
+    @property
+    def nodes(self) -> set[Value]:
+        """Every node on some highlighted path (drawn one by one, never condensed)."""
+        return set(self.node_colors)
+
+    def into(self, child: Value) -> list[str]:
+        """The colours of all highlighted edges arriving at `child` from its parents."""
+        colors = {color for index in range(len(child.parents))
+                  for color in self.edge_colors.get((child, index), ())}
+        return [item.color for item in self.highlights if item.color in colors]

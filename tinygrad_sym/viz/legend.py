@@ -1,0 +1,142 @@
+"""The picture's legend: the chain rule along each highlighted path, and a colour key.
+
+For `highlight=[w1, w3]` the legend multiplies the factors along every path of each
+highlighted input, one row per path, and gives the total, so ∂J/∂w1 and ∂J/∂w3 can be
+compared on the picture itself. Factors that differ between the highlighted inputs
+(w5 against w6) are drawn bold.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..value import describe
+from . import colors
+from .labels import cell, escape, font, html_label, number, table
+
+MAX_ROWS = 6  # paths listed per highlighted input; the rest are counted
+
+
+def graph_label(picture: Any, key: bool = True, title: str | None = None) -> str | None:
+    """The graph's label (drawn under it): title, highlight table, key and notes."""
+    parts = []
+    if title:
+        parts.append(cell(font(escape(title), size=16, bold=True), align="left"))
+    if picture.paths.active:
+        parts.append(cell(highlight_table(picture), align="left"))
+    if key:
+        parts.append(cell(key_table(picture), align="left"))
+    if picture.plan.note:
+        parts.append(cell(font(escape(picture.plan.note), size=11, color="#8a4b00"),
+                          align="left"))
+    if not parts:
+        return None
+    return html_label(table(parts, border="0", cellspacing="6", cellpadding="0"))
+
+
+def _differing(picture: Any) -> set[tuple[int, str]]:
+    """(position from the root, formula) of factors not shared by every highlighted input."""
+    listed = [item.explanation for item in picture.paths.highlights if item.explanation.paths]
+    if len(listed) < 2:
+        return set()
+    per_input = [
+        {(k, f.formula) for path in e.paths for k, f in enumerate(path.factors)} for e in listed
+    ]
+    return set.union(*per_input) - set.intersection(*per_input)
+
+
+def highlight_table(picture: Any) -> str:
+    """One row per path of each highlighted input: its factors, their product, the total.
+
+    Factors sit in aligned columns, so the rows of ∂J/∂w1 and ∂J/∂w3 read against each
+    other; the ones that differ between the highlighted inputs are bold.
+    """
+    digits = picture.digits
+    differing = _differing(picture)
+    width = max((len(path.factors) for item in picture.paths.highlights
+                 for path in item.explanation.paths[:MAX_ROWS]), default=0)
+    caption = "The chain rule along each highlighted path: the product of the local " \
+              "derivatives on its edges" + (" (factors that differ in bold)" if differing else "")
+    rows = [cell(font(escape(caption), size=12, color=colors.MUTED), colspan=str(2 * width + 4),
+                 align="left")]
+    for item in picture.paths.highlights:
+        explanation = item.explanation
+        swatch = font("■", size=18, color=item.color)
+        name = font(escape(explanation.name), size=15, bold=True, color=item.color)
+        total = font(escape(f"= {number(explanation.total, digits)}"), size=15, bold=True)
+        if not explanation.paths:
+            rows.append(cell(swatch) + cell(name, align="left")
+                        + cell(font(escape(_no_list_reason(explanation)), size=12,
+                                    color=colors.MUTED), colspan=str(2 * width + 1),
+                               align="left") + cell(total, align="left"))
+            continue
+        several = len(explanation.paths) > 1
+        for number_of_path, path in enumerate(explanation.paths[:MAX_ROWS]):
+            first = number_of_path == 0
+            row = cell(swatch if first else "") + cell(name if first else "", align="left")
+            for position, factor in enumerate(path.factors):
+                strong = (position, factor.formula) in differing
+                row += cell(font("=" if position == 0 else "×", size=15, color=colors.MUTED))
+                row += cell(_factor_cell(factor, digits, strong, item.color))
+            padding = 2 * (width - len(path.factors))
+            if padding:
+                row += cell("", colspan=str(padding))
+            product = font(escape(f"= {number(path.product, digits)}"), size=13)
+            row += cell(product if several else total, align="left")
+            rows.append(row)
+        if several:
+            hidden = len(explanation.paths) - MAX_ROWS
+            note = f"sum over the {len(explanation.paths)} paths" + (
+                f" ({hidden} not listed)" if hidden > 0 else "")
+            rows.append(cell("") + cell("") + cell(
+                font(escape(note), size=12, color=colors.MUTED),
+                colspan=str(2 * width), align="right") + cell(total, align="left"))
+    return table(rows, border="0", cellspacing="0", cellpadding="4")
+
+
+def _factor_cell(factor: Any, digits: int, strong: bool, color: str) -> str:
+    """'∂z3/∂a1' above 'w5 = 0.73': one factor of a path, boxed in its path's colour."""
+    formula = factor.formula
+    value = number(factor.value, digits)
+    text = escape(formula if value == formula else f"{formula} = {value}")
+    text = f"<B>{text}</B>" if strong else text
+    rows = [cell(font(escape(factor.name), size=11, color=colors.MUTED)),
+            cell(font(text, size=14, color=colors.INK))]
+    return table(rows, border="1" if strong else "0", color=color, cellborder="0",
+                 cellspacing="0", cellpadding="2", style="rounded")
+
+
+def _no_list_reason(explanation: Any) -> str:
+    if explanation.root is explanation.wrt:
+        return "the node itself"
+    if explanation.path_count == 0:
+        return f"{describe(explanation.root)} does not depend on {describe(explanation.wrt)}"
+    return (f"{explanation.path_count:,} paths (too many to list; their edges are coloured "
+            "on the graph)")
+
+
+def key_table(picture: Any) -> str:
+    """What the colours mean: kinds of values, and the gradient scale with its extremes."""
+    swatches = []
+    names = {"parameter": "parameter (learned)", "input": "input / constant",
+             "computed": "computed", "root": "output"}
+    for kind, text in names.items():
+        if kind in picture.kinds:
+            fill, ink, border = colors.CARD_STYLES[kind]
+            swatches.append(
+                cell(font(escape(text), size=10, color=ink), bgcolor=fill, color=border,
+                     border="1", cellpadding="3")
+            )
+    largest = picture.scale.largest
+    steps = [-1, -0.5, -0.2, -0.05, 0, 0.05, 0.2, 0.5, 1]
+    bar = "".join(cell("", bgcolor=picture.scale.fill(s * largest) if largest else "#f7f7f7",
+                       width="14", height="12", fixedsize="true") for s in steps)
+    low = font(escape(f"−{number(largest, 3)}" if largest else "0"), size=10,
+               color=colors.MUTED)
+    high = font(escape(f"+{number(largest, 3)}" if largest else "0"), size=10,
+                color=colors.MUTED)
+    scale = table([cell(low) + bar + cell(high)], border="0", cellspacing="0",
+                  cellpadding="1")
+    caption = font("gradient:", size=10, color=colors.MUTED)
+    row = "".join(swatches) + cell("", width="12") + cell(caption) + cell(scale)
+    return table([row], border="0", cellspacing="4", cellpadding="0")

@@ -1,0 +1,93 @@
+"""`GradientGraph`: the Digraph `draw` returns, with safe file writing and a clear error
+when Graphviz's `dot` program is missing.
+
+Writing never leaves a partial file where the target was: the image is produced in memory
+by `dot`, written to a temporary file in the target's directory, then moved into place
+with an atomic `os.replace`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import graphviz
+
+INSTALL_HINT = (
+    "Graphviz's `dot` program is needed to draw images, and it was not found on PATH.\n"
+    "Install Graphviz, then try again:\n"
+    "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
+    "  macOS:          brew install graphviz\n"
+    "  conda:          conda install -c conda-forge graphviz\n"
+    "  other systems:  https://graphviz.org/download/\n"
+    "The DOT source is still available without it: `graph.source` (or `error.source`), "
+    "or `graph.save('graph.dot')`."
+)
+
+FORMATS = ("png", "svg", "pdf")
+
+
+class GraphvizNotFoundError(graphviz.ExecutableNotFound):
+    """Graphviz's `dot` binary is missing: says how to install it; `.source` has the DOT."""
+
+    def __init__(self, source: str) -> None:
+        RuntimeError.__init__(self, INSTALL_HINT)
+        self.source = source
+
+    def __str__(self) -> str:
+        return INSTALL_HINT
+
+
+class GradientGraph(graphviz.Digraph):
+    """A `graphviz.Digraph` (shown by Jupyter as it is) that writes image files safely."""
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        """As `graphviz.Digraph.pipe`, with installation help when `dot` is missing."""
+        try:
+            return super().pipe(*args, **kwargs)
+        except graphviz.ExecutableNotFound:
+            raise GraphvizNotFoundError(self.source) from None
+
+    def render(self, *args: Any, **kwargs: Any) -> Any:
+        """As `graphviz.Digraph.render`, with installation help when `dot` is missing."""
+        try:
+            return super().render(*args, **kwargs)
+        except graphviz.ExecutableNotFound:
+            raise GraphvizNotFoundError(self.source) from None
+
+    def write(self, filename: str | os.PathLike, format: str | None = None) -> Path:
+        """Draw the graph into `filename` (PNG, SVG or PDF) and return its path.
+
+        The format is `format`, else the file's suffix, else PNG; a name without a
+        suffix gets one. The file appears complete or not at all.
+        """
+        path = Path(filename)
+        suffix = path.suffix.lower().lstrip(".")
+        if format is None:
+            format = suffix if suffix in FORMATS else "png"
+        format = format.lower()
+        if format not in FORMATS:
+            raise ValueError(f"draw: cannot write format {format!r}; choose one of {FORMATS}")
+        if suffix in FORMATS and suffix != format:
+            raise ValueError(
+                f"draw: the file name {path.name!r} says {suffix} but format={format!r}; "
+                "make them agree (or leave format out)"
+            )
+        if suffix != format:
+            path = path.with_name(f"{path.name}.{format}")
+        image = self.pipe(format=format)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                                             suffix=".tmp")
+        try:
+            with os.fdopen(handle, "wb") as file:
+                file.write(image)
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+        return path

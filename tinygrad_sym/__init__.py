@@ -13,6 +13,7 @@ from .errors import AnomalyError, GradcheckError, ShapeError
 from .explain import compare, explain
 from .seeding import manual_seed
 from .value import Value, concatenate, linear, local_derivative, stack, topological_order
+from .viz import draw
 
 __all__ = [
     "AnomalyError",
@@ -23,6 +24,7 @@ __all__ = [
     "compare",
     "concatenate",
     "detect_anomaly",
+    "draw",
     "explain",
     "grad",
     "linear",

@@ -11,14 +11,17 @@ import math
 from dataclasses import dataclass
 from itertools import zip_longest
 
-from ..value import Value, describe
-from .explanation import MAX_PATHS, SHOWN_TERMS, Explanation, explain, paragraph
+from ..value import Value
+from .explanation import SHOWN_TERMS, Explanation, explain, paragraph
 from .paths import DIGITS, Factor, Path, number
 
 REL_TOL = 1e-12
 """Two factors are equal when their values agree to this relative tolerance."""
 
 COMMUTATIVE = {"add", "mul"}
+
+MAX_PATHS = 256
+"""compare() aligns up to this many paths per parameter (its tables show the first few)."""
 
 
 def role(factor: Factor) -> tuple[str, str]:
@@ -192,7 +195,12 @@ SHOWN_PATH_PAIRS = 4
 
 def _names(comparison: Comparison) -> tuple[str, str, str, str]:
     c = comparison
-    return c.explanation_a.name, c.explanation_b.name, describe(c.a), describe(c.b)
+    return (c.explanation_a.name, c.explanation_b.name, c.explanation_a.name_of(c.a),
+            c.explanation_b.name_of(c.b))
+
+
+def _root(c: Comparison) -> str:
+    return c.explanation_a.name_of(c.root)
 
 
 def differences(pairs: list[FactorPair], digits: int) -> str:
@@ -224,7 +232,7 @@ def verdict(comparison: Comparison) -> str:
         return (f"{name_a} {relation} {name_b} {numbers}; too many paths to compare factor "
                 f"by factor (raise max_paths to try).")
     if not c.path_pairs:
-        return f"Neither {a} nor {b} influences {describe(c.root)}: both gradients are 0."
+        return f"Neither {a} nor {b} influences {_root(c)}: both gradients are 0."
     if c.symmetric:
         return (f"{name_a} = {name_b} = {number(grad_a, digits)}: every factor on their paths "
                 f"is equal, so {a} and {b} get identical updates (symmetry).")
@@ -232,9 +240,9 @@ def verdict(comparison: Comparison) -> str:
     if not c.same_structure:
         relation = "=" if equal_values(grad_a, grad_b) else "≠"
         return (f"{name_a} {relation} {name_b} {numbers}: {a} and {b} play different roles "
-                f"in {describe(c.root)} (their paths differ in number, length or kind of "
+                f"in {_root(c)} (their paths differ in number, length or kind of "
                 f"edges); aligned from "
-                f"{describe(c.root)}, the unequal factors are: {unequal}.")
+                f"{_root(c)}, the unequal factors are: {unequal}.")
     if equal_values(grad_a, grad_b):
         return (f"{name_a} = {name_b} = {number(grad_a, digits)} although factors differ "
                 f"({unequal}): their products happen to coincide.")
@@ -258,12 +266,14 @@ def comparison_text(comparison: Comparison) -> list[str]:
     """The comparison as tables of aligned factors, the verdict, and the check."""
     c, digits = comparison, comparison.digits
     name_a, name_b, _, _ = _names(c)
-    root = describe(c.root)
-    batch = _same_terms(c)
-    if batch:
-        lines = _batch_lines(c)
+    root = _root(c)
+    legend = dict.fromkeys((*c.explanation_a.legend, *c.explanation_b.legend))
+    lines = [*paragraph("Unlabeled intermediate results get short names here: "
+                        + "; ".join(legend) + "."), ""] if legend else []
+    if _same_terms(c):
+        lines += _batch_lines(c)
     else:
-        lines = paragraph(f"{name_a} vs {name_b}, factor by factor: the paths are aligned by "
+        lines += paragraph(f"{name_a} vs {name_b}, factor by factor: the paths are aligned by "
                           f"structure, each factor against the one in the same position from "
                           f"{root}.")
         if not (c.explanation_a.grouped or c.explanation_b.grouped):
@@ -291,7 +301,7 @@ def _batch_lines(c: Comparison) -> list[str]:
     name_a, name_b, _, _ = _names(c)
     contributions = list(zip(c.explanation_a.contributions, c.explanation_b.contributions,
                              strict=True))
-    lines = paragraph(f"{name_a} vs {name_b}: {describe(c.root)} adds up "
+    lines = paragraph(f"{name_a} vs {name_b}: {_root(c)} adds up "
                       f"{len(contributions)} terms, so each gradient is a sum of per-term "
                       "contributions (weight · the term's own derivative), compared here "
                       "term by term:")

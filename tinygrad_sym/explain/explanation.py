@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 
 from ..autograd import grad
 from ..value import Value, describe
+from .naming import readable_names
 from .paths import DIGITS, Factor, Path, PathGraph, number, partial
 from .terms import Contribution, term_names, terms
 
 WIDTH = 88
 """Prose in explanations is wrapped to this many characters."""
 
-MAX_PATHS = 20
+MAX_PATHS = 8
 """Above this many paths an explanation groups them by node instead of listing them."""
 
 SHOWN_TERMS = 12
@@ -57,6 +58,8 @@ class Explanation:
     backward_grad: float
     node_gradients: list[NodeGradient]
     contributions: list[Contribution]
+    names: dict[Value, str] = field(repr=False)
+    legend: tuple[str, ...] = field(repr=False)
     magnitude: float = field(repr=False)
     max_paths: int = MAX_PATHS
     digits: int = DIGITS
@@ -80,7 +83,11 @@ class Explanation:
     @property
     def name(self) -> str:
         """The derivative explained, e.g. ∂J/∂w1."""
-        return partial(self.root, self.wrt)
+        return f"∂{self.name_of(self.root)}/∂{self.name_of(self.wrt)}"
+
+    def name_of(self, node: Value) -> str:
+        """The node's name in this explanation (unlabeled results may be called u1, u2…)."""
+        return self.names.get(node) or describe(node)
 
     def __str__(self) -> str:
         return "\n".join(derivation(self))
@@ -110,19 +117,25 @@ def explain(
             f"to explain {partial(root, wrt)}"
         )
     backward_grad = float(grad(root, wrt))
-    graph = PathGraph(root, wrt)
-    grouped = graph.path_count > max_paths
-    paths = [] if grouped else graph.paths()
-    node_gradients, magnitude = _node_gradients(graph)
+    with readable_names(root) as definitions:
+        graph = PathGraph(root, wrt)
+        grouped = graph.path_count > max_paths
+        paths = [] if grouped else graph.paths()
+        node_gradients, magnitude = _node_gradients(graph)
+        found = terms(graph)
+        contributions = [
+            Contribution(term, name, weight, explain(term, wrt, max_paths, digits))
+            for (term, weight), name in zip(found, term_names([t for t, _ in found]),
+                                            strict=True)
+        ]
+        names = {node: describe(node) for node in (root, wrt, *graph.order)}
+        shown = {*graph.order, *(parent for node in graph.order for parent in node.parents)}
+        legend = tuple(text for node, text in definitions.items() if node in shown)
     # Grouped, the total is wrt's own gradient, the last of the grouped view.
     total = node_gradients[-1].value if grouped else math.fsum(p.product for p in paths)
-    found = terms(graph)
-    contributions = [
-        Contribution(term, name, weight, explain(term, wrt, max_paths, digits))
-        for (term, weight), name in zip(found, term_names([t for t, _ in found]), strict=True)
-    ]
     return Explanation(root, wrt, paths, total, grouped, graph.path_count, backward_grad,
-                       node_gradients, contributions, magnitude, max_paths, digits)
+                       node_gradients, contributions, names, legend, magnitude, max_paths,
+                       digits)
 
 
 def _node_gradients(graph: PathGraph) -> tuple[list[NodeGradient], float]:
@@ -178,12 +191,23 @@ def paragraph(text: str, indent: str = "") -> list[str]:
 
 def derivation(explanation: Explanation) -> list[str]:
     """The readable derivation of `explanation`, line by line, checked against backward."""
-    return [*body(explanation), "", *_check_line(explanation)]
+    return [*legend_lines(explanation), *body(explanation), "", *_check_line(explanation)]
+
+
+def legend_lines(e: Explanation) -> list[str]:
+    """'Unlabeled intermediate results are named here: u1 = x1 × x2, …' (if any)."""
+    if not e.legend:
+        return []
+    shown = list(e.legend[:SHOWN_TERMS])
+    if len(e.legend) > SHOWN_TERMS:
+        shown.append(f"… ({len(e.legend) - SHOWN_TERMS} more)")
+    return [*paragraph("Unlabeled intermediate results get short names here: "
+                       + "; ".join(shown) + "."), ""]
 
 
 def body(e: Explanation) -> list[str]:
     """The derivation without its check line."""
-    root, wrt = describe(e.root), describe(e.wrt)
+    root, wrt = e.name_of(e.root), e.name_of(e.wrt)
     if e.root is e.wrt:
         lines = [f"{e.name} = 1: {root} is the node itself (a path with no edge)."]
     elif e.path_count == 0:
@@ -201,7 +225,7 @@ def body(e: Explanation) -> list[str]:
 
 
 def _contribution_lines(e: Explanation) -> list[str]:
-    root, wrt = describe(e.root), describe(e.wrt)
+    root, wrt = e.name_of(e.root), e.name_of(e.wrt)
     contributions = e.contributions
     names = [c.name for c in contributions]
     examples = names[0].startswith("example ")
@@ -221,7 +245,7 @@ def _contribution_lines(e: Explanation) -> list[str]:
     shown = contributions[:SHOWN_TERMS]
     width = max(len(c.name) for c in shown)
     for c in shown:
-        term = partial(c.term, e.wrt)
+        term = c.explanation.name
         lines.append(f"  {c.name + ':':<{width + 1}} {number(c.weight, e.digits)} · {term} = "
                      f"{product_text([c.weight, c.explanation.total], e.digits)} = "
                      f"{number(c.value, e.digits)}")
@@ -252,7 +276,7 @@ def _same_shape(a: Explanation, b: Explanation) -> bool:
 
 def _single_path_lines(e: Explanation) -> list[str]:
     (path,) = e.paths
-    root, wrt = describe(e.root), describe(e.wrt)
+    root, wrt = e.name_of(e.root), e.name_of(e.wrt)
     return [
         f"{e.name} by the chain rule. One path leads from {root} down to {wrt}:",
         f"  {path.route}",
@@ -268,7 +292,7 @@ def _single_path_lines(e: Explanation) -> list[str]:
 
 
 def _several_paths_lines(e: Explanation) -> list[str]:
-    root, wrt = describe(e.root), describe(e.wrt)
+    root, wrt = e.name_of(e.root), e.name_of(e.wrt)
     lines = paragraph(
         f"{e.name} by the chain rule. {e.path_count} paths lead from {root} down to {wrt}; "
         f"each contributes the product of the local derivatives along it, and {e.name} is "
@@ -292,7 +316,7 @@ def _several_paths_lines(e: Explanation) -> list[str]:
 
 
 def _grouped_lines(e: Explanation) -> list[str]:
-    root, wrt = describe(e.root), describe(e.wrt)
+    root, wrt = e.name_of(e.root), e.name_of(e.wrt)
     paths = "1 path leads" if e.path_count == 1 else f"{e.path_count:,} paths lead"
     lines = paragraph(
         f"{e.name} by the chain rule. {paths} from {root} down to {wrt}, more than "
@@ -302,12 +326,12 @@ def _grouped_lines(e: Explanation) -> list[str]:
         f"∂child/∂node. From {root} down to {wrt}:"
     )
     for gradient in e.node_gradients[1:]:
-        node = describe(gradient.node)
+        node = e.name_of(gradient.node)
         factors = tuple(factor for factor, _ in gradient.terms)
         if len(factors) == 1 and factors[0].child is e.root:  # ∂J/∂node is one local derivative
             lines += ["", *factor_lines(factors, e.digits)]
             continue
-        symbols = " + ".join(_term(e.root, factor) for factor, _ in gradient.terms)
+        symbols = " + ".join(_term(e, factor) for factor, _ in gradient.terms)
         numbers = " + ".join(
             product_text([factor.value] if factor.child is e.root else
                          [child_gradient, factor.value], e.digits)
@@ -322,11 +346,11 @@ def _grouped_lines(e: Explanation) -> list[str]:
     return lines
 
 
-def _term(root: Value, factor: Factor) -> str:
+def _term(e: Explanation, factor: Factor) -> str:
     """∂J/∂child · ∂child/∂node, or just ∂J/∂node for an edge out of the root itself."""
-    if factor.child is root:
+    if factor.child is e.root:
         return factor.name
-    return f"{partial(root, factor.child)} · {factor.name}"
+    return f"∂{e.name_of(e.root)}/∂{factor.child_name} · {factor.name}"
 
 
 def _numbers(path: Path, digits: int) -> str:
@@ -334,9 +358,9 @@ def _numbers(path: Path, digits: int) -> str:
 
 
 def _check_line(e: Explanation) -> list[str]:
-    wrt = describe(e.wrt)
+    wrt = e.name_of(e.wrt)
     store = "accumulates it into" if not e.wrt.parents else "stores it in"
-    where = f"backpropagation ({describe(e.root)}.backward(), which {store} {wrt}.grad)"
+    where = f"backpropagation ({e.name_of(e.root)}.backward(), which {store} {wrt}.grad)"
     backward = number(e.backward_grad, e.digits)
     if e.agrees:
         return paragraph(f"Check: {where} gives {backward}, the same number.")

@@ -33,7 +33,8 @@ class Factor:
     """One edge of a path: the local derivative ∂child/∂parent as formula and as number.
 
     `index` is the parent's position in `child.parents` (x·x has two edges to x). The
-    formula and value are `local_derivative(child, index)`, from the op table.
+    formula and value are `local_derivative(child, index)`, from the op table; the names
+    are the nodes' names when the factor was made.
     """
 
     child: Value
@@ -41,6 +42,8 @@ class Factor:
     index: int
     formula: str
     value: float
+    child_name: str
+    parent_name: str
 
     @classmethod
     def of_edge(cls, child: Value, index: int) -> Factor:
@@ -54,12 +57,13 @@ class Factor:
                 "works on scalar graphs; explain a tensor model through its scalar twin, "
                 "model.to_scalar(), on one example"
             )
-        return cls(child, parent, index, derivative.formula, derivative.value)
+        return cls(child, parent, index, derivative.formula, derivative.value, describe(child),
+                   describe(parent))
 
     @property
     def name(self) -> str:
         """∂child/∂parent, e.g. ∂z3/∂a1."""
-        return partial(self.child, self.parent)
+        return f"∂{self.child_name}/∂{self.parent_name}"
 
     @property
     def is_constant(self) -> bool:
@@ -108,8 +112,18 @@ class Path:
 
     @property
     def route(self) -> str:
-        """The nodes from the root down, 'J → a3 → z3 → a1 → z1 → w1'."""
-        return " → ".join(describe(node) for node in self.nodes)
+        """The nodes from the root down, 'J → a3 → z3 → a1 → z1 → w1'.
+
+        Where a node is several operands of its child (x + x), the operand is named too.
+        """
+        if not self.factors:
+            return describe(self.nodes[0])
+        names = [self.factors[0].child_name]
+        for factor in self.factors:
+            repeated = sum(parent is factor.parent for parent in factor.child.parents) > 1
+            operand = f" (operand {factor.index + 1})" if repeated else ""
+            names.append(factor.parent_name + operand)
+        return " → ".join(names)
 
     def __repr__(self) -> str:
         return f"Path({self.route}: product {number(self.product, 17)})"

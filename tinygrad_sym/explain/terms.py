@@ -56,7 +56,7 @@ def terms(graph: PathGraph) -> list[tuple[Value, float]]:
     of the product of their factors, so Σ weight · ∂term/∂wrt is exactly ∂root/∂wrt.
     """
     root = graph.root
-    if root is graph.wrt or not root.parents or not _aggregates(root, graph):
+    if not graph.path_count or root is graph.wrt or not _aggregates(root, graph):
         return []
     weights: dict[Value, float] = {root: 1.0}
     found: list[Value] = []

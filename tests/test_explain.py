@@ -1,0 +1,287 @@
+"""The chain-rule explainer on hand-built graphs, against numbers computed independently."""
+
+import math
+import sys
+
+import pytest
+
+import tinygrad_sym as ts
+from tinygrad_sym import ops
+from tinygrad_sym.explain import demo_net, explain_cli
+from tinygrad_sym.explain.demo import INPUTS, PARAMETERS, TARGET
+from tinygrad_sym.value import apply
+
+
+def sigmoid(x):
+    return 1 / (1 + math.exp(-x))
+
+
+def forward_221(p, x1=INPUTS["x1"], x2=INPUTS["x2"], y=TARGET):
+    """The 2→2→1 net in plain floats: (a1, a2, a3, J)."""
+    a1 = sigmoid(p["w1"] * x1 + p["w2"] * x2 + p["b1"])
+    a2 = sigmoid(p["w3"] * x1 + p["w4"] * x2 + p["b2"])
+    a3 = sigmoid(p["w5"] * a1 + p["w6"] * a2 + p["b3"])
+    return a1, a2, a3, -(y * math.log(a3) + (1 - y) * math.log(1 - a3))
+
+
+def finite_difference(p, name, h=1e-6):
+    up, down = dict(p), dict(p)
+    up[name] += h
+    down[name] -= h
+    return (forward_221(up)[3] - forward_221(down)[3]) / (2 * h)
+
+
+# ------------------------------------------------------------------ the course's 2→2→1 net
+
+
+def test_w1_is_one_path_of_five_factors_from_the_course():
+    nodes = demo_net()
+    explanation = ts.explain(nodes["J"], nodes["w1"])
+    a1, _, a3, _ = forward_221(PARAMETERS)
+    (path,) = explanation.paths
+    assert [node.label for node in path.nodes] == ["J", "a3", "z3", "a1", "z1", "w1"]
+    assert [f.name for f in path.factors] == [
+        "∂J/∂a3", "∂a3/∂z3", "∂z3/∂a1", "∂a1/∂z1", "∂z1/∂w1"]
+    assert [f.formula for f in path.factors] == [
+        "(a3 − y)/(a3·(1 − a3))", "a3·(1 − a3)", "w5", "a1·(1 − a1)", "x1"]
+    expected = [(a3 - 1) / (a3 * (1 - a3)), a3 * (1 - a3), PARAMETERS["w5"], a1 * (1 - a1),
+                INPUTS["x1"]]
+    assert [f.value for f in path.factors] == pytest.approx(expected, rel=1e-12)
+    # sigmoid + cross-entropy: ∂J/∂z3 = a3 − y, the textbook shortcut
+    by_hand = (a3 - 1) * PARAMETERS["w5"] * a1 * (1 - a1) * INPUTS["x1"]
+    assert explanation.total == pytest.approx(by_hand, rel=1e-12)
+    assert explanation.total == pytest.approx(finite_difference(PARAMETERS, "w1"), rel=1e-6)
+    assert explanation.agrees and not explanation.grouped and explanation.path_count == 1
+
+
+def test_the_text_reads_as_the_chain_rule_with_formulas_numbers_and_a_check():
+    nodes = demo_net()
+    text = str(ts.explain(nodes["J"], nodes["w1"]))
+    a1, _, a3, _ = forward_221(PARAMETERS)
+    assert "∂J/∂w1 = ∂J/∂a3 · ∂a3/∂z3 · ∂z3/∂a1 · ∂a1/∂z1 · ∂z1/∂w1" in text
+    assert "J → a3 → z3 → a1 → z1 → w1" in text
+    for line in (f"∂z1/∂w1 = x1 {'':20}= 0.52", f"∂z3/∂a1 = w5 {'':20}= 0.73",
+                 f"∂a1/∂z1 = a1·(1 − a1) {'':11}= {a1 * (1 - a1):.4g}"):
+        assert line in text
+    total = (a3 - 1) * 0.73 * a1 * (1 - a1) * 0.52
+    assert f"= {total:.4g}".replace("-", "−") in text
+    assert "Check: backpropagation" in text and "w1.grad" in text and "the same number" in text
+
+
+def test_factor_prints_as_formula_and_number():
+    nodes = demo_net()
+    explanation = ts.explain(nodes["J"], nodes["b1"])
+    factors = {f.name: f for f in explanation.paths[0].factors}
+    assert str(factors["∂z3/∂a1"]) == "∂z3/∂a1 = w5 = 0.73"
+    assert str(factors["∂z1/∂b1"]) == "∂z1/∂b1 = 1"  # a number formula is not repeated
+    assert factors["∂z3/∂a1"].parent is nodes["a1"] and factors["∂z3/∂a1"].index == 1
+    assert nodes["a1"] is nodes["z3"].parents[factors["∂z3/∂a1"].index]
+
+
+def test_an_input_reached_through_both_hidden_units_has_two_paths():
+    x1 = ts.Value(0.52, "x1")
+    nodes = demo_net()
+    # rebuild the hidden layer on a differentiable x1
+    z1 = ts.linear([nodes["w1"], nodes["w2"]], [x1, nodes["x2"]], nodes["b1"])
+    z2 = ts.linear([nodes["w3"], nodes["w4"]], [x1, nodes["x2"]], nodes["b2"])
+    z1.label, z2.label = "z1", "z2"
+    a1, a2 = z1.sigmoid(), z2.sigmoid()
+    a1.label, a2.label = "a1", "a2"
+    z3 = ts.linear([nodes["w5"], nodes["w6"]], [a1, a2], nodes["b3"])
+    z3.label = "z3"
+    a3 = z3.sigmoid()
+    a3.label = "a3"
+    J = apply(ops.BINARY_CROSS_ENTROPY, a3, 1.0)
+    J.label = "J"
+    explanation = ts.explain(J, x1)
+    p = PARAMETERS
+    by_hand = (a3.data - 1) * (p["w5"] * a1.data * (1 - a1.data) * p["w1"]
+                               + p["w6"] * a2.data * (1 - a2.data) * p["w3"])
+    assert explanation.path_count == len(explanation.paths) == 2
+    assert [p.route for p in explanation.paths] == ["J → a3 → z3 → a1 → z1 → x1",
+                                                     "J → a3 → z3 → a2 → z2 → x1"]
+    assert explanation.total == pytest.approx(by_hand, rel=1e-12)
+    text = str(explanation)
+    assert "Path 1: J → a3 → z3 → a1 → z1 → x1" in text and "Sum over the 2 paths" in text
+
+
+# ------------------------------------------------------------------ small hand-built graphs
+
+
+def test_x_times_x_has_two_edges_to_x_and_two_paths():
+    x = ts.Value(3.0, "x")
+    f = x * x
+    f.label = "f"
+    explanation = ts.explain(f, x)
+    assert [p.factors[0].index for p in explanation.paths] == [0, 1]
+    assert [p.product for p in explanation.paths] == [3.0, 3.0]
+    assert explanation.total == 6.0
+
+
+def test_a_shortcut_adds_a_path():
+    x, y = ts.Value(2.0, "x"), ts.Value(5.0, "y")
+    xy = x * y
+    xy.label = "xy"
+    f = xy + x
+    f.label = "f"
+    explanation = ts.explain(f, x)
+    assert sorted(p.route for p in explanation.paths) == ["f → x", "f → xy → x"]
+    assert sorted(p.product for p in explanation.paths) == [1.0, 5.0]
+    assert explanation.total == 6.0
+
+
+def test_exponentially_many_paths_are_grouped_by_node_not_listed():
+    x = ts.Value(1.0, "x")
+    v = x
+    for _ in range(60):  # v = v + v, sixty times: 2⁶⁰ paths from v down to x
+        v = v + v
+    explanation = ts.explain(v, x)
+    assert explanation.grouped and explanation.paths == []
+    assert explanation.path_count == 2**60
+    assert explanation.total == 2.0**60 == explanation.backward_grad
+    text = " ".join(str(explanation).split())
+    assert "1,152,921,504,606,846,976 paths" in text and "group them by node" in text
+    assert len(explanation.nodes) == 61
+
+
+@pytest.mark.parametrize(("max_paths", "grouped"), [(8, False), (7, True)])
+def test_max_paths_is_the_limit(max_paths, grouped):
+    x = ts.Value(0.5, "x")
+    v = x
+    for _ in range(3):
+        v = v * v  # 2³ paths
+    explanation = ts.explain(v, x, max_paths=max_paths)
+    assert explanation.grouped is grouped
+    assert explanation.path_count == 8 and len(explanation.paths) == (0 if grouped else 8)
+    assert explanation.total == pytest.approx(8 * 0.5**7, rel=1e-12)
+
+
+def test_deep_chains_need_no_recursion():
+    x = ts.Value(1.0, "x")
+    v = x
+    depth = 3 * sys.getrecursionlimit()
+    for _ in range(depth):
+        v = v * 0.999
+    explanation = ts.explain(v, x, max_paths=1)
+    assert len(explanation.paths[0].factors) == depth
+    assert explanation.total == pytest.approx(0.999**depth, rel=1e-9)
+    assert str(explanation).count("\n") > depth
+
+
+def test_a_root_that_ignores_wrt_has_gradient_zero():
+    a, b = ts.Value(1.0, "a"), ts.Value(2.0, "b")
+    J = a * 3.0
+    J.label = "J"
+    explanation = ts.explain(J, b)
+    assert explanation.paths == [] and explanation.total == 0.0 and explanation.agrees
+    assert "J does not depend on b" in str(explanation)
+
+
+def test_the_root_itself_has_derivative_one():
+    a = ts.Value(1.5, "a")
+    J = a.tanh()
+    J.label = "J"
+    explanation = ts.explain(J, J)
+    assert explanation.total == 1.0 and explanation.agrees
+    assert str(explanation).startswith("∂J/∂J = 1")
+
+
+def test_errors_name_the_problem_and_the_fix():
+    a = ts.Value(1.0, "a")
+    x = ts.Value(2.0, "x", requires_grad=False)
+    with pytest.raises(ValueError, match=r"x is a constant.*requires_grad=True"):
+        ts.explain(a * x, x)
+    tensor = ts.Value([1.0, 2.0], "v")
+    with pytest.raises(ValueError, match=r"shape \(2,\).*to_scalar"):
+        ts.explain(tensor, a)
+    with pytest.raises(ValueError, match=r"tensor edge.*to_scalar"):
+        ts.explain((tensor * a).sum(), a)
+    with pytest.raises(TypeError, match="must be a Value"):
+        ts.explain(a, 1.0)
+
+
+# --------------------------------------------------------------------------- sums of terms
+
+
+def batch_221(data):
+    """The demo parameters applied to several examples: J = mean of per-example losses."""
+    nodes = demo_net()
+    losses = []
+    for (u1, u2), target in data:
+        x1, x2 = ts.Value(u1, "x1", False), ts.Value(u2, "x2", False)
+        z1 = ts.linear([nodes["w1"], nodes["w2"]], [x1, x2], nodes["b1"])
+        z2 = ts.linear([nodes["w3"], nodes["w4"]], [x1, x2], nodes["b2"])
+        z1.label, z2.label = "z1", "z2"
+        a1, a2 = z1.sigmoid(), z2.sigmoid()
+        a1.label, a2.label = "a1", "a2"
+        z3 = ts.linear([nodes["w5"], nodes["w6"]], [a1, a2], nodes["b3"])
+        z3.label = "z3"
+        a3 = z3.sigmoid()
+        a3.label = "a3"
+        loss = apply(ops.BINARY_CROSS_ENTROPY, a3, ts.Value(target, "y", False))
+        loss.label = "L"
+        losses.append(loss)
+    J = sum(losses) / len(losses)
+    J.label = "J"
+    return nodes, J
+
+
+DATA = [((0.52, 0.30), 1.0), ((0.10, 0.90), 0.0), ((0.70, 0.60), 1.0)]
+
+
+def test_a_batch_mean_is_a_sum_of_per_example_contributions():
+    nodes, J = batch_221(DATA)
+    explanation = ts.explain(J, nodes["w1"])
+    contributions = explanation.contributions
+    assert [c.name for c in contributions] == ["example 1", "example 2", "example 3"]
+    assert [c.weight for c in contributions] == pytest.approx([1 / 3] * 3, rel=1e-12)
+    for c, ((u1, u2), y) in zip(contributions, DATA, strict=True):
+        a1, _, a3, _ = forward_221(PARAMETERS, u1, u2, y)
+        by_hand = (a3 - y) * PARAMETERS["w5"] * a1 * (1 - a1) * u1
+        assert c.explanation.total == pytest.approx(by_hand, rel=1e-12)
+        assert c.value == pytest.approx(by_hand / 3, rel=1e-12)
+    assert explanation.total == pytest.approx(sum(c.value for c in contributions), rel=1e-12)
+    assert explanation.agrees
+    text = str(explanation)
+    assert "J is the mean of 3 terms" in text and "one per example" in text
+    assert "example 1 in detail" in text and "∂L/∂w1 = ∂L/∂a3 · ∂a3/∂z3" in text
+
+
+def test_a_big_batch_groups_its_paths_by_example():
+    data = [((0.1 * k, 0.05 * k), float(k % 2)) for k in range(30)]
+    nodes, J = batch_221(data)
+    explanation = ts.explain(J, nodes["w1"])
+    assert explanation.grouped and explanation.path_count == 30
+    assert len(explanation.contributions) == 30 and explanation.agrees
+    text = str(explanation)
+    assert "… and 18 more terms" in text and "grouped by term" in text
+
+
+def test_a_regularized_loss_splits_into_data_term_and_penalty():
+    nodes = demo_net()
+    w1 = nodes["w1"]
+    penalty = w1 * w1
+    penalty.label = "w1²"
+    J = nodes["J"] + 0.01 * penalty
+    J.label = "R"
+    explanation = ts.explain(J, w1)
+    assert [c.name for c in explanation.contributions] == ["J", "w1²"]
+    assert [c.weight for c in explanation.contributions] == [1.0, 0.01]
+    assert explanation.contributions[1].explanation.total == 2 * w1.data
+    assert explanation.agrees
+    assert "a weighted sum of 2 terms" in str(explanation)
+
+
+# -------------------------------------------------------------------------------- the CLI
+
+
+def test_cli_text_compares_or_explains_the_demo_weights():
+    text = explain_cli("2-2-1", ["w1", "w3"])
+    assert "w5 = 0.73" in text and "Verdict: ∂J/∂w1 ≠ ∂J/∂w3" in text
+    assert "∂J/∂w1 = ∂J/∂a3" in explain_cli("2-2-1", ["w1"])
+    assert "identical updates (symmetry)" in explain_cli("2-2-1-tied", ["w1", "w3"])
+    assert explain_cli("2-2-1", ["w1", "w2", "w5"]).count("Verdict") == 2
+    with pytest.raises(ValueError, match=r"no node named w9.*w1"):
+        explain_cli("2-2-1", ["w9"])
+    with pytest.raises(ValueError, match="unknown demo net"):
+        explain_cli("3-3-3", ["w1"])

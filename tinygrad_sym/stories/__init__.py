@@ -1,0 +1,24 @@
+"""The five stories the project exists to tell, each a `run(out_dir, plots, verbose)` that
+prints what a learner needs to see, draws its figures, and returns what it found (the
+tests check those claims).
+
+    from tinygrad_sym.stories import STORIES
+    result = STORIES["symmetry"]()          # or: tinygrad-sym demo symmetry
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import blobs, coffee, seeds, symmetry, zero_init
+
+STORIES: dict[str, Callable[..., Any]] = {
+    "coffee": coffee.run,
+    "symmetry": symmetry.run,
+    "zero-init": zero_init.run,
+    "seeds": seeds.run,
+    "blobs": blobs.run,
+}
+
+__all__ = ["STORIES", "blobs", "coffee", "seeds", "symmetry", "zero_init"]

@@ -1,0 +1,199 @@
+"""Coffee roasting: a 2 → 3 → 1 sigmoid net learns which roasts are good, and each hidden
+unit ends up guarding a different kind of bad roast (too cold, too short, over-roasted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .. import datasets, nn, plots
+from ..autograd import grad
+from ..seeding import manual_seed
+from ..value import Value
+from .common import (
+    EPOCHS,
+    LEARNING_RATE,
+    CoffeeData,
+    Figures,
+    Printer,
+    coffee_data,
+    percent,
+    signed,
+)
+from .common import train as train_net
+
+SEED = 0
+AXIS_LABELS = ("temperature (°C)", "duration (min)")
+CLASS_NAMES = ("bad roast", "good roast")
+
+
+def bad_regions(t: np.ndarray, d: np.ndarray) -> dict[str, np.ndarray]:
+    """The three ways to spoil a roast, as masks over temperatures t (°C) and durations d (min)."""
+    return {
+        "too cold": t <= 175,
+        "too short": d <= 12,
+        "over-roasted": (t >= 260) | (d >= 15) | (d > -3 / 85 * t + 21),
+    }
+
+
+def flags_bad(net: nn.Sequential, features: np.ndarray) -> np.ndarray:
+    """For each hidden unit, where it pushes the output towards "bad roast" (n × units, bool):
+    a high activation with a negative outgoing weight, or a low one with a positive weight."""
+    first, second = net.layers[0], net.layers[1]
+    z = features @ first.weight_matrix() + first.bias_vector()
+    outgoing = second.weight_matrix()[:, 0]
+    return np.where(outgoing < 0, z > 0, z < 0)
+
+
+def coverage(net: nn.Sequential, normalize: datasets.Normalizer, steps: int = 100
+             ) -> dict[str, np.ndarray]:
+    """For each region (points in exactly one bad region, and the good roasts), the share of
+    it that each hidden unit flags as bad, over a grid of the data's range."""
+    t, d = np.meshgrid(np.linspace(*datasets.TEMPERATURE_RANGE, steps),
+                       np.linspace(*datasets.DURATION_RANGE, steps))
+    t, d = t.ravel(), d.ravel()
+    regions = bad_regions(t, d)
+    in_one = sum(mask.astype(int) for mask in regions.values()) == 1
+    masks = {name: mask & in_one for name, mask in regions.items()}
+    masks["good"] = datasets.good_roast(t, d)
+    flagged = flags_bad(net, normalize(np.column_stack([t, d])))
+    return {name: flagged[mask].mean(axis=0) for name, mask in masks.items()}
+
+
+def region_units(shares: dict[str, np.ndarray], net: nn.Sequential) -> dict[str, int]:
+    """The unit that flags most of each bad region."""
+    numbering = net.layers[0].numbering
+    return {name: numbering.unit(int(np.argmax(share)))
+            for name, share in shares.items() if name != "good"}
+
+
+def describe_boundary(net: nn.Sequential, unit: int, normalize: datasets.Normalizer) -> str:
+    """Where hidden unit `unit` (counted from 0) flags a roast as bad, in °C and minutes."""
+    first, second = net.layers[0], net.layers[1]
+    weights, bias = first.weight_matrix()[:, unit], first.bias_vector()[unit]
+    slope_t, slope_d = weights / normalize.std  # z = slope_t·t + slope_d·d + offset
+    offset = bias - slope_t * normalize.mean[0] - slope_d * normalize.mean[1]
+    side = -np.sign(second.weight_matrix()[unit, 0])  # flags bad where side·z > 0
+    (t_low, t_high), (d_low, d_high) = datasets.TEMPERATURE_RANGE, datasets.DURATION_RANGE
+    # Read the line as a duration limit unless duration hardly matters to this unit.
+    if abs(slope_d) * (d_high - d_low) >= 0.25 * abs(slope_t) * (t_high - t_low):
+        ends = [-(slope_t * t + offset) / slope_d for t in (t_low, t_high)]
+        op = ">" if side * slope_d > 0 else "<"
+        return (f"duration {op} {ends[0]:.2f} min (at {t_low:.0f} °C) … "
+                f"{ends[1]:.2f} min (at {t_high:.0f} °C)")
+    ends = [-(slope_d * d + offset) / slope_t for d in (d_low, d_high)]
+    op = ">" if side * slope_t > 0 else "<"
+    return (f"temperature {op} {ends[0]:.1f} °C (at {d_low} min) … "
+            f"{ends[1]:.1f} °C (at {d_high} min)")
+
+
+def unit_summary(net: nn.Sequential, normalize: datasets.Normalizer) -> list[str]:
+    """One line per hidden unit: its weights and where it flags a roast as bad."""
+    first, second = net.layers[0], net.layers[1]
+    numbering, outgoing = first.numbering, second.numbering
+    weights, biases = first.weight_matrix(), first.bias_vector()
+    lines = []
+    for j in range(first.nout):
+        names = [numbering.weight(i, j) for i in range(first.nin)]
+        incoming = "  ".join(f"{name} = {signed(w, 2):>7}" for name, w in zip(names, weights[:, j],
+                                                                            strict=True))
+        out = f"{outgoing.weight(j, 0)} = {signed(second.weight_matrix()[j, 0], 2)}"
+        lines.append(f"  unit {numbering.unit(j)}: {incoming}  {numbering.bias(j)} = "
+                     f"{signed(biases[j], 2):>7}  (out: {out})")
+        lines.append(f"          flags bad: {describe_boundary(net, j, normalize)}")
+    return lines
+
+
+def coverage_table(shares: dict[str, np.ndarray], net: nn.Sequential) -> list[str]:
+    numbering = net.layers[0].numbering
+    header = "        " + "".join(f"{name:>14}" for name in shares)
+    rows = [header]
+    for j in range(net.layers[0].nout):
+        cells = "".join(f"{100 * share[j]:>12.0f} %" for share in shares.values())
+        rows.append(f"  unit {numbering.unit(j)}   {cells}")
+    return rows
+
+
+@dataclass
+class CoffeeResult:
+    """What the coffee story found. `graph` is J of one roast on the scalar twin, after
+    backward: the graph to draw and explain weight by weight."""
+
+    model: nn.MLP
+    scalar_model: nn.MLP
+    data: CoffeeData
+    history: nn.History
+    accuracy: float
+    coverage: dict[str, np.ndarray]
+    region_units: dict[str, int]
+    graph: Value
+    twin_gradients: dict[str, float]
+    tensor_gradients: dict[str, float]
+    figures: list[Path] = field(default_factory=list)
+
+
+def train_coffee_net(seed: int, data: CoffeeData) -> tuple[nn.MLP, nn.History]:
+    """A 2 → 3 → 1 sigmoid net, seeded, trained on the normalised roasts."""
+    manual_seed(seed)
+    net = nn.MLP(2, [3, 1], activation="sigmoid")
+    return net, train_net(net, data.features, data.y)
+
+
+def one_roast(net: nn.MLP, data: CoffeeData, index: int = 0
+              ) -> tuple[nn.MLP, Value, dict[str, float], dict[str, float]]:
+    """Roast `index` through the scalar twin, backward; and the same gradients from the tensors."""
+    twin = net.to_scalar()
+    J = nn.cost(twin, data.features[index:index + 1], data.y[index:index + 1])
+    J.backward()
+    twin_gradients = {name: p.grad for name, p in twin.named_parameters()}
+    J_tensor = nn.cost(net, data.features[index:index + 1], data.y[index:index + 1])
+    tensor_grads = dict(zip([name for name, _ in net.named_parameters()],
+                            grad(J_tensor, net.parameters()), strict=True))
+    tensor_gradients = {}
+    for name in twin_gradients:
+        tensor, where = net.locate(name)
+        tensor_gradients[name] = float(tensor_grads[tensor][where])
+    return twin, J, twin_gradients, tensor_gradients
+
+
+def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -> CoffeeResult:
+    say = Printer(verbose)
+    data = coffee_data()
+    net, history = train_coffee_net(SEED, data)
+    accuracy = nn.accuracy(net, data.features, data.y)
+    say("Coffee roasting: 200 roasts (temperature °C, duration min), "
+        f"{int(data.y.sum())} of them good.",
+        f"A 2 → 3 → 1 sigmoid net (seed {SEED}), {EPOCHS} full-batch Adam steps "
+        f"(lr {LEARNING_RATE}) on normalised features:",
+        f"  J = {history.loss[-1]:.4f}, training accuracy {percent(accuracy)}", "",
+        "Hidden units (weights on the normalised features):", *unit_summary(net, data.normalize),
+        "")
+    shares = coverage(net, data.normalize)
+    owners = region_units(shares, net)
+    say("Share of each region that a unit flags as bad (a grid over 150–285 °C × 11.5–15.5 min):",
+        *coverage_table(shares, net),
+        "Each kind of bad roast has its own unit: "
+        + ", ".join(f"{region} → unit {unit}" for region, unit in owners.items()) + ".", "")
+    twin, J, twin_gradients, tensor_gradients = one_roast(net, data)
+    t, d = data.X[0]
+    say(f"One roast through the scalar twin ({t:.1f} °C, {d:.2f} min, "
+        f"{CLASS_NAMES[int(data.y[0, 0])]}): J = {J.data:.4f}",
+        *[f"  {name:>3} = {signed(p.data, 3):>8}   ∂J/∂{name:<3} = {p.grad:+.2e}".replace("-", "−")
+          for name, p in twin.named_parameters()],
+        "  (the tensor net gives the same gradients: largest difference "
+        f"{max(abs(twin_gradients[n] - tensor_gradients[n]) for n in twin_gradients):.1e})")
+    figures = Figures("coffee", out_dir, plots, say)
+    titles = [[f"unit {net.layers[0].numbering.unit(j)}: flags "
+               + ", ".join(r for r, u in owners.items() if u == net.layers[0].numbering.unit(j))
+               for j in range(3)]]
+    figures.draw("coffee_units.png", plots_module.unit_maps, [net], X=data.X, y=data.y,
+                 normalizer=data.normalize, axis_labels=AXIS_LABELS, class_names=CLASS_NAMES,
+                 unit_titles=titles, title="Coffee roasting: what each hidden unit detects "
+                 "(shade: activation, line: z = 0)")
+    return CoffeeResult(net, twin, data, history, accuracy, shares, owners, J, twin_gradients,
+                        tensor_gradients, figures.paths)
+
+
+plots_module = plots

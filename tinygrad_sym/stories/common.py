@@ -1,0 +1,88 @@
+"""What the stories share: the coffee data, a training call, printing, and figures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import datasets, nn
+from ..plots import MissingMatplotlib
+
+EPOCHS = 1500
+LEARNING_RATE = 0.05
+
+
+@dataclass(frozen=True)
+class CoffeeData:
+    """The course's 200 roasts, in °C and minutes (X) and normalised (features)."""
+
+    X: np.ndarray
+    y: np.ndarray
+    normalize: datasets.Normalizer
+    features: np.ndarray
+
+
+def coffee_data() -> CoffeeData:
+    X, y = datasets.coffee_roasting()
+    normalize = datasets.Normalizer.fit(X)
+    return CoffeeData(X, y, normalize, normalize(X))
+
+
+def train(
+    net: nn.Sequential,
+    X: np.ndarray,
+    y: np.ndarray,
+    epochs: int = EPOCHS,
+    loss: Any = nn.binary_cross_entropy,
+    record_parameters: bool = False,
+) -> nn.History:
+    """Full-batch Adam (lr 0.05), quiet: a story takes seconds, its text is the progress."""
+    optimizer = nn.Adam(net.parameters(), lr=LEARNING_RATE)
+    return nn.fit(net, X, y, loss=loss, optimizer=optimizer, epochs=epochs, progress=False,
+                  record_parameters=record_parameters)
+
+
+class Printer:
+    """print() when the story is verbose, nothing otherwise."""
+
+    def __init__(self, verbose: bool) -> None:
+        self.verbose = verbose
+
+    def __call__(self, *lines: str) -> None:
+        if self.verbose:
+            for line in lines:
+                print(line)
+
+
+class Figures:
+    """Draws a story's figures into its folder; without matplotlib it says so, once."""
+
+    def __init__(self, story: str, out_dir: Path | None, enabled: bool, say: Printer) -> None:
+        self.folder = Path(out_dir) if out_dir is not None else Path("out") / story
+        self.enabled, self.say = enabled, say
+        self.paths: list[Path] = []
+
+    def draw(self, name: str, plot: Callable[..., Path], *args: Any, **kwargs: Any) -> None:
+        if not self.enabled:
+            return
+        try:
+            path = plot(*args, path=self.folder / name, **kwargs)
+        except MissingMatplotlib as error:
+            self.say(f"(no figure: {error})")
+            self.enabled = False
+            return
+        self.paths.append(path)
+        self.say(f"figure: {path}")
+
+
+def signed(value: float, digits: int = 3) -> str:
+    """A number with its sign and a true minus: +0.200, −0.300."""
+    return f"{value:+.{digits}f}".replace("-", "−")
+
+
+def percent(fraction: float) -> str:
+    return f"{100 * fraction:.1f} %"

@@ -9,7 +9,7 @@ import tinygrad_sym as ts
 from tinygrad_sym import ops
 from tinygrad_sym.explain import demo_net, explain_cli
 from tinygrad_sym.explain.demo import INPUTS, PARAMETERS, TARGET
-from tinygrad_sym.value import apply
+from tinygrad_sym.value import apply, describe
 
 
 def sigmoid(x):
@@ -194,10 +194,21 @@ def test_errors_name_the_problem_and_the_fix():
     tensor = ts.Value([1.0, 2.0], "v")
     with pytest.raises(ValueError, match=r"shape \(2,\).*to_scalar"):
         ts.explain(tensor, a)
-    with pytest.raises(ValueError, match=r"tensor edge.*to_scalar"):
-        ts.explain((tensor * a).sum(), a)
     with pytest.raises(TypeError, match="must be a Value"):
         ts.explain(a, 1.0)
+
+
+def test_a_stretch_of_tensors_between_scalars_is_crossed_as_one_factor():
+    a = ts.Value(0.5, "a")
+    v = ts.Value([1.0, 2.0, 4.0], "v", requires_grad=False)
+    total = (v * a).sum()  # Σ vᵢ·a: a is broadcast over v
+    total.label = "J"
+    explanation = ts.explain(total, a)
+    (path,) = explanation.paths
+    (factor,) = path.factors
+    assert factor.value == 7.0 == explanation.total == explanation.backward_grad
+    assert [describe(node) for node in factor.via] == ["(v × a)"]
+    assert factor.edges == ((total, 0), (total.parents[0], 1))
 
 
 # --------------------------------------------------------------------------- sums of terms

@@ -62,8 +62,7 @@ class FactorPair:
     @property
     def same_edge(self) -> bool:
         """Both are the very same edge of the graph (a shared stretch of the two paths)."""
-        a, b = self.a, self.b
-        return a is not None and b is not None and a.child is b.child and a.index == b.index
+        return self.a is not None and self.b is not None and self.a.same_edge(self.b)
 
     @property
     def equal(self) -> bool:

@@ -229,14 +229,14 @@ def _contribution_lines(e: Explanation) -> list[str]:
     contributions = e.contributions
     names = [c.name for c in contributions]
     examples = names[0].startswith("example ")
-    what = "one per example (a batch loss)" if examples else ", ".join(names)
+    what = ", one per example (a batch loss)" if examples else ": " + ", ".join(names)
     weights = {number(c.weight, e.digits) for c in contributions}
     how = (f"the mean of {len(contributions)} terms" if weights == {number(
         1 / len(contributions), e.digits)} else f"a weighted sum of {len(contributions)} terms")
     if weights == {"1"}:
         how = f"the sum of {len(contributions)} terms"
     lines = paragraph(
-        f"{e.name} by the chain rule. {root} is {how} that depend on {wrt}, {what}. Every "
+        f"{e.name} by the chain rule. {root} is {how} that depend on {wrt}{what}. Every "
         f"path from {root} down to {wrt} goes through exactly one of them, so {e.name} is "
         "the sum of their contributions, each the term's weight in "
         f"{root} times the term's own derivative:"

@@ -9,10 +9,10 @@ formulas and values come from the op table through `value.local_derivative`.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ..value import Value, describe, local_derivative, topological_order
+from .segments import Crossing, crossings
 
 DIGITS = 4
 """Significant digits of the numbers in explanations, unless told otherwise."""
@@ -34,7 +34,9 @@ class Factor:
 
     `index` is the parent's position in `child.parents` (x·x has two edges to x). The
     formula and value are `local_derivative(child, index)`, from the op table; the names
-    are the nodes' names when the factor was made.
+    are the nodes' names when the factor was made. A factor that crosses a stretch of
+    tensor nodes (J = mean(stack(L1, L2)): ∂J/∂L1 = 1/n) lists them in `via`, the graph
+    edges it spans in `edges`, and `index` is that of its first edge.
     """
 
     child: Value
@@ -44,21 +46,23 @@ class Factor:
     value: float
     child_name: str
     parent_name: str
+    via: tuple[Value, ...] = ()
+    edges: tuple[tuple[Value, int], ...] = ()
 
     @classmethod
     def of_edge(cls, child: Value, index: int) -> Factor:
-        """The factor on the edge from `child` down to its parent number `index`."""
+        """The factor on the edge from scalar `child` down to its scalar parent `index`."""
         derivative = local_derivative(child, index)
         parent = child.parents[index]
-        if derivative.value is None:
-            raise ValueError(
-                f"{partial(child, parent)} is a tensor edge ({child.op.name} of shape "
-                f"{child.shape} on {describe(parent)} of shape {parent.shape}): the explainer "
-                "works on scalar graphs; explain a tensor model through its scalar twin, "
-                "model.to_scalar(), on one example"
-            )
         return cls(child, parent, index, derivative.formula, derivative.value, describe(child),
-                   describe(parent))
+                   describe(parent), (), ((child, index),))
+
+    @classmethod
+    def crossing(cls, child: Value, crossing: Crossing) -> Factor:
+        """The factor from scalar `child` down to a scalar below a stretch of tensors."""
+        return cls(child, crossing.parent, crossing.edges[0][1], crossing.formula,
+                   crossing.value, describe(child), describe(crossing.parent), crossing.via,
+                   crossing.edges)
 
     @property
     def name(self) -> str:
@@ -73,6 +77,11 @@ class Factor:
         except ValueError:
             return False
         return True
+
+    def same_edge(self, other: Factor) -> bool:
+        """Both stand for the same edge (or stretch) of the graph."""
+        return (self.child is other.child and self.parent is other.parent
+                and self.index == other.index)
 
     def format(self, digits: int = DIGITS) -> str:
         """'∂z3/∂a1 = w5 = 0.73', or '∂z1/∂b1 = 1' when the formula is already a number."""
@@ -130,28 +139,33 @@ class Path:
 
 
 class PathGraph:
-    """The part of the graph between `root` and `wrt`: the nodes that depend on `wrt`.
+    """The part of the graph between `root` and `wrt`: the scalars that depend on `wrt`.
 
-    `order` lists them parents first (root last); `edges[node]` holds the indices of the
-    node's parents that lead to `wrt`; `counts[node]` is the number of paths from node
-    down to `wrt` (dynamic programming, so counting never enumerates).
+    `order` lists them parents first (root last); `edges[node]` holds the factors of the
+    node's edges down to scalars that lead to `wrt` (a stretch of tensor nodes in between
+    is crossed as one factor); `counts[node]` is the number of paths from node down to
+    `wrt` (dynamic programming, so counting never enumerates).
     """
 
     def __init__(self, root: Value, wrt: Value) -> None:
         self.root, self.wrt = root, wrt
         self.order: list[Value] = []
-        self.edges: dict[Value, list[int]] = {}
+        self.edges: dict[Value, list[Factor]] = {}
         self.counts: dict[Value, int] = {}
-        self._factors: dict[tuple[Value, int], Factor] = {}
         for node in topological_order(root):
             if node is wrt:
                 self.counts[node], self.edges[node] = 1, []
+            elif node.shape or not node.parents:
+                continue  # tensors are crossed by the factors of the scalars above them
             else:
-                leading = [i for i, parent in enumerate(node.parents) if parent in self.counts]
+                leading = [Factor.of_edge(node, i) for i, parent in enumerate(node.parents)
+                           if parent in self.counts]
+                leading += [Factor.crossing(node, crossing)
+                            for crossing in crossings(node, self.counts)]
                 if not leading:
                     continue
                 self.edges[node] = leading
-                self.counts[node] = sum(self.counts[node.parents[i]] for i in leading)
+                self.counts[node] = sum(self.counts[factor.parent] for factor in leading)
             self.order.append(node)
 
     @property
@@ -159,23 +173,10 @@ class PathGraph:
         """How many paths lead from the root down to `wrt` (0 if the root ignores it)."""
         return self.counts.get(self.root, 0)
 
-    def factor(self, child: Value, index: int) -> Factor:
-        """The factor of the edge from `child` to its parent `index` (one object per edge)."""
-        factor = self._factors.get((child, index))
-        if factor is None:
-            factor = self._factors[child, index] = Factor.of_edge(child, index)
-        return factor
-
-    def factors(self) -> Iterator[Factor]:
-        """The factor of every edge on some path, the root's edges first."""
-        for child in reversed(self.order):
-            for index in self.edges[child]:
-                yield self.factor(child, index)
-
     def paths(self) -> list[Path]:
         """Every path from the root down to `wrt`, depth first, parents in operand order.
 
-        Iterative: a stack of (node, remaining parent indices), no recursion.
+        Iterative: a stack of (node, remaining factors), no recursion.
         """
         if not self.path_count:
             return []
@@ -187,17 +188,16 @@ class PathGraph:
             node = nodes[-1]
             if node is self.wrt:  # it has no edges: the path ends here
                 found.append(Path(tuple(nodes), tuple(taken)))
-            index = next(stack[-1], None)
-            if index is None:
+            factor = next(stack[-1], None)
+            if factor is None:
                 stack.pop()
                 nodes.pop()
                 if taken:
                     taken.pop()
                 continue
-            parent = node.parents[index]
-            taken.append(self.factor(node, index))
-            nodes.append(parent)
-            stack.append(iter(self.edges[parent]))
+            taken.append(factor)
+            nodes.append(factor.parent)
+            stack.append(iter(self.edges[factor.parent]))
         return found
 
     def node_gradients(self) -> dict[Value, tuple[float, list[tuple[Factor, float]]]]:
@@ -213,8 +213,7 @@ class PathGraph:
         for child in reversed(self.order):
             gradient = totals[child]
             gradients[child] = (gradient, terms.get(child, []))
-            for index in self.edges[child]:
-                factor = self.factor(child, index)
+            for factor in self.edges[child]:
                 parent = factor.parent
                 totals[parent] = totals.get(parent, 0.0) + gradient * factor.value
                 terms.setdefault(parent, []).append((factor, gradient))

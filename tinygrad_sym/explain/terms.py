@@ -17,7 +17,9 @@ from .paths import PathGraph
 if TYPE_CHECKING:
     from .explanation import Explanation
 
-ADDING = {"add", "sub", "neg"}
+LINEAR = {"add", "sub", "neg", "sum", "mean", "stack", "concatenate", "reshape", "transpose",
+          "broadcast_to", "getitem"}
+"""Ops whose result is a sum of their operands' elements with constant coefficients."""
 SCALING = {"mul", "div"}
 
 
@@ -36,16 +38,19 @@ class Contribution:
         return self.weight * self.explanation.total
 
 
-def _aggregates(node: Value, graph: PathGraph) -> bool:
-    """True for a node that only adds or scales its terms: +, −, or · / by a constant."""
-    name = node.op.name if node.op else None
-    if name in ADDING:
+def _linear(node: Value) -> bool:
+    """True for an op that adds, rearranges, or scales by a constant: a mean, a sum."""
+    name = node.op.name
+    if name in LINEAR:
         return True
-    if name in SCALING:
-        constant = [i for i, parent in enumerate(node.parents) if not parent.requires_grad]
-        leading = graph.edges[node]
-        return bool(constant) and len(leading) == 1 and (name == "mul" or leading == [0])
-    return False
+    varying = [i for i, parent in enumerate(node.parents) if parent.requires_grad]
+    return name in SCALING and len(varying) == 1 and (name == "mul" or varying == [0])
+
+
+def _aggregates(node: Value, graph: PathGraph) -> bool:
+    """True for a node that only adds up or scales its terms, tensor stretches included."""
+    return node.op is not None and _linear(node) and all(
+        _linear(via) for factor in graph.edges[node] for via in factor.via)
 
 
 def terms(graph: PathGraph) -> list[tuple[Value, float]]:
@@ -66,8 +71,7 @@ def terms(graph: PathGraph) -> list[tuple[Value, float]]:
         if node is not root and (node is graph.wrt or not _aggregates(node, graph)):
             found.append(node)
             continue
-        for index in graph.edges[node]:
-            factor = graph.factor(node, index)
+        for factor in graph.edges[node]:
             weights[factor.parent] = weights.get(factor.parent, 0.0) + (
                 weights[node] * factor.value)
     if len(found) < 2:

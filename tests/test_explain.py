@@ -3,6 +3,7 @@
 import math
 import sys
 
+import numpy as np
 import pytest
 
 import tinygrad_sym as ts
@@ -296,3 +297,45 @@ def test_cli_text_compares_or_explains_the_demo_weights():
         explain_cli("2-2-1", ["w9"])
     with pytest.raises(ValueError, match="unknown demo net"):
         explain_cli("3-3-3", ["w1"])
+
+
+# ------------------------------------------------------------------ nets built by ts.nn
+
+
+def test_a_trained_tensor_net_is_explained_weight_by_weight_through_its_scalar_twin():
+    nn = pytest.importorskip("tinygrad_sym.nn")
+    ts.manual_seed(3)
+    X = np.array([[0.52, 0.30], [0.10, 0.90], [0.70, 0.60], [0.20, 0.40]])
+    y = np.array([[1.0], [0.0], [1.0], [0.0]])
+    net = nn.MLP(2, [2, 1], activation="sigmoid")
+    nn.fit(net, X, y, loss=nn.binary_cross_entropy, epochs=30, progress=False)
+    twin = net.to_scalar()
+    weights = dict(twin.named_parameters())
+    # the tensor net's own gradient on example 1, an independent computation
+    net.zero_grad()
+    nn.cost(net, X[:1], y[:1]).backward()
+    matrix, position = net.locate("w1")
+    tensor_grad = dict(net.named_parameters())[matrix].grad[position]
+    explanation = ts.explain(nn.cost(twin, X[:1], y[:1]), weights["w1"])
+    assert [f.name for f in explanation.paths[0].factors] == [
+        "∂J/∂a3", "∂a3/∂z3", "∂z3/∂a1", "∂a1/∂z1", "∂z1/∂w1"]
+    assert explanation.total == pytest.approx(tensor_grad, rel=1e-9)
+    # the whole batch: J = mean(stack(L1, …, L4)), one contribution per example
+    batch = ts.explain(nn.cost(twin, X, y), weights["w1"])
+    assert [c.name for c in batch.contributions] == ["L1", "L2", "L3", "L4"]
+    assert [c.weight for c in batch.contributions] == pytest.approx([0.25] * 4, rel=1e-12)
+    assert batch.contributions[0].explanation.total == pytest.approx(tensor_grad, rel=1e-9)
+    assert batch.agrees and "J is the mean of 4 terms" in " ".join(str(batch).split())
+
+
+def test_nn_tied_init_gives_a_symmetric_comparison():
+    nn = pytest.importorskip("tinygrad_sym.nn")
+    ts.manual_seed(5)
+    tied = nn.Tied(("w1", "w3"), ("w2", "w4"), ("b1", "b2"), ("w5", "w6"))
+    net = nn.MLP(2, [2, 1], activation="sigmoid", init=tied, scalar=True)
+    weights = dict(net.named_parameters())
+    J = nn.cost(net, np.array([[0.52, 0.30], [0.1, 0.9]]), np.array([[1.0], [0.0]]))
+    comparison = ts.compare(J, weights["w1"], weights["w3"])
+    assert comparison.symmetric
+    assert "identical updates (symmetry)" in comparison.verdict
+    assert "w5 = w6" in " ".join(str(comparison).split())

@@ -210,6 +210,8 @@ def test_a_stretch_of_tensors_between_scalars_is_crossed_as_one_factor():
     assert factor.value == 7.0 == explanation.total == explanation.backward_grad
     assert [describe(node) for node in factor.via] == ["(v × a)"]
     assert factor.edges == ((total, 0), (total.parents[0], 1))
+    assert explanation.edges == list(factor.edges)  # what a picture highlights
+    assert explanation.nodes == [total, a, total.parents[0]]
 
 
 # --------------------------------------------------------------------------- sums of terms

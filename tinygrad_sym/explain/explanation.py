@@ -66,8 +66,17 @@ class Explanation:
 
     @property
     def nodes(self) -> list[Value]:
-        """Every node on some path from the root down to `wrt` (for highlighting)."""
-        return [gradient.node for gradient in self.node_gradients]
+        """Every node on some path from the root down to `wrt`, tensor stretches included
+        (for highlighting)."""
+        scalars = [gradient.node for gradient in self.node_gradients]
+        crossed = dict.fromkeys(node for factor in self.factors for node in factor.via)
+        return scalars + list(crossed)
+
+    @property
+    def edges(self) -> list[tuple[Value, int]]:
+        """Every graph edge (child, parent index) on some path, those inside the tensor
+        stretches that a factor crosses included (for highlighting)."""
+        return list(dict.fromkeys(edge for factor in self.factors for edge in factor.edges))
 
     @property
     def factors(self) -> list[Factor]:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import datasets, nn, plots
+from .. import datasets, nn
+from ..plots import unit_maps
 from ..seeding import manual_seed
 from ..value import Value
 from .common import Figures, Printer, percent
@@ -107,11 +108,9 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
     graph.backward()
     figures = Figures("blobs", out_dir, plots, say)
     titles = [[f"unit {line.unit}: {line.line()}" for line in lines]]
-    figures.draw("blobs_units.png", plots_module.unit_maps, [net], X=X, y=y,
+    figures.draw("blobs_units.png", unit_maps, [net], X=X, y=y,
                  class_names=[f"blob {k + 1} (y = {k})" for k in range(4)], unit_titles=titles,
                  title="2 → 4 softmax: each unit's z (shade) and its line z = 0; "
                        "last: the blob whose unit has the largest z")
     return BlobsResult(net, X, y, history, accuracy, lines, graph, figures.paths)
 
-
-plots_module = plots

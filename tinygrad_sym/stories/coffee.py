@@ -8,8 +8,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import datasets, nn, plots
+from .. import datasets, nn
 from ..autograd import grad
+from ..plots import unit_maps
 from ..seeding import manual_seed
 from ..value import Value
 from .common import (
@@ -188,12 +189,10 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
     titles = [[f"unit {net.layers[0].numbering.unit(j)}: flags "
                + ", ".join(r for r, u in owners.items() if u == net.layers[0].numbering.unit(j))
                for j in range(3)]]
-    figures.draw("coffee_units.png", plots_module.unit_maps, [net], X=data.X, y=data.y,
+    figures.draw("coffee_units.png", unit_maps, [net], X=data.X, y=data.y,
                  normalizer=data.normalize, axis_labels=AXIS_LABELS, class_names=CLASS_NAMES,
                  unit_titles=titles, title="Coffee roasting: what each hidden unit detects "
                  "(shade: activation, line: z = 0)")
     return CoffeeResult(net, twin, data, history, accuracy, shares, owners, J, twin_gradients,
                         tensor_gradients, figures.paths)
 
-
-plots_module = plots

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import datasets, nn, plots
+from .. import datasets, nn
+from ..plots import unit_maps
 from .coffee import AXIS_LABELS, CLASS_NAMES, coverage, region_units, train_coffee_net
 from .common import CoffeeData, Figures, Printer, coffee_data, percent, signed
 
@@ -92,7 +93,7 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
     titles = [[f"seed {first}, unit {a}" for a, _, _ in match.pairs],
               [f"seed {second}, unit {b} (like unit {a}{', mirrored' if c < 0 else ''})"
                for a, b, c in match.pairs]]
-    figures.draw("seeds_units.png", plots_module.unit_maps, [net, other], X=data.X, y=data.y,
+    figures.draw("seeds_units.png", unit_maps, [net, other], X=data.X, y=data.y,
                  normalizer=data.normalize, axis_labels=AXIS_LABELS, class_names=CLASS_NAMES,
                  unit_titles=titles, row_titles=[f"seed {first}", f"seed {second}"],
                  unit_orders=[list(range(3)),
@@ -102,5 +103,3 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
     return SeedsResult(SEEDS, identical, prints, models, accuracies, match, features,
                        figures.paths)
 
-
-plots_module = plots

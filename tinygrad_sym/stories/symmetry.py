@@ -8,7 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import nn, plots
+from .. import nn
+from ..plots import weight_trajectories
 from ..value import Value
 from .common import EPOCHS, CoffeeData, Figures, Printer, coffee_data, percent, signed
 from .common import train as train_net
@@ -124,12 +125,10 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
         "tie broken.",
         "  Two identical units are one unit: the tied net can only draw one line.")
     figures = Figures("symmetry", out_dir, plots, say)
-    figures.draw("symmetry_weights.png", plots_module.weight_trajectories,
+    figures.draw("symmetry_weights.png", weight_trajectories,
                  [(f"tied: {_start(TIED)}\nunit 2's dashed lines lie exactly under unit 1's",
                    tied.history),
                   (f"tie broken: w5 = {UNTIED['w5']}, w6 = {UNTIED['w6']}", untied.history)],
                  PAIRS, title="Weights of unit 1 (solid) and unit 2 (dashed) during training")
     return SymmetryResult(tied, untied, figures.paths)
 
-
-plots_module = plots

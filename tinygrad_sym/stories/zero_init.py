@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import nn, plots
+from .. import nn
+from ..plots import loss_curves, weight_trajectories
 from ..seeding import manual_seed
 from ..value import Value
 from .common import EPOCHS, CoffeeData, Figures, Printer, coffee_data, percent, signed
@@ -116,18 +117,16 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
         "apart, so zeros are a fine start.",
         "  (One line cannot carve out the good-roast window, hence its modest accuracy.)")
     figures = Figures("zero-init", out_dir, plots, say)
-    figures.draw("zero_init_loss.png", plots_module.loss_curves, [
+    figures.draw("zero_init_loss.png", loss_curves, [
         ("2 → 3 → 1: zeros stall", {"from zeros": hidden_zeros.history,
                                     "from random": hidden_random.history}),
         ("logistic regression: zeros are fine", {"from zeros": logistic_zeros.history,
                                                  "from random": logistic_random.history}),
     ], title="Loss during training, from zeros and from a random start")
-    figures.draw("zero_init_weights.png", plots_module.weight_trajectories,
+    figures.draw("zero_init_weights.png", weight_trajectories,
                  [("2 → 3 → 1 from zeros", hidden_zeros.history)],
                  (("w1", "w3", "w5"), ("w2", "w4", "w6"), ("w7", "w8", "w9")),
                  title="Each colour: one weight of units 1, 2, 3,\nequal at every step")
     return ZeroInitResult(hidden_zeros, hidden_random, logistic_zeros, logistic_random,
                           identical, gradients, graph, figures.paths)
 
-
-plots_module = plots

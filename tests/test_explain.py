@@ -282,8 +282,8 @@ def test_a_regularized_loss_splits_into_data_term_and_penalty():
     assert [c.name for c in explanation.contributions] == ["J", "w1²"]
     assert [c.weight for c in explanation.contributions] == [1.0, 0.01]
     assert explanation.contributions[1].explanation.total == 2 * w1.data
-    assert explanation.agrees
-    assert "a weighted sum of 2 terms" in str(explanation)
+    assert explanation.agrees and not explanation.by_terms  # not a batch: paths are listed
+    assert "a weighted sum of 2 terms" in str(ts.explain(J, w1, max_paths=0))
 
 
 # -------------------------------------------------------------------------------- the CLI

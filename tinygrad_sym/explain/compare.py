@@ -289,6 +289,8 @@ def comparison_text(comparison: Comparison) -> list[str]:
 
 def _same_terms(c: Comparison) -> bool:
     """Both gradients are sums over the same terms (a batch): compare term by term."""
+    if not (c.explanation_a.by_terms and c.explanation_b.by_terms):
+        return False
     terms_a = [contribution.term for contribution in c.explanation_a.contributions]
     terms_b = [contribution.term for contribution in c.explanation_b.contributions]
     return bool(terms_a) and len(terms_a) == len(terms_b) and all(
@@ -342,6 +344,8 @@ def _path_pair_lines(
         right = "(no factor)" if pair.b is None else pair.b.format(digits)
         if pair.same_edge:
             rows.append((left, "(the same edge)", "shared"))
+        elif pair.a is None or pair.b is None:
+            rows.append((left, right, "one side only"))
         else:
             rows.append((left, right, "equal" if pair.equal else "DIFFERENT"))
     products = [("(no path)" if path is None else f"product = {number(path.product, digits)}")

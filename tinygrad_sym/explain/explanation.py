@@ -14,7 +14,7 @@ from ..autograd import grad
 from ..value import Value, describe
 from .naming import readable_names
 from .paths import DIGITS, Factor, Path, PathGraph, number, partial
-from .terms import Contribution, term_names, terms
+from .terms import Contribution, batch_like, term_names, terms
 
 WIDTH = 88
 """Prose in explanations is wrapped to this many characters."""
@@ -82,6 +82,13 @@ class Explanation:
     def factors(self) -> list[Factor]:
         """Every edge on some path, as its factor (for highlighting), the root's edges first."""
         return [factor for gradient in self.node_gradients for factor, _ in gradient.terms]
+
+    @property
+    def by_terms(self) -> bool:
+        """Whether the text explains term by term: for a batch of per-example losses, or
+        when there are too many paths to list."""
+        terms = [c.term for c in self.contributions]
+        return bool(terms) and (self.grouped or batch_like(terms))
 
     @property
     def agrees(self) -> bool:
@@ -222,7 +229,7 @@ def body(e: Explanation) -> list[str]:
     elif e.path_count == 0:
         lines = [f"{e.name} = 0: {root} does not depend on {wrt} (no path leads from {root} "
                  f"down to {wrt}), so changing {wrt} does not change {root}."]
-    elif e.contributions:
+    elif e.by_terms:
         lines = _contribution_lines(e)
     elif e.grouped:
         lines = _grouped_lines(e)
@@ -286,6 +293,9 @@ def _same_shape(a: Explanation, b: Explanation) -> bool:
 def _single_path_lines(e: Explanation) -> list[str]:
     (path,) = e.paths
     root, wrt = e.name_of(e.root), e.name_of(e.wrt)
+    if len(path.factors) == 1:
+        return [f"{e.name}: one edge leads from {root} down to {wrt}, so the derivative is "
+                "its local derivative:", *factor_lines(path.factors, e.digits)]
     return [
         f"{e.name} by the chain rule. One path leads from {root} down to {wrt}:",
         f"  {path.route}",

@@ -80,6 +80,14 @@ def terms(graph: PathGraph) -> list[tuple[Value, float]]:
     return [(term, weights[term]) for term in sorted(found, key=position.__getitem__)]
 
 
+def batch_like(found: list[Value]) -> bool:
+    """True when the terms look like one loss per example: the same op, and labels that
+    differ at most by a number (L1, L2, … or L, L, …)."""
+    stems = {(term.op.name if term.op else None, (term.label or "").rstrip("0123456789"))
+             for term in found}
+    return len(found) > 1 and len(stems) == 1 and next(iter(stems))[1] != ""
+
+
 def term_names(found: list[Value]) -> list[str]:
     """Each term's name: its label, or 'example k' when the terms look alike (a batch)."""
     names = [describe(term) for term in found]

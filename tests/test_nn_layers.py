@@ -195,3 +195,11 @@ def test_zero_grad_resets_every_parameter():
     assert any(p.grad != 0 for p in net.parameters())
     net.zero_grad()
     assert all(p.grad == 0.0 for p in net.parameters())
+
+
+def test_scalar_net_runs_on_python_floats():
+    """numpy rows fed to a scalar net become Python floats: the engine's fast path."""
+    net = nn.MLP(2, [2, 1], scalar=True)
+    a3 = net(np.array([1.0, 2.0], dtype=np.float32))
+    nodes = ts.topological_order(a3)
+    assert all(type(node.data) is float for node in nodes)

@@ -179,7 +179,9 @@ class Dense(Module):
                 f"a scalar layer takes one example (a sequence of {self.nin} numbers), not an "
                 f"array of shape {np.shape(x.data if isinstance(x, Value) else x)}; loop over "
                 "the rows, or use nn.cost(model, X, y, loss) for a batch")
-        inputs = [v if isinstance(v, Value) else Value(v, label=f"x{i + 1}", requires_grad=False)
+        # Raw numbers (numpy scalars included) become Python floats: the engine's fast path.
+        inputs = [v if isinstance(v, Value)
+                  else Value(float(v), label=f"x{i + 1}", requires_grad=False)
                   for i, v in enumerate(x)]
         if len(inputs) != self.nin:
             raise ShapeError(f"layer {self.numbering.layer} has {self.nin} inputs per unit, "

@@ -29,10 +29,7 @@ class Module:
     def zero_grad(self) -> None:
         """Reset every parameter's gradient to zero (leaves accumulate across backward calls)."""
         for parameter in self.parameters():
-            if type(parameter.data) is float:
-                parameter.grad = 0.0
-            else:
-                parameter.grad = np.zeros_like(parameter.data)
+            reset_grad(parameter)
 
     def state_dict(self) -> dict[str, Any]:
         """A copy of every parameter's value by name: floats, or arrays."""
@@ -50,6 +47,16 @@ class Module:
                            f"unexpected {sorted(unexpected)}")
         for name, value in state.items():
             assign(parameters[name], value, name)
+
+
+def reset_grad(parameter: Value) -> None:
+    """Set a parameter's gradient to zero: 0.0 for a float, an array of zeros (in place)."""
+    if type(parameter.data) is float:
+        parameter.grad = 0.0
+    elif parameter.grad is None:
+        parameter.grad = np.zeros_like(parameter.data)
+    else:
+        parameter.grad.fill(0)
 
 
 def assign(parameter: Value, value: Any, name: str) -> None:

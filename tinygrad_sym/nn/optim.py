@@ -12,6 +12,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from ..value import Value
+from .module import reset_grad
 
 
 class Optimizer:
@@ -25,12 +26,7 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         for parameter in self.parameters:
-            if type(parameter.data) is float:
-                parameter.grad = 0.0
-            elif parameter.grad is None:
-                parameter.grad = np.zeros_like(parameter.data)
-            else:
-                parameter.grad.fill(0)
+            reset_grad(parameter)
 
     def step(self) -> None:
         raise NotImplementedError

@@ -42,7 +42,10 @@ def symmetric_units(model: Sequential, atol: float = 0.0) -> list[SymmetricGroup
     (to within `atol`; the default 0 asks for exact, bitwise equality).
 
     The output layer is not examined: its units have different targets, so the loss itself
-    tells them apart.
+    tells them apart. Scalar nets keep tied units exactly equal. In tensor nets the BLAS
+    matrix product behind the weight gradient can round one column differently from the
+    others (seen with OpenBLAS for layers of 5, 7 or 9 units), so tied units may drift apart
+    by a few ulps: pass a small `atol` to look past that.
     """
     groups = []
     for index in range(len(model.layers) - 1):

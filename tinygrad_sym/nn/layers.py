@@ -122,8 +122,7 @@ class Dense(Module):
         """A copy of the weights as a matrix (nin, nout): column j holds unit j's weights."""
         if not self.scalar:
             return self.W.data.copy()
-        return np.array([[w.data for w in unit] for unit in self.unit_weights]).T.reshape(
-            self.nin, self.nout)
+        return np.array([[w.data for w in unit] for unit in self.unit_weights]).T
 
     def bias_vector(self) -> np.ndarray:
         """A copy of the biases as a vector (nout,)."""

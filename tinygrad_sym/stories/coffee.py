@@ -21,6 +21,7 @@ from .common import (
     Printer,
     coffee_data,
     percent,
+    roast_grid,
     signed,
 )
 from .common import train as train_net
@@ -52,9 +53,7 @@ def coverage(net: nn.Sequential, normalize: datasets.Normalizer, steps: int = 10
              ) -> dict[str, np.ndarray]:
     """For each region (points in exactly one bad region, and the good roasts), the share of
     it that each hidden unit flags as bad, over a grid of the data's range."""
-    t, d = np.meshgrid(np.linspace(*datasets.TEMPERATURE_RANGE, steps),
-                       np.linspace(*datasets.DURATION_RANGE, steps))
-    t, d = t.ravel(), d.ravel()
+    t, d = roast_grid(steps)
     regions = bad_regions(t, d)
     in_one = sum(mask.astype(int) for mask in regions.values()) == 1
     masks = {name: mask & in_one for name, mask in regions.items()}

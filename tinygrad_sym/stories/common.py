@@ -11,6 +11,7 @@ import numpy as np
 
 from .. import datasets, nn
 from ..plots import MissingMatplotlib
+from ..value import Value
 
 EPOCHS = 1500
 LEARNING_RATE = 0.05
@@ -30,6 +31,25 @@ def coffee_data() -> CoffeeData:
     X, y = datasets.coffee_roasting()
     normalize = datasets.Normalizer.fit(X)
     return CoffeeData(X, y, normalize, normalize(X))
+
+
+def roast_grid(steps: int) -> tuple[np.ndarray, np.ndarray]:
+    """Temperatures and durations (flat arrays) on a steps × steps grid over the data's range."""
+    t, d = np.meshgrid(np.linspace(*datasets.TEMPERATURE_RANGE, steps),
+                       np.linspace(*datasets.DURATION_RANGE, steps))
+    return t.ravel(), d.ravel()
+
+
+def first_step(net: nn.Sequential, data: CoffeeData) -> tuple[dict[str, float], Value]:
+    """A scalar net's gradients at its first step (J over all roasts, one node per weight),
+    and, for drawing, the graph of the first roast's J after its own backward pass."""
+    J = nn.cost(net, data.features, data.y)
+    J.backward()
+    gradients = {name: parameter.grad for name, parameter in net.named_parameters()}
+    net.zero_grad()
+    one = nn.cost(net, data.features[:1], data.y[:1])
+    one.backward()
+    return gradients, one
 
 
 def train(

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .. import datasets, nn
+from .. import nn
 from ..plots import unit_maps
 from .coffee import AXIS_LABELS, CLASS_NAMES, coverage, region_units, train_coffee_net
-from .common import CoffeeData, Figures, Printer, coffee_data, percent, signed
+from .common import CoffeeData, Figures, Printer, coffee_data, percent, roast_grid, signed
 
 SEEDS = (0, 2)
 
@@ -48,9 +48,7 @@ class SeedsResult:
 
 
 def _grid(data: CoffeeData, steps: int = 60) -> np.ndarray:
-    t, d = np.meshgrid(np.linspace(*datasets.TEMPERATURE_RANGE, steps),
-                       np.linspace(*datasets.DURATION_RANGE, steps))
-    return data.normalize(np.column_stack([t.ravel(), d.ravel()]))
+    return data.normalize(np.column_stack(roast_grid(steps)))
 
 
 def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -> SeedsResult:

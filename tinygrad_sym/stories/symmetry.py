@@ -11,7 +11,16 @@ import numpy as np
 from .. import nn
 from ..plots import weight_trajectories
 from ..value import Value
-from .common import EPOCHS, CoffeeData, Figures, Printer, coffee_data, percent, signed
+from .common import (
+    EPOCHS,
+    CoffeeData,
+    Figures,
+    Printer,
+    coffee_data,
+    first_step,
+    percent,
+    signed,
+)
 from .common import train as train_net
 
 TIED = {"w1": 0.2, "w3": 0.2, "w2": -0.3, "w4": -0.3, "w5": 0.5, "w6": 0.5}
@@ -54,21 +63,8 @@ class SymmetryResult:
     figures: list[Path] = field(default_factory=list)
 
 
-def first_step(init: dict[str, float], data: CoffeeData) -> tuple[dict[str, float], Value]:
-    """∂J/∂(every weight) at the start, J over all roasts, on the scalar net (one node per
-    weight); and the graph of one roast's J for drawing."""
-    net = nn.MLP(2, [2, 1], init=init, scalar=True)
-    J = nn.cost(net, data.features, data.y)
-    J.backward()
-    gradients = {name: p.grad for name, p in net.named_parameters()}
-    net.zero_grad()
-    one = nn.cost(net, data.features[:1], data.y[:1])
-    one.backward()
-    return gradients, one
-
-
 def train_from(name: str, init: dict[str, float], data: CoffeeData) -> SymmetryRun:
-    gradients, graph = first_step(init, data)
+    gradients, graph = first_step(nn.MLP(2, [2, 1], init=init, scalar=True), data)
     net = nn.MLP(2, [2, 1], init=init)
     history = train_net(net, data.features, data.y, record_parameters=True)
     return SymmetryRun(name, init, gradients, graph, net, history,

@@ -11,7 +11,16 @@ from .. import nn
 from ..plots import loss_curves, weight_trajectories
 from ..seeding import manual_seed
 from ..value import Value
-from .common import EPOCHS, CoffeeData, Figures, Printer, coffee_data, percent, signed
+from .common import (
+    EPOCHS,
+    CoffeeData,
+    Figures,
+    Printer,
+    coffee_data,
+    first_step,
+    percent,
+    signed,
+)
 from .common import train as train_net
 
 SEED = 0
@@ -62,18 +71,6 @@ def identical_at_every_step(run: ZeroInitRun) -> bool:
     return True
 
 
-def first_step(data: CoffeeData) -> tuple[dict[str, float], Value]:
-    """The zero-init net's first gradients over all roasts, and one roast's graph."""
-    net = nn.MLP(2, [3, 1], init="zeros", scalar=True)
-    J = nn.cost(net, data.features, data.y)
-    J.backward()
-    gradients = {name: p.grad for name, p in net.named_parameters()}
-    net.zero_grad()
-    one = nn.cost(net, data.features[:1], data.y[:1])
-    one.backward()
-    return gradients, one
-
-
 def _weights(run: ZeroInitRun) -> str:
     return "  ".join(f"{name} = {signed(float(value), 4)}"
                      for name, value in run.model.to_scalar().state_dict().items())
@@ -82,7 +79,7 @@ def _weights(run: ZeroInitRun) -> str:
 def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -> ZeroInitResult:
     say = Printer(verbose)
     data = coffee_data()
-    gradients, graph = first_step(data)
+    gradients, graph = first_step(nn.MLP(2, [3, 1], init="zeros", scalar=True), data)
     hidden_zeros = _train("2 → 3 → 1 from zeros", [3, 1], "zeros", data, record=True)
     hidden_random = _train("2 → 3 → 1 from random", [3, 1], None, data)
     logistic_zeros = _train("logistic regression from zeros", [1], "zeros", data)
@@ -92,7 +89,7 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
         "(coffee roasts, normalised).",
         "First step: the hidden weights get no gradient at all (their outgoing weights are 0),",
         "and the three output weights get the same one (the three activations are all 0.5):",
-        "  " + "  ".join(f"∂J/∂{name} = {signed(gradients[name], 4)}"
+        "  " + "  ".join(f"∂J/∂{name} = {signed(gradients[name], 4) if gradients[name] else 0}"
                          for name in ("w1", "w3", "w5", "w7", "w8", "w9")), "",
         f"After {EPOCHS} steps of Adam:")
     for run_ in (hidden_zeros, hidden_random):

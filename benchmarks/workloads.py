@@ -1,0 +1,100 @@
+"""The list of workloads: what runs, on which implementations, against which targets."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import problems
+from .implementation import Implementation
+
+OURS = "tinygrad_sym"
+
+# Implementation name -> (module of this package, name of its builder when it is not the
+# workload's own). A module whose library is not installed fails to import: that
+# implementation is reported as missing.
+IMPLEMENTATIONS: dict[str, tuple[str, str | None]] = {
+    "numpy": ("with_numpy", None),
+    OURS: ("with_tinygrad_sym", None),
+    "tinygrad_sym nn": ("with_tinygrad_sym_nn", None),
+    "tinygrad_sym linear": ("with_tinygrad_sym", "scalar_mlp_linear"),
+    "torch": ("with_torch", None),
+    "mygrad": ("with_mygrad", None),
+    "autograd": ("with_autograd", None),
+    "micrograd": ("with_micrograd", None),
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """The goal: `ours` / `reference` (ratio of medians) at most `limit`; with no
+    reference, that `ours` runs to the end and gets the right gradients."""
+
+    ours: str
+    reference: str | None = None
+    limit: float | None = None
+
+
+@dataclass(frozen=True)
+class Workload:
+    """One benchmark: its problem, the implementations that run it, its targets.
+
+    `builder` is the name of the function each implementation module provides for it;
+    `unit` names what `per_unit` times divide by ("node" of the graph, "op" of a chain).
+    """
+
+    key: str
+    title: str
+    problem: Callable[[bool], Any]
+    builder: str
+    implementations: tuple[str, ...]
+    targets: tuple[Target, ...] = ()
+    rounds: int = 15
+    unit: str | None = None
+    peak_memory: bool = True
+
+
+TENSOR_PEERS = ("numpy", OURS, "tinygrad_sym nn", "torch", "mygrad", "autograd")
+
+WORKLOADS: tuple[Workload, ...] = (
+    Workload(
+        "coffee", "coffee net 2→3→1 sigmoid, X 200×2 f64, BCE, one SGD step",
+        problems.coffee, "mlp", TENSOR_PEERS, (Target(OURS, "numpy", 1.5),),
+    ),
+    Workload(
+        "medium", "256×784 → 128 relu → 10, softmax CE, f32, one step",
+        problems.medium, "mlp", TENSOR_PEERS, (Target(OURS, "numpy", 1.10),),
+    ),
+    Workload(
+        "large", "1024×1024 → 1024 → 1024 → 10, softmax CE, f32, one step",
+        problems.large, "mlp", TENSOR_PEERS, (Target(OURS, "numpy", 1.05),), rounds=9,
+    ),
+    Workload(
+        "scalar_mlp", "scalar MLP(2,[16,16,1]) on 100 points, SVM loss + L2, one step",
+        problems.scalar_mlp, "scalar_mlp",
+        ("numpy", OURS, "tinygrad_sym linear", "tinygrad_sym nn", "micrograd"),
+        (Target(OURS, "micrograd", 0.33), Target("tinygrad_sym linear", "micrograd", 0.33)),
+        rounds=7, unit="node",
+    ),
+    Workload(
+        "deep_chain", "deep chain y = y·1.0001 + 0, 1,000,000 steps (2,000,000 ops), fwd+bwd",
+        problems.deep_chain, "deep_chain", (OURS, "torch", "micrograd"), (Target(OURS),),
+        rounds=3, unit="op", peak_memory=False,
+    ),
+)
+
+
+def build(name: str, workload: Workload, problem: Any) -> Implementation:
+    """Build implementation `name` of `workload` on `problem`.
+
+    Raises ImportError when its library is not installed, LookupError when it has no
+    version of this workload.
+    """
+    module_name, builder = IMPLEMENTATIONS[name]
+    module = importlib.import_module(f"{__package__}.{module_name}")
+    function = getattr(module, builder or workload.builder, None)
+    if function is None:
+        raise LookupError(f"{name} has no version of the {workload.key} workload")
+    return function(problem)

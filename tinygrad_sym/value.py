@@ -50,14 +50,14 @@ def as_data(x: Any, copy: bool = False) -> Any:
             raise TypeError(f"Value data must be a rectangular array of numbers: {error}") from None
         copy = False
     if isinstance(x, np.ndarray):
-        if x.dtype.kind == "f":
-            return np.array(x, copy=True) if copy else x
         if x.dtype.kind in "iub":
-            return x.astype(np.float64)
-        raise TypeError(
-            f"Value data must be numbers, got an array of dtype {x.dtype} "
-            f"({'complex numbers are not supported' if x.dtype.kind == 'c' else 'not numeric'})"
-        )
+            x, copy = x.astype(np.float64), False
+        if x.dtype.kind != "f":
+            reason = "complex numbers are not supported" if x.dtype.kind == "c" else "not numeric"
+            raise TypeError(f"Value data must be numbers, not dtype {x.dtype} ({reason})")
+        if x.ndim == 0:  # a scalar: float64 takes the Python-float fast path
+            return float(x) if x.dtype == np.float64 else x[()]
+        return np.array(x, copy=True) if copy else x
     raise TypeError(
         f"Value data must be a number or an array of numbers, not {type(x).__name__} ({x!r:.40})"
     )

@@ -88,9 +88,12 @@ def run_workload(
     log(f"[{workload.key}] checking gradients of {', '.join(built)}")
     agreeing = check_gradients(built, problem, rows)
     log(f"[{workload.key}] timing {', '.join(agreeing)}")
+    # Tiny problems only check that everything runs: short samples, short warm-up.
     timings = timing.time_side_by_side(
         {name: implementation.step for name, implementation in agreeing.items()},
         rounds or workload.rounds,
+        min_sample_seconds=0.002 if tiny else 0.05,
+        warmup_seconds=0.005 if tiny else 0.1,
     )
     for name, measured in timings.items():
         row = rows[name]

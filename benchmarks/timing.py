@@ -54,8 +54,25 @@ def time_side_by_side(
     """Median seconds per call of each candidate, measured in interleaved rounds.
 
     Fast candidates are called several times per sample (at least `min_sample_seconds`
-    of work), so timer resolution does not matter.
+    of work), so timer resolution does not matter. Objects alive before timing (every
+    library's modules, the problems) are frozen out of the garbage collector's scans
+    (`gc.freeze`), so that a collection triggered by one library's allocations does not
+    walk the other libraries' objects, as it would not if each ran in its own process.
     """
+    gc.collect()
+    gc.freeze()
+    try:
+        return _interleaved(candidates, rounds, min_sample_seconds, warmup_seconds)
+    finally:
+        gc.unfreeze()
+
+
+def _interleaved(
+    candidates: dict[str, Callable[[], object]],
+    rounds: int,
+    min_sample_seconds: float,
+    warmup_seconds: float,
+) -> dict[str, Timing]:
     calls: dict[str, int] = {}
     for name, function in candidates.items():
         per_call = _time_calls(function, 1)  # the first call warms up caches and allocators
@@ -74,7 +91,6 @@ def time_side_by_side(
 def peak_memory(function: Callable[[], object]) -> int:
     """Peak bytes allocated by one call, as tracemalloc sees them (numpy arrays included;
     memory a library allocates outside Python's and numpy's allocators is not seen)."""
-    gc.collect()
     tracemalloc.start()
     try:
         function()

@@ -13,7 +13,7 @@ from .implementation import Implementation
 from .problems import MLPProblem
 
 
-def _net(problem: MLPProblem, scalar: bool = False) -> nn.MLP:
+def net_for(problem: MLPProblem, scalar: bool = False) -> nn.MLP:
     """An nn.MLP shaped like the problem's net, holding its starting weights."""
     sizes = [problem.params[f"W{i}"].shape[1] for i in range(1, problem.depth + 1)]
     output = "sigmoid" if problem.loss == "bce" else "linear"
@@ -24,7 +24,7 @@ def _net(problem: MLPProblem, scalar: bool = False) -> nn.MLP:
 
 
 def mlp(problem: MLPProblem) -> Implementation:
-    net = _net(problem)
+    net = net_for(problem)
     optimizer = nn.SGD(net.parameters(), lr=problem.lr)
     X = ts.Value(problem.X, requires_grad=False)
     loss_function = nn.binary_cross_entropy if problem.loss == "bce" else nn.softmax_cross_entropy
@@ -49,7 +49,7 @@ def mlp(problem: MLPProblem) -> Implementation:
 
 def scalar_mlp(problem: MLPProblem) -> Implementation:
     """nn.MLP(scalar=True): one ts.linear node per unit, every node named as the course does."""
-    net = _net(problem, scalar=True)
+    net = net_for(problem, scalar=True)
     slots = [net.locate(p.label) for p in net.parameters()]
     setup = scalar_net.ScalarSetup(net, float, lambda loss: len(topological_order(loss)), slots)
     return scalar_net.training(setup, problem)

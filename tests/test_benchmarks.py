@@ -1,0 +1,152 @@
+"""Smoke tests of the benchmark harness on tiny problems (no timing is ever asserted).
+
+They check that the harness runs end to end, that the gradient agreement check refuses
+an implementation whose gradients are wrong, and that the report is written as JSON.
+"""
+
+import json
+import sys
+
+import numpy as np
+import pytest
+
+from benchmarks import agreement, memory, problems, render, report, runner, workloads
+from benchmarks.__main__ import main
+from benchmarks.implementation import Implementation
+from benchmarks.with_numpy import forward_backward
+from benchmarks.with_tinygrad_sym import deep_chain, mlp, scalar_mlp, scalar_mlp_linear
+
+OURS = workloads.OURS
+
+
+def workload(key: str) -> workloads.Workload:
+    return next(w for w in workloads.WORKLOADS if w.key == key)
+
+
+def perturbed(implementation: Implementation, name: str, factor: float) -> Implementation:
+    """The same implementation, but gradient `name` scaled by `factor` (a wrong peer)."""
+
+    def gradients() -> dict:
+        result = implementation.gradients()
+        return {**result, name: result[name] * factor}
+
+    return Implementation(gradients, implementation.step)
+
+
+@pytest.mark.parametrize("make_problem", [problems.coffee, problems.medium, problems.scalar_mlp])
+def test_ours_agrees_with_numpy_by_hand(make_problem):
+    """Two independent derivations (the engine's rules, the chain rule by hand) agree."""
+    problem = make_problem(tiny=True)
+    ours = (scalar_mlp if problem.loss == "svm" else mlp)(problem).gradients()
+    by_hand = forward_backward(problem, problem.params)
+    verdict = agreement.compare(ours, by_hand, agreement.tolerance(problem.dtype))
+    assert verdict.agrees, verdict.detail
+
+
+def test_agreement_refuses_a_wrong_gradient():
+    problem = problems.coffee(tiny=True)
+    ours = mlp(problem).gradients()
+    for factor in (1.01, -1.0, np.nan):
+        wrong = {**ours, "W2": ours["W2"] * factor}
+        verdict = agreement.compare(ours, wrong, agreement.tolerance(problem.dtype))
+        assert not verdict.agrees and "W2" in verdict.detail
+
+
+def test_agreement_tolerates_round_off_in_an_entry_that_cancels_to_zero():
+    ours = {"loss": 1.0, "W": np.array([0.5, -0.25]), "b": np.array([6.9e-18])}
+    theirs = {"loss": 1.0, "W": np.array([0.5, -0.25]), "b": np.array([-6.9e-18])}
+    assert agreement.compare(ours, theirs, 1e-6).agrees
+
+
+def test_agreement_refuses_missing_entries_and_wrong_shapes():
+    ours = {"loss": 1.0, "W": np.ones((2, 3))}
+    assert not agreement.compare(ours, {"loss": 1.0}, 1e-6).agrees
+    assert not agreement.compare(ours, {"loss": 1.0, "W": np.ones((3, 2))}, 1e-6).agrees
+
+
+def test_a_disagreeing_implementation_is_reported_and_not_timed():
+    problem = problems.coffee(tiny=True)
+    built = {OURS: mlp(problem), "wrong": perturbed(mlp(problem), "b1", 1.1)}
+    rows = {name: {"implementation": name, "status": "ok"} for name in built}
+    agreeing = runner.check_gradients(built, problem, rows)
+    assert set(agreeing) == {OURS}
+    assert rows["wrong"]["status"] == "disagrees"
+    assert "b1" in rows["wrong"]["detail"]
+
+
+def test_a_failing_implementation_is_reported_with_its_error():
+    problem = problems.coffee(tiny=True)
+
+    def gradients() -> dict:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    failing = Implementation(gradients, gradients, explain_failure=lambda error: "known limit")
+    rows = {name: {"implementation": name, "status": "ok"} for name in (OURS, "failing")}
+    agreeing = runner.check_gradients({OURS: mlp(problem), "failing": failing}, problem, rows)
+    assert set(agreeing) == {OURS}
+    assert rows["failing"]["status"] == "error"
+    assert "RecursionError" in rows["failing"]["detail"]
+    assert "known limit" in rows["failing"]["detail"]
+
+
+def test_both_scalar_idioms_agree_with_each_other():
+    problem = problems.scalar_mlp(tiny=True)
+    verdict = agreement.compare(
+        scalar_mlp(problem).gradients(), scalar_mlp_linear(problem).gradients(), 1e-9
+    )
+    assert verdict.agrees, verdict.detail
+
+
+def test_deep_chain_matches_its_closed_form():
+    problem = problems.deep_chain(tiny=True)
+    result = deep_chain(problem).gradients()
+    assert result["x"] == pytest.approx(1.0001**problem.steps, rel=1e-12)
+
+
+@pytest.mark.parametrize("key", ["coffee", "scalar_mlp"])
+def test_a_workload_runs_on_tiny_sizes(key):
+    result = runner.run_workload(workload(key), tiny=True, rounds=2, log=lambda message: None)
+    rows = {row["implementation"]: row for row in result["rows"]}
+    assert rows[OURS]["status"] == "ok" and rows["numpy"]["status"] == "ok"
+    for row in rows.values():
+        assert row["status"] in {"ok", "missing"}, row  # a peer that runs must agree
+        if row["status"] == "ok":
+            assert len(row["samples_s"]) == 2 and row["median_s"] > 0
+    pairs = {(ratio["ours"], ratio["reference"]) for ratio in result["ratios"]}
+    assert (OURS, "numpy") in pairs
+    assert all(target["ratio"] is not None for target in result["targets"]
+               if target["reference"] in rows and rows[target["reference"]]["status"] == "ok")
+    text = report.workload_text(result)
+    assert f"{OURS}" in text and "numpy" in text
+
+
+def test_memory_per_node_is_measured():
+    result = memory.scalar_node_memory(tiny=True)
+    ours = next(row for row in result["rows"] if row["implementation"] == OURS)
+    assert ours["nodes"] > 100 and ours["bytes_per_node"] > 0
+    assert "per node" in report.memory_text(result)
+
+
+def test_render_is_skipped_with_a_note_when_the_renderer_is_missing(monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "tinygrad_sym.viz", None)  # makes the import fail
+    result = render.render_timings(tiny=True)
+    assert result["skipped"] and not result["rows"]
+    assert "not available" in capsys.readouterr().out
+    assert "skipped" in report.render_text(result)
+
+
+def test_the_command_line_writes_json(tmp_path, capsys, monkeypatch):
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.setenv(variable, "2")  # main() sets them; restored after the test
+    path = tmp_path / "bench.json"
+    assert main(["--tiny", "--rounds", "2", "--only", "coffee", "--output", str(path)]) == 0
+    saved = json.loads(path.read_text())
+    assert saved["tiny"] is True
+    assert [w["key"] for w in saved["workloads"]] == ["coffee"]
+    assert saved["meta"]["threads"] == 2
+    assert "[coffee]" in capsys.readouterr().out
+
+
+def test_the_command_line_refuses_an_unknown_workload():
+    with pytest.raises(SystemExit):
+        main(["--only", "nonsense"])

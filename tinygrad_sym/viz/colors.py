@@ -10,14 +10,18 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 
-# ColorBrewer RdBu, from the strongest negative to the strongest positive.
-_NEGATIVE = ("#f7f7f7", "#fddbc7", "#f4a582", "#d6604d", "#b2182b")
-_POSITIVE = ("#f7f7f7", "#d1e5f0", "#92c5de", "#4393c3", "#2166ac")
+# After ColorBrewer RdBu, from zero to the strongest gradient. Each side is two runs: light
+# colours (black text reads on them) and dark ones (white text does); no colour lies in the
+# middle band of luminance where neither reaches a 4.5:1 contrast.
+_NEGATIVE = (("#f7f7f7", "#fddbc7", "#f4a582", "#e07b62"), ("#c43c3c", "#b2182b", "#7f0a24"))
+_POSITIVE = (("#f7f7f7", "#d1e5f0", "#92c5de", "#4393c3"), ("#2f7ab8", "#2166ac", "#0d3f7a"))
+_DARK_FROM = 0.55  # the intensity where the dark run starts
 
 HIGHLIGHTS = ("#1b9e77", "#7570b3", "#e7298a", "#66a61e", "#a6761d", "#d95f02", "#666666")
 """One colour per highlighted input (ColorBrewer Dark2, minus its yellow): none of them is
 the red or blue of the gradient scale."""
 
+ZERO = "#f7f7f7"
 INK = "#222222"
 MUTED = "#6b6b6b"
 QUIET = "#9a9a9a"
@@ -70,9 +74,12 @@ class GradientScale:
         if math.isnan(grad):
             return "#e0e0e0"
         if self.largest == 0.0 or grad == 0.0:
-            return _NEGATIVE[0]
+            return ZERO
         t = math.sqrt(min(abs(grad) / self.largest, 1.0))
-        return _interpolate(_NEGATIVE if grad < 0 else _POSITIVE, t)
+        light, dark = _NEGATIVE if grad < 0 else _POSITIVE
+        if t < _DARK_FROM:
+            return _interpolate(light, t / _DARK_FROM)
+        return _interpolate(dark, (t - _DARK_FROM) / (1 - _DARK_FROM))
 
 
 def text_on(fill: str) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ..explain import Comparison, Explanation, explain
 from ..value import Value, describe
 from .colors import highlight_color
 
@@ -18,7 +19,7 @@ from .colors import highlight_color
 class Highlight:
     """One highlighted input: the explanation of ∂root/∂input and its colour."""
 
-    explanation: Any  # tinygrad_sym.explain.Explanation
+    explanation: Explanation
     color: str
 
     @property
@@ -27,31 +28,30 @@ class Highlight:
 
 
 def resolve(root: Value, highlight: Any) -> list[Highlight]:
-    """The highlights asked for: Values (explained here) and/or ready `Explanation`s."""
-    from ..explain import Explanation, explain  # the explainer builds on the same graph
-
-    if highlight is None:
-        return []
-    items: Iterable[Any] = (
-        [highlight] if isinstance(highlight, Value | Explanation) else highlight
-    )
+    """The highlights asked for: Values (explained here), `Explanation`s, or a `Comparison`
+    (its two explanations), alone or in a list."""
+    single = isinstance(highlight, Value | Explanation | Comparison)
+    items: Iterable[Any] = [highlight] if single else (highlight or ())
     explanations = []
     for item in items:
-        if isinstance(item, Explanation):
-            if item.root is not root:
-                raise ValueError(
-                    f"draw: highlight holds an explanation of ∂{describe(item.root)}/"
-                    f"∂{describe(item.wrt)}, but the graph drawn is rooted at "
-                    f"{describe(root)}; explain with the same root"
-                )
-            explanations.append(item)
+        if isinstance(item, Comparison):
+            found = [item.explanation_a, item.explanation_b]
+        elif isinstance(item, Explanation):
+            found = [item]
         elif isinstance(item, Value):
-            explanations.append(explain(root, item))
+            found = [explain(root, item)]
         else:
             raise TypeError(
-                "draw: highlight takes Values (e.g. highlight=[w1, w3]) or explanations "
-                f"from ts.explain, not {type(item).__name__}"
+                "draw: highlight takes Values (e.g. highlight=[w1, w3]), or what ts.explain "
+                f"or ts.compare return, not {type(item).__name__}"
             )
+        for explanation in found:
+            if explanation.root is not root:
+                raise ValueError(
+                    f"draw: highlight holds an explanation of {explanation.name}, but the "
+                    f"graph drawn is rooted at {describe(root)}; explain with the same root"
+                )
+        explanations.extend(found)
     return [Highlight(e, highlight_color(i)) for i, e in enumerate(explanations)]
 
 

@@ -9,17 +9,21 @@ from __future__ import annotations
 import html
 import math
 import re
+import unicodedata
 from typing import Any
 
 import numpy as np
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_WHITESPACE = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]")
+_INVISIBLE = {"Cc", "Cs", "Zl", "Zp"}  # control characters, lone surrogates, separators
 _SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def escape(text: str) -> str:
-    """`text` made safe inside an HTML-like label: entities for `<>&"'`, no control chars."""
-    text = _CONTROL.sub("", str(text)).replace("\r", "").replace("\t", " ").replace("\n", " ")
+    """`text` made safe inside an HTML-like label: entities for `<>&"'`; line breaks and
+    tabs become spaces; other control characters (which no font draws) are dropped."""
+    text = _WHITESPACE.sub(" ", str(text))
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
     return html.escape(text, quote=True)
 
 
@@ -82,7 +86,7 @@ def cell(content: str, **attributes: Any) -> str:
 
 
 def table(rows: list[str], **attributes: Any) -> str:
-    """An HTML-like table from rows of cells, wrapped as a complete label `<...>`."""
+    """An HTML-like table; each of `rows` is the cells of one row."""
     attrs = "".join(f' {name.upper()}="{value}"' for name, value in attributes.items())
     body = "".join(f"<TR>{row}</TR>" for row in rows)
     return f"<TABLE{attrs}>{body}</TABLE>"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..explain.compare import align
 from ..value import describe
 from . import colors
 from .labels import cell, escape, font, html_label, number, table
@@ -34,15 +35,17 @@ def graph_label(picture: Any, key: bool = True, title: str | None = None) -> str
     return html_label(table(parts, border="0", cellspacing="6", cellpadding="0"))
 
 
-def _differing(picture: Any) -> set[tuple[int, str]]:
-    """(position from the root, formula) of factors not shared by every highlighted input."""
-    listed = [item.explanation for item in picture.paths.highlights if item.explanation.paths]
-    if len(listed) < 2:
-        return set()
-    per_input = [
-        {(k, f.formula) for path in e.paths for k, f in enumerate(path.factors)} for e in listed
-    ]
-    return set.union(*per_input) - set.intersection(*per_input)
+def _differing(picture: Any) -> set[int]:
+    """ids of the factors that differ between the first highlighted input and another one,
+    paths aligned by the explainer (w5 on w1's path against w6 on w3's)."""
+    explanations = [item.explanation for item in picture.paths.highlights]
+    differing: set[int] = set()
+    for other in explanations[1:]:
+        for path_pair in align(explanations[0].paths, other.paths):
+            for pair in path_pair.factors:
+                if not pair.equal:
+                    differing.update(id(f) for f in (pair.a, pair.b) if f is not None)
+    return differing
 
 
 def highlight_table(picture: Any) -> str:
@@ -75,7 +78,7 @@ def highlight_table(picture: Any) -> str:
             first = number_of_path == 0
             row = cell(swatch if first else "") + cell(name if first else "", align="left")
             for position, factor in enumerate(path.factors):
-                strong = (position, factor.formula) in differing
+                strong = id(factor) in differing
                 row += cell(font("=" if position == 0 else "×", size=15, color=colors.MUTED))
                 row += cell(_factor_cell(factor, digits, strong, item.color))
             padding = 2 * (width - len(path.factors))
@@ -129,7 +132,7 @@ def key_table(picture: Any) -> str:
             )
     largest = picture.scale.largest
     steps = [-1, -0.5, -0.2, -0.05, 0, 0.05, 0.2, 0.5, 1]
-    bar = "".join(cell("", bgcolor=picture.scale.fill(s * largest) if largest else "#f7f7f7",
+    bar = "".join(cell("", bgcolor=picture.scale.fill(s * largest) if largest else colors.ZERO,
                        width="14", height="12", fixedsize="true") for s in steps)
     low = font(escape(f"−{number(largest, 3)}" if largest else "0"), size=10,
                color=colors.MUTED)

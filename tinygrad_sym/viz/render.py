@@ -214,9 +214,11 @@ class Picture:
                              self.scale.fill(float(grad)))
         heat = self._heatmap(np.asarray(grad, dtype=float))
         text = font(escape(array_preview(grad, self.digits)), size=10)
-        content = f"{heat}<BR/>{text}" if heat else text
+        if heat:  # a cell holds text or a table, not both: stack them in a table
+            text = table([cell(heat), cell(text)], border="0", cellspacing="0",
+                         cellpadding="1")
         return cell(font(escape(self._grad_name(node)), size=10, color=colors.MUTED),
-                    align="left") + cell(content, align="right")
+                    align="left") + cell(text, align="right")
 
     def _heatmap(self, grad: np.ndarray, limit: int = 12) -> str:
         """A tiny grid of the gradient's elements, coloured like scalar gradients."""
@@ -252,44 +254,55 @@ class Picture:
 
     # ------------------------------------------------------------------ summaries
     def _summary_label(self, summary: Summary) -> str:
+        """A box standing for many nodes: a unit with its parameters, or a repeated step."""
         members = summary.members
         if summary.kind == "group":
             title = " · ".join(summary.title)
-        else:
+        elif summary.kind == "role":
             title = f"{summary.title[0]}  ×{len(members):,}"
-        header = font(escape(title), size=12, bold=True, color=colors.INK)
-        rows = [cell(header, colspan="2", bgcolor="#e9ecf1", cellpadding="4")]
+        else:
+            title = summary.title[0]
+        rows = [cell(font(escape(title), size=13, bold=True), colspan="3", bgcolor="#e3e8ee",
+                     cellpadding="4")]
+        note = f"{len(members):,} nodes"
+        labels = list(dict.fromkeys(n.label for n in members if n.label))
+        if summary.kind == "role" and len(labels) > 1:
+            note = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
+        rows.append(cell(font(escape(note), size=10, color=colors.MUTED), colspan="3"))
         parameters = [n for n in members if n.op is None and n.requires_grad]
         if summary.kind == "group":
-            rows.append(cell(font(escape(f"{len(members):,} nodes, {len(parameters)} "
-                                         "parameters"), size=10, color=colors.MUTED),
-                             colspan="2"))
-            shown = parameters[:8]
-            for parameter in shown:
-                rows.append(self._summary_parameter(parameter))
-            if len(parameters) > len(shown):
-                norm = math.sqrt(sum(float(np.sum(np.square(p.grad))) for p in parameters
-                                     if p.grad is not None))
-                rows.append(cell(font(escape(f"… {len(parameters) - len(shown)} more; "
-                                             f"‖grad‖ of all {number(norm, self.digits)}"),
-                                      size=10, color=colors.MUTED), colspan="2"))
-        elif summary.kind == "rest":
-            rows.append(cell(font(escape(f"{len(members):,} nodes not drawn one by one"),
-                                  size=10, color=colors.MUTED), colspan="2"))
+            rows.extend(self._summary_parameter(p) for p in parameters[:8])
+            if len(parameters) > 8:
+                rows.append(cell(font(escape(f"… and {len(parameters) - 8} more parameters"),
+                                      size=10, color=colors.MUTED), colspan="3"))
+        elif summary.kind == "role":
+            rows.extend(self._ranges(members))
         return html_label(table(rows, border="1", cellborder="0", cellspacing="0",
-                                cellpadding="3", color="#7d8b99", bgcolor="#ffffff",
-                                style="rounded"))
+                                cellpadding="3", color="#7d8b99", bgcolor="#ffffff"))
 
     def _summary_parameter(self, parameter: Value) -> str:
-        name = escape(parameter.label or describe(parameter))
-        value = self._value_text(parameter.data)
+        """One parameter of a collapsed unit: name, value, gradient (coloured)."""
+        name = cell(font(escape(parameter.label or describe(parameter)), size=11, bold=True),
+                    align="left")
+        value = cell(font(escape(self._value_text(parameter.data)), size=11), align="right")
         if parameter.grad is None or np.ndim(parameter.grad) != 0:
-            return cell(font(f"<B>{name}</B> {escape(value)}", size=11), colspan="2",
-                        align="left")
+            return name + value + cell("")
         fill = self.scale.fill(float(parameter.grad))
-        return (cell(font(f"<B>{name}</B> {escape(value)}", size=11), align="left")
-                + cell(font(escape(number(parameter.grad, self.digits)), size=11,
-                            color=text_on(fill)), bgcolor=fill, align="right"))
+        grad = cell(font(escape(number(parameter.grad, self.digits)), size=11,
+                         color=text_on(fill)), bgcolor=fill, align="right")
+        return name + value + grad
+
+    def _ranges(self, members: list[Value]) -> Iterator[str]:
+        """The range of the values and of the gradients of a repeated step's copies."""
+        for name, numbers in (("value", [n.data for n in members]),
+                              ("grad", [n.grad for n in members if n.grad is not None])):
+            scalars = [float(x) for x in numbers if np.ndim(x) == 0]
+            if scalars:
+                low, high = min(scalars), max(scalars)
+                text = number(low, self.digits) if low == high else \
+                    f"{number(low, 3)} … {number(high, 3)}"
+                yield (cell(font(name, size=10, color=colors.MUTED), align="left")
+                       + cell(font(escape(text), size=11), colspan="2", align="right"))
 
     # ------------------------------------------------------------------ the edges
     def _box(self, node: Value) -> str:

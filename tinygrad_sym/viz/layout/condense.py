@@ -1,14 +1,15 @@
-"""Condensing a graph too big to read into at most `max_nodes` boxes.
+"""Condensing a graph too big to read (more than `max_nodes` nodes) into a few boxes.
 
-A picture of 10,000 nodes is neither readable nor quick to lay out, so bigger graphs are
-summarised, coarsest only where needed, each step tried in turn until the picture fits:
+A picture of 10,000 nodes is neither readable nor quick to lay out, so a bigger graph is
+summarised:
 
-1. the clusters of an `nn` model (nodes sharing a `group` such as ("layer 1", "unit 2"))
-   become one box each, first per unit, then per layer;
-2. ungrouped nodes that play the same role (same op, or same label for leaves, at the same
-   height above the leaves) merge into one box: the per-example copies of a batch;
-3. if that is still too many, only the boxes nearest the root are kept and everything
-   earlier becomes one last box.
+- ungrouped nodes that play the same role (leaves with the same label, or the same op at
+  the same height above the leaves) become one box: the copies of a step across the
+  examples of a batch (x1 ×200, the loss of each example ×200);
+- the clusters of an `nn` model (nodes sharing a `group` such as ("layer 1", "unit 2"))
+  become one box each: per unit if that fits, else per layer;
+- if that is still too many (a graph that is not a batch), only the nodes nearest the
+  root are drawn, units still collapsed, and everything earlier becomes one last box.
 
 The root and the nodes on highlighted paths are always drawn one by one.
 """
@@ -19,6 +20,10 @@ from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ...value import Value
+
+CONDENSED_BOXES = 60
+"""A condensed picture has at most this many boxes: beyond that it is no longer readable
+(and Graphviz's layout, superlinear in the number of boxes, no longer quick)."""
 
 
 @dataclass(eq=False)
@@ -57,19 +62,34 @@ def _heights(order: Sequence[Value]) -> dict[Value, int]:
     return heights
 
 
-def _role(node: Value, height: int) -> Hashable:
-    """What a node does, independent of which example it belongs to."""
-    if node.op is None:
-        kind = "parameter" if node.requires_grad else "constant"
-        return ("leaf", kind, node.label if node.label else None)
-    return ("op", node.op.name, node.label, height)
+def _roles(order: Sequence[Value], pinned: set[Value]) -> dict[Value, Hashable]:
+    """What each ungrouped node does, independent of which example it belongs to.
+
+    An op's role is its name and height; a named leaf's, its label (x1 of every example);
+    an unnamed leaf (a constant like the 1 in 1 − a) takes the role of the step that uses
+    it, so it joins that step's box rather than linking boxes all over the picture.
+    """
+    heights = _heights(order)
+    consumer: dict[Value, Value] = {}
+    for node in order:
+        for parent in node.parents:
+            consumer.setdefault(parent, node)
+    roles: dict[Value, Hashable] = {}
+    for node in order:
+        if node.op is not None:
+            roles[node] = ("op", node.op.name, heights[node])
+    for node in order:
+        if node.op is None:
+            kind = "parameter" if node.requires_grad else "constant"
+            user = None if node.label else consumer.get(node)
+            roles[node] = ("leaf", kind, node.label, roles.get(user))
+    return {node: role for node, role in roles.items() if not node.group and node not in pinned}
 
 
 def _role_title(node: Value) -> tuple[str, ...]:
     if node.op is None:
-        name = node.label or "constants"
-        return (name if node.requires_grad or node.label else "constants",)
-    return (f"{node.label} ({node.op.symbol})" if node.label else node.op.name,)
+        return (node.label or ("parameters" if node.requires_grad else "constants"),)
+    return (node.op.name,)
 
 
 def _plan(
@@ -114,46 +134,43 @@ def _count(order: Sequence[Value], keys: dict[Value, Hashable]) -> int:
 def condense(
     order: Sequence[Value], root: Value, max_nodes: int, keep: Iterable[Value] = ()
 ) -> Plan:
-    """A plan with at most `max_nodes` boxes (the root and `keep` always drawn as they are).
+    """Every node of `order` (topological, parents first) if there are at most `max_nodes`;
+    else a condensed plan of at most min(max_nodes, CONDENSED_BOXES) boxes.
 
-    `order` is the graph in topological order (parents first). The budget is a target:
-    the nodes to keep are drawn even when they alone exceed it.
+    The root and `keep` are always drawn as they are, even when they alone exceed that.
     """
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
     if len(order) <= max_nodes:
         return Plan(list(order), [], {})
+    target = min(max_nodes, CONDENSED_BOXES)
     pinned = set(keep) | {root}
-    keys: dict[Value, Hashable] = {}
     titles: dict[Hashable, tuple[str, ...]] = {}
     kinds: dict[Hashable, str] = {}
-
-    # 1. Clusters: per unit, then per layer (the finest level that fits, else the coarsest).
+    # Roles: the copies of one computation across the examples of a batch (x1 of every
+    # example, the loss of every example…) become one box each.
+    roles = _roles(order, pinned)
+    for node, key in roles.items():
+        titles.setdefault(key, _role_title(node))
+        kinds[key] = "role"
+    # Clusters: one box per unit if that fits, else per layer (the group's first part).
     depth = max((len(node.group) for node in order if node.group), default=0)
+    keys = dict(roles)
     for level in range(depth, 0, -1):
-        keys = {}
+        keys = dict(roles)
         for node in order:
             if node.group and node not in pinned:
-                key = ("group", *node.group[:level])
-                keys[node] = key
+                key = keys[node] = ("group", *node.group[:level])
                 titles[key] = tuple(node.group[:level])
                 kinds[key] = "group"
-        if _count(order, keys) <= max_nodes:
-            return _finish(_plan(order, keys, titles, kinds), len(order), "cluster")
-
-    # 2. Roles: the copies of one computation across the examples of a batch.
-    heights = _heights(order)
-    for node in order:
-        if node not in keys and node not in pinned:
-            key = _role(node, heights[node])
-            keys[node] = key
-            titles.setdefault(key, _role_title(node))
-            kinds[key] = "role"
-    if _count(order, keys) <= max_nodes:
-        return _finish(_plan(order, keys, titles, kinds), len(order), "role")
-
-    # 3. Keep the boxes nearest the root; everything earlier becomes one box.
-    return _finish(_nearest(order, root, max_nodes, pinned, keys, titles, kinds), len(order),
+        if _count(order, keys) <= target:
+            break
+    if _count(order, keys) <= target:
+        return _finish(_plan(order, keys, titles, kinds), len(order), "summary")
+    # Still too many: the boxes nearest the root, everything earlier in one box. Roles are
+    # dropped here: in a graph that is not a batch they would tie far-apart steps together.
+    clusters = {node: key for node, key in keys.items() if node not in roles}
+    return _finish(_nearest(order, root, target, pinned, clusters, titles, kinds), len(order),
                    "nearest")
 
 
@@ -198,13 +215,12 @@ def _nearest(
 
 
 def _finish(plan: Plan, total: int, how: str) -> Plan:
-    explanations = {
-        "cluster": "each cluster drawn as one box",
-        "role": "clusters, and the copies of each step across examples, drawn as one box each",
-        "nearest": "only the steps nearest the output drawn; earlier ones summarised",
-    }
+    explanation = {
+        "summary": "each cluster, and each step repeated across examples, drawn as one box",
+        "nearest": "only the steps nearest the output drawn one by one; earlier ones in one box",
+    }[how]
     plan.note = (
-        f"Condensed view: {total:,} nodes shown as {plan.size:,} boxes "
-        f"({explanations[how]}). Draw a smaller graph or raise max_nodes to see every node."
+        f"Condensed view: {total:,} nodes drawn as {plan.size:,} boxes ({explanation}). "
+        "Draw a smaller graph, or raise max_nodes, to see every node."
     )
     return plan

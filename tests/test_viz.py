@@ -1,0 +1,529 @@
+"""ts.draw: what the DOT source says (cards, values, gradients, edge formulas, colours,
+clusters, legend, escaping). Files and the `dot` binary are tested in test_viz_render.py.
+
+The helpers here (the course's 2→2→1 net built by hand, a small DOT parser) are shared by
+the other test_viz* modules.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import math
+import re
+import xml.etree.ElementTree as ElementTree
+from dataclasses import dataclass, field
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import tinygrad_sym as ts
+from tinygrad_sym import nn, ops
+from tinygrad_sym.testing import strategies as tst
+from tinygrad_sym.value import apply
+from tinygrad_sym.viz.colors import GradientScale, text_on
+
+# ------------------------------------------------------------------------------ the net
+
+WEIGHTS = {"w1": 0.3, "w2": -0.6, "w3": 0.8, "w4": 0.25, "w5": 0.73, "w6": -0.41}
+BIASES = {"b1": 0.1, "b2": -0.2, "b3": 0.05}
+
+
+def sigmoid(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
+def course_net(groups: bool = True) -> dict[str, ts.Value]:
+    """The course's 2→2→1 sigmoid net with binary cross-entropy, built by hand, after
+    backward. Units carry group ("layer 1", "unit 1") etc. unless `groups` is False."""
+    nodes = {"x1": ts.Value(0.5, "x1", requires_grad=False),
+             "x2": ts.Value(-1.2, "x2", requires_grad=False),
+             "y": ts.Value(1.0, "y", requires_grad=False)}
+    nodes.update({name: ts.Value(v, name) for name, v in {**WEIGHTS, **BIASES}.items()})
+    for unit, (first, second), inputs in ((1, ("w1", "w2"), ("x1", "x2")),
+                                          (2, ("w3", "w4"), ("x1", "x2")),
+                                          (3, ("w5", "w6"), ("a1", "a2"))):
+        z = ts.linear([nodes[first], nodes[second]], [nodes[i] for i in inputs],
+                      nodes[f"b{unit}"])
+        a = z.sigmoid()
+        z.label, a.label = f"z{unit}", f"a{unit}"
+        nodes[z.label], nodes[a.label] = z, a
+        if groups:
+            group = ("layer 2" if unit == 3 else "layer 1", f"unit {unit}")
+            for name in (first, second, f"b{unit}", z.label, a.label):
+                nodes[name].group = group
+    nodes["J"] = apply(ops.BINARY_CROSS_ENTROPY, nodes["a3"], nodes["y"])
+    nodes["J"].label = "J"
+    nodes["J"].backward()
+    return nodes
+
+
+# -------------------------------------------------------------------------- DOT parsing
+
+
+@dataclass
+class Dot:
+    """The statements of a DOT source: nodes and edges with their attributes, clusters."""
+
+    nodes: dict[str, dict[str, str]] = field(default_factory=dict)
+    edges: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+    clusters: dict[str, dict] = field(default_factory=dict)  # name -> {"attrs", "nodes"}
+    graph: dict[str, str] = field(default_factory=dict)
+
+    def card(self, label: str) -> str:
+        """The plain text of the card whose header is `label`."""
+        found = [text_of(a["label"]) for a in self.nodes.values()
+                 if "label" in a and text_of(a["label"]).split(" ")[0] == label]
+        assert len(found) == 1, f"{len(found)} cards named {label!r}"
+        return found[0]
+
+    def name_of(self, label: str) -> str:
+        """The DOT name of the card whose header is `label`."""
+        (name,) = [n for n, a in self.nodes.items()
+                   if "label" in a and text_of(a["label"]).split(" ")[0] == label]
+        return name
+
+    def edge(self, tail: str, head: str) -> dict[str, str]:
+        (attributes,) = [a for t, h, a in self.edges if (t, h) == (tail, head)]
+        return attributes
+
+
+def _value(text: str, start: int) -> tuple[str, int]:
+    """A DOT attribute value starting at `start`: <html>, "quoted" or bare."""
+    if text[start] == "<":
+        depth, i = 0, start
+        while True:
+            depth += {"<": 1, ">": -1}.get(text[i], 0)
+            i += 1
+            if depth == 0:
+                return text[start + 1 : i - 1], i
+    if text[start] == '"':
+        i = start + 1
+        while text[i] != '"' or text[i - 1] == "\\":
+            i += 1
+        return text[start + 1 : i], i + 1
+    end = start
+    while end < len(text) and not text[end].isspace() and text[end] != "]":
+        end += 1
+    return text[start:end], end
+
+
+def attributes_of(text: str) -> dict[str, str]:
+    """Attributes `a=1 b="x" label=<...>` as a dict."""
+    found, i = {}, 0
+    while i < len(text):
+        if text[i].isspace() or text[i] == ",":
+            i += 1
+            continue
+        equals = text.index("=", i)
+        key = text[i:equals].strip()
+        found[key], i = _value(text, equals + 1)
+    return found
+
+
+def parse_dot(source: str) -> Dot:
+    dot = Dot()
+    cluster = None
+    for raw in source.split("\n")[1:]:
+        line = raw.strip()
+        if line.startswith("subgraph"):
+            cluster = line.split()[1]
+            dot.clusters[cluster] = {"attrs": {}, "nodes": []}
+        elif line == "}":
+            cluster = None
+        elif line.startswith(("node [", "edge [")):
+            continue
+        elif line.split(" [")[0].find(" -> ") < 0 and "[" not in line:  # graph attributes
+            target = dot.clusters[cluster]["attrs"] if cluster else dot.graph
+            target.update(attributes_of(line))
+        else:
+            head, _, rest = line.partition(" [")
+            attributes = attributes_of(rest[:-1])
+            if " -> " in head:
+                tail, to = head.split(" -> ")
+                dot.edges.append((tail, to, attributes))
+            else:
+                dot.nodes[head] = attributes
+                if cluster:
+                    dot.clusters[cluster]["nodes"].append(head)
+    return dot
+
+
+def text_of(label: str) -> str:
+    """The text a reader sees in an HTML-like label."""
+    return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", label)).split())
+
+
+def number_in(text: str) -> float:
+    """A number as the picture writes it ('−0.02947', '1.5×10⁻⁷') back to a float."""
+    superscripts = str.maketrans("⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "-0123456789")
+    text = text.replace("−", "-")
+    if "×10" in text:
+        mantissa, exponent = text.split("×10")
+        return float(mantissa) * 10 ** int(exponent.translate(superscripts))
+    return float(text)
+
+
+def close(shown: str, exact: float, digits: int = 4) -> bool:
+    """`shown` is `exact` to `digits` significant digits."""
+    return math.isclose(number_in(shown), exact, rel_tol=0.6 * 10 ** (1 - digits), abs_tol=1e-300)
+
+
+# ------------------------------------------------------------------------- value cards
+
+
+def test_every_card_shows_its_label_value_and_gradient():
+    net = course_net()
+    dot = parse_dot(ts.draw(net["J"]).source)
+    for name, node in net.items():
+        words = dot.card(name).split(" ")
+        assert words[0] == name
+        value = words[words.index("value") + 1]
+        assert close(value, node.data), (name, value, node.data)
+        if node.grad is None:
+            assert f"∂J/∂{name}" not in words
+        else:
+            grad = words[words.index(f"∂J/∂{name}") + 1]
+            assert close(grad, node.grad), (name, grad, node.grad)
+
+
+def test_gradients_match_the_chain_rule_done_by_hand():
+    """The numbers on the picture are the course's formulas, not only the engine's."""
+    net = course_net()
+    dot = parse_dot(ts.draw(net["J"], digits=6).source)
+    a1, a2, a3 = (sigmoid(net[f"z{k}"].data) for k in (1, 2, 3))
+    dJ_dz3 = a3 - 1.0  # BCE after a sigmoid, y = 1
+    for weight, a_k, w_out, x in (("w1", a1, 0.73, 0.5), ("w3", a2, -0.41, 0.5),
+                                  ("w2", a1, 0.73, -1.2)):
+        words = dot.card(weight).split(" ")
+        expected = dJ_dz3 * w_out * a_k * (1 - a_k) * x
+        assert close(words[words.index(f"∂J/∂{weight}") + 1], expected, digits=5)
+
+
+def test_digits_sets_the_significant_digits():
+    net = course_net()
+    for digits in (2, 4, 7):
+        card = parse_dot(ts.draw(net["J"], digits=digits).source).card("w1")
+        grad = card.split(" ")[-1].replace("−", "").lstrip("0.")
+        assert len(grad.replace(".", "")) <= digits
+        assert close(card.split(" ")[-1], net["w1"].grad, digits)
+    with pytest.raises(ValueError, match="digits"):
+        ts.draw(net["J"], digits=0)
+
+
+def test_kinds_of_values_look_different():
+    """Parameters, inputs, computed values and the output each have their own header fill."""
+    net = course_net()
+    dot = parse_dot(ts.draw(net["J"]).source)
+
+    def header_fill(label: str) -> str:
+        return re.search(r'COLSPAN="2" BGCOLOR="(#[0-9a-f]+)"',
+                         dot.nodes[dot.name_of(label)]["label"]).group(1)
+
+    parameters = {header_fill(n) for n in (*WEIGHTS, *BIASES)}
+    inputs = {header_fill(n) for n in ("x1", "x2", "y")}
+    computed = {header_fill(n) for n in ("z1", "a1", "z3", "a3")}
+    assert len(parameters) == len(inputs) == len(computed) == 1
+    assert len(parameters | inputs | computed | {header_fill("J")}) == 4
+    assert "∂J/∂x1" not in dot.card("x1")  # inputs have no gradient row
+
+
+def test_op_nodes_are_small_pills_with_the_op_symbol():
+    net = course_net()
+    dot = parse_dot(ts.draw(net["J"]).source)
+    ops_drawn = {name: a for name, a in dot.nodes.items() if name.endswith("op")}
+    symbols = sorted(text_of(a["label"]) for a in ops_drawn.values())
+    assert symbols == sorted(["Σwx+b"] * 3 + ["σ"] * 3 + ["BCE"])
+    assert all(a["fontsize"] == "10" and a["shape"] == "box" for a in ops_drawn.values())
+
+
+# ------------------------------------------------------------------------------- edges
+
+
+def test_edges_carry_the_local_derivative_as_formula_and_value():
+    net = course_net()
+    dot = parse_dot(ts.draw(net["J"]).source)
+    z3_op = dot.name_of("z3") + "op"
+    a1_op = dot.name_of("a1") + "op"
+    into_z3 = text_of(dot.edge(dot.name_of("a1"), z3_op)["label"])
+    assert into_z3 == "∂z3/∂a1 = w5 = 0.73"
+    into_a1 = text_of(dot.edge(dot.name_of("z1"), a1_op)["label"])
+    a1 = net["a1"].data
+    formula, value = into_a1.rsplit(" = ", 1)
+    assert formula == "∂a1/∂z1 = a1·(1 − a1)"
+    assert close(value, a1 * (1 - a1))
+    bias = text_of(dot.edge(dot.name_of("b3"), z3_op)["label"])
+    assert bias == "∂z3/∂b3 = 1"  # a number formula is not repeated as its value
+
+
+def test_every_edge_into_an_op_has_a_label_and_none_with_derivatives_off():
+    net = course_net()
+    labelled = parse_dot(ts.draw(net["J"]).source)
+    into_ops = [a for _, head, a in labelled.edges if head.endswith("op")]
+    assert len(into_ops) == 3 * 5 + 3 + 2 and all("label" in a for a in into_ops)
+    plain = parse_dot(ts.draw(net["J"], derivatives=False).source)
+    assert not any("label" in a for _, _, a in plain.edges)
+
+
+def test_inputs_are_left_of_the_output():
+    net = course_net()
+    graph = ts.draw(net["J"])
+    assert 'rankdir=LR' in graph.source
+
+
+# ------------------------------------------------------------------------ gradient colour
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _luminance(color: str) -> float:
+    def linear(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (linear(c) for c in _rgb(color))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: str, b: str) -> float:
+    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+@given(st.floats(1e-6, 1e6), st.floats(0, 1), st.floats(0, 1))
+def test_gradient_colour_shows_sign_and_size(largest, small, large):
+    small, large = sorted((small, large))
+    scale = GradientScale(largest)
+    for sign in (-1, 1):
+        weak, strong = scale.fill(sign * small * largest), scale.fill(sign * large * largest)
+        assert _luminance(strong) <= _luminance(weak) + 1e-9  # bigger is deeper
+        red, _, blue = _rgb(strong)
+        if large > 0.05:
+            assert (red > blue) == (sign < 0)  # red negative, blue positive
+
+
+@given(st.floats(-2, 2, allow_nan=False))
+def test_text_on_every_gradient_colour_is_readable(t):
+    fill = GradientScale(1.0).fill(t)
+    assert _contrast(fill, text_on(fill)) >= 4.5  # WCAG AA for normal text
+
+
+def test_parameter_cards_are_coloured_by_their_gradient():
+    net = course_net()
+    dot = parse_dot(ts.draw(net["J"]).source)
+    fills = {}
+    for name in WEIGHTS:
+        label = dot.nodes[dot.name_of(name)]["label"]
+        fills[name] = re.findall(r'BGCOLOR="(#[0-9a-f]+)"', label)[-1]
+    for name, fill in fills.items():
+        red, _, blue = _rgb(fill)
+        assert (red > blue) == (net[name].grad < 0), name
+    by_size = sorted(WEIGHTS, key=lambda n: abs(net[n].grad))
+    lums = [_luminance(fills[n]) for n in by_size]
+    assert lums == sorted(lums, reverse=True)
+
+
+# ---------------------------------------------------------------------------- highlight
+
+
+def _path_edges(dot: Dot, route: list[str]) -> list[tuple[str, str]]:
+    """The DOT edges of a route of labels from the input to the root (via op pills)."""
+    edges = []
+    for parent, child in itertools.pairwise(route):
+        op = dot.name_of(child) + "op"
+        edges += [(dot.name_of(parent), op), (op, dot.name_of(child))]
+    return edges
+
+
+def test_highlight_colours_each_weight_path_in_its_own_colour():
+    net = course_net()
+    dot = parse_dot(ts.draw(net["J"], highlight=[net["w1"], net["w3"]]).source)
+    w1_path = _path_edges(dot, ["w1", "z1", "a1", "z3", "a3", "J"])
+    w3_path = _path_edges(dot, ["w3", "z2", "a2", "z3", "a3", "J"])
+    colour = {edge: dot.edge(*edge)["color"] for edge in set(w1_path) | set(w3_path)}
+    first, second = colour[w1_path[0]], colour[w3_path[0]]
+    assert first != second
+    for edge in w1_path:
+        assert first in colour[edge].split(":")
+    for edge in w3_path:
+        assert second in colour[edge].split(":")
+    shared = set(w1_path) & set(w3_path)
+    # z3 → a3 → J: five edges (through the σ and BCE pills) on both paths, in both colours
+    assert len(shared) == 5 and all(colour[e] == f"{first}:{second}" for e in shared)
+    others = [a for t, h, a in dot.edges if (t, h) not in colour and a.get("style") != "invis"]
+    assert others and all(a["color"] == "#cfcfcf" for a in others)  # the rest fades
+    assert f'COLOR="{first}"' in dot.nodes[dot.name_of("w1")]["label"]
+
+
+def test_highlight_legend_multiplies_the_factors_and_bolds_the_differences():
+    net = course_net()
+    source = ts.draw(net["J"], highlight=[net["w1"], net["w3"]]).source
+    legend = parse_dot(source).graph["label"]
+    text = text_of(legend)
+    assert "∂J/∂w1" in text and "∂J/∂w3" in text
+    for name in ("w1", "w3"):
+        totals = re.findall(rf"∂J/∂{name} = .*? = (\S+) ", text + " ")
+        assert totals, text
+    rows = text.split("∂J/∂w3 =")
+    row_w1, row_w3 = rows[0].split("∂J/∂w1 =")[1], rows[1]
+    for row, factor, weight in ((row_w1, "∂z3/∂a1 w5 = 0.73", "w1"),
+                                (row_w3, "∂z3/∂a2 w6 = −0.41", "w3")):
+        assert factor in row
+        assert close(row.split(" = ")[-1].split(" ")[0], net[weight].grad)
+    bold = re.findall(r"<B>([^<]*)</B>", legend)
+    assert "w5 = 0.73" in bold and "w6 = −0.41" in bold
+    assert "x1 = 0.5" not in bold  # the same factor on both paths: not a difference
+
+
+def test_highlight_takes_explanations_and_comparisons():
+    net = course_net()
+    by_values = ts.draw(net["J"], highlight=[net["w1"], net["w3"]]).source
+    by_explanations = ts.draw(net["J"], highlight=[ts.explain(net["J"], net["w1"]),
+                                                   ts.explain(net["J"], net["w3"])]).source
+    by_comparison = ts.draw(net["J"], highlight=ts.compare(net["J"], net["w1"], net["w3"])).source
+    single = text_of(parse_dot(ts.draw(net["J"], highlight=net["w1"]).source).graph["label"])
+    assert by_values == by_explanations == by_comparison
+    assert "∂J/∂w1" in single and "∂J/∂w3" not in single
+
+
+def test_highlight_errors_name_the_problem():
+    net = course_net()
+    with pytest.raises(TypeError, match="highlight takes Values"):
+        ts.draw(net["J"], highlight=["w1"])
+    other = course_net()
+    with pytest.raises(ValueError, match="same root"):
+        ts.draw(net["J"], highlight=ts.explain(other["J"], other["w1"]))
+
+
+def test_highlight_of_a_node_the_root_ignores_says_so():
+    a, b = ts.Value(2.0, "a"), ts.Value(3.0, "b")
+    out = a * 2.0
+    out.label = "out"
+    out.backward()
+    text = text_of(parse_dot(ts.draw(out, highlight=[b]).source).graph["label"])
+    assert "does not depend on b" in text
+
+
+def test_highlight_with_several_paths_lists_each_and_their_sum():
+    x = ts.Value(0.7, "x")
+    y = x * x + x.sigmoid()
+    y.label = "y"
+    y.backward()
+    text = text_of(parse_dot(ts.draw(y, highlight=[x]).source).graph["label"])
+    total = re.search(r"sum over the 3 paths = (\S+)", text)
+    assert total and close(total.group(1), x.grad)
+    assert len(re.findall(r"∂y/∂", text)) >= 3  # every path's factors are listed
+
+
+# ----------------------------------------------------------------------------- clusters
+
+
+def test_units_are_drawn_as_clusters_named_by_layer_and_unit():
+    net = course_net()
+    dot = parse_dot(ts.draw(net["J"]).source)
+    members = {text_of(c["attrs"]["label"]): {text_of(dot.nodes[n]["label"]).split(" ")[0]
+                                              for n in c["nodes"] if not n.endswith("op")}
+               for c in dot.clusters.values()}
+    assert members == {
+        "layer 1 · unit 1": {"w1", "w2", "b1", "z1", "a1"},
+        "layer 1 · unit 2": {"w3", "w4", "b2", "z2", "a2"},
+        "layer 2 · unit 3": {"w5", "w6", "b3", "z3", "a3"},
+    }
+
+
+def test_hand_built_graphs_and_clusters_off_have_no_clusters():
+    assert not parse_dot(ts.draw(course_net(groups=False)["J"]).source).clusters
+    assert not parse_dot(ts.draw(course_net()["J"], clusters=False).source).clusters
+
+
+def test_nn_scalar_mlp_is_drawn_unit_by_unit():
+    ts.manual_seed(0)
+    twin = nn.MLP(2, [3, 1], activation="sigmoid").to_scalar()
+    J = nn.cost(twin, np.array([[0.2, -0.4]]), np.array([1.0]))
+    J.backward()
+    dot = parse_dot(ts.draw(J).source)
+    names = sorted(text_of(c["attrs"]["label"]) for c in dot.clusters.values())
+    assert names == ["layer 1 · unit 1", "layer 1 · unit 2", "layer 1 · unit 3",
+                     "layer 2 · unit 4"]
+    for name, parameter in twin.named_parameters():
+        words = dot.card(parameter.label).split(" ")
+        assert close(words[-1], parameter.grad), name
+
+
+# ------------------------------------------------------------------------------ tensors
+
+
+def test_tensor_cards_show_shape_and_a_preview():
+    W = ts.Value(np.array([[0.5, -1.0], [2.0, 0.25], [1.5, -0.5]]), "W1")
+    x = ts.Value(np.array([1.0, 2.0]), "x", requires_grad=False)
+    big = ts.Value(np.arange(40.0).reshape(5, 8) / 10, "B")
+    loss = ((W @ x).sum() + big.sum())
+    loss.label = "J"
+    loss.backward()
+    dot = parse_dot(ts.draw(loss).source)
+    card_W = dot.card("W1")
+    assert "3×2" in card_W
+    assert "[0.5, −1, 2, 0.25, 1.5, −0.5]" in card_W  # six values: all shown
+    assert card_W.count("[1, 2, 1, 2, 1, 2]") == 1  # its gradient, x in each row
+    card_big = dot.card("B")
+    norm = np.linalg.norm(big.data)
+    assert "5×8" in card_big and f"‖·‖ {ts.viz.labels.number(norm)}" in card_big
+    heat = dot.nodes[dot.name_of("W1")]["label"]
+    assert heat.count('WIDTH="9"') == 6  # a 3×2 heat map of the gradient
+
+
+# ----------------------------------------------------------------------------- escaping
+
+
+@given(st.text(max_size=30))
+def test_any_label_is_escaped_into_well_formed_html(label):
+    a = ts.Value(1.5, label or None)
+    a.group = (label, "unit <1>")
+    out = a * 2.0
+    out.label = label + "&"
+    out.backward()
+    dot = parse_dot(ts.draw(out, highlight=[a]).source)
+    visible = "".join(ch for ch in label if ch.isprintable() or ch == " ")
+    for attributes in [*dot.nodes.values(), dot.graph,
+                       *(c["attrs"] for c in dot.clusters.values())]:
+        if "label" in attributes and attributes["label"].startswith("<"):
+            ElementTree.fromstring(f"<root>{attributes['label']}</root>")
+    if label.strip() and label.isprintable():
+        assert any(visible in text_of(a["label"]) for a in dot.nodes.values())
+
+
+def test_markup_in_a_label_is_shown_as_written():
+    a = ts.Value(1.0, '<b>&"')
+    out = a * 3.0
+    out.label = "J"
+    out.backward()
+    graph = ts.draw(out)
+    dot = parse_dot(graph.source)
+    assert any(text_of(n["label"]).startswith('<b>&"') for n in dot.nodes.values())
+    assert "<b>&" not in graph.source  # only escaped
+
+
+# -------------------------------------------------------------------- random graphs
+
+
+@given(tst.expressions(max_steps=6))
+def test_any_graph_draws_every_node_with_its_numbers(expression):
+    leaves = expression.leaves()
+    root = expression(*leaves)
+    root.label = "out"
+    root.backward()
+    dot = parse_dot(ts.draw(root).source)
+    order = ts.topological_order(root)
+    cards = [n for n in dot.nodes if not n.endswith("op")]
+    assert len(cards) == len(order)
+    for leaf in leaves:
+        if leaf in order:
+            words = dot.card(leaf.label).split(" ")
+            assert close(words[words.index("value") + 1], leaf.data)
+            grad = words[words.index(f"∂out/∂{leaf.label}") + 1]
+            if math.isfinite(leaf.grad):
+                assert close(grad, leaf.grad)

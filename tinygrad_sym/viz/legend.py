@@ -114,8 +114,7 @@ def _no_list_reason(explanation: Any) -> str:
         return "the node itself"
     if explanation.path_count == 0:
         return f"{describe(explanation.root)} does not depend on {describe(explanation.wrt)}"
-    return (f"{explanation.path_count:,} paths (too many to list; their edges are coloured "
-            "on the graph)")
+    return f"{explanation.path_count:,} paths: too many to list one by one"
 
 
 def key_table(picture: Any) -> str:

@@ -30,7 +30,7 @@ from .labels import (
     shorten,
     table,
 )
-from .layout import Plan, Summary, condense
+from .layout import CONDENSED_BOXES, Plan, Summary, condense
 from .output import GradientGraph
 
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
@@ -83,7 +83,11 @@ def draw(
     if not isinstance(digits, int) or not 1 <= digits <= 17:
         raise ValueError(f"draw: digits must be an integer from 1 to 17, got {digits!r}")
     paths = PathIndex(resolve(root, highlight))
-    plan = condense(topological_order(root), root, max_nodes, keep=paths.nodes)
+    order = topological_order(root)
+    keep = paths.nodes
+    if len(order) > max_nodes and len(keep) > CONDENSED_BOXES // 2:
+        keep = {item.wrt for item in paths.highlights}  # too many path nodes to draw each
+    plan = condense(order, root, max_nodes, keep=keep)
     picture = Picture(root, plan, paths, digits, derivatives, clusters, fontname)
     graph = picture.build()
     label = legend.graph_label(picture, key=key, title=title)
@@ -273,8 +277,11 @@ class Picture:
         if summary.kind == "group":
             rows.extend(self._summary_parameter(p) for p in parameters[:8])
             if len(parameters) > 8:
-                rows.append(cell(font(escape(f"… and {len(parameters) - 8} more parameters"),
-                                      size=10, color=colors.MUTED), colspan="3"))
+                norm = math.sqrt(sum(float(np.sum(np.square(p.grad))) for p in parameters
+                                     if p.grad is not None))
+                text = (f"… and {len(parameters) - 8} more; ‖grad‖ of all "
+                        f"{len(parameters)}: {number(norm, self.digits)}")
+                rows.append(cell(font(escape(text), size=10, color=colors.MUTED), colspan="3"))
         elif summary.kind == "role":
             rows.extend(self._ranges(members))
         return html_label(table(rows, border="1", cellborder="0", cellspacing="0",

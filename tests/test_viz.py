@@ -35,13 +35,15 @@ def sigmoid(z: float) -> float:
     return 1 / (1 + math.exp(-z))
 
 
-def course_net(groups: bool = True) -> dict[str, ts.Value]:
+def course_net(groups: bool = True, **changes: float) -> dict[str, ts.Value]:
     """The course's 2→2→1 sigmoid net with binary cross-entropy, built by hand, after
-    backward. Units carry group ("layer 1", "unit 1") etc. unless `groups` is False."""
+    backward. Units carry group ("layer 1", "unit 1") etc. unless `groups` is False;
+    `changes` overrides parameters (w6=0.73)."""
     nodes = {"x1": ts.Value(0.5, "x1", requires_grad=False),
              "x2": ts.Value(-1.2, "x2", requires_grad=False),
              "y": ts.Value(1.0, "y", requires_grad=False)}
-    nodes.update({name: ts.Value(v, name) for name, v in {**WEIGHTS, **BIASES}.items()})
+    parameters = {**WEIGHTS, **BIASES, **changes}
+    nodes.update({name: ts.Value(v, name) for name, v in parameters.items()})
     for unit, (first, second), inputs in ((1, ("w1", "w2"), ("x1", "x2")),
                                           (2, ("w3", "w4"), ("x1", "x2")),
                                           (3, ("w5", "w6"), ("a1", "a2"))):
@@ -379,6 +381,30 @@ def test_highlight_legend_multiplies_the_factors_and_bolds_the_differences():
     assert "x1 = 0.5" not in bold  # the same factor on both paths: not a difference
 
 
+def test_the_weights_that_make_the_gradients_differ_are_marked_on_the_graph():
+    """w5 is a factor of ∂J/∂w1 and w6 of ∂J/∂w3: their cards take the paths' colours."""
+    net = course_net()
+    dot = parse_dot(ts.draw(net["J"], highlight=[net["w1"], net["w3"]]).source)
+    first = dot.edge(dot.name_of("w1"), dot.name_of("z1") + "op")["color"]
+    second = dot.edge(dot.name_of("w3"), dot.name_of("z2") + "op")["color"]
+
+    def border(label: str) -> tuple[str, str | None]:
+        table = re.match(r"<TABLE[^>]*>", dot.nodes[dot.name_of(label)]["label"]).group(0)
+        style = re.search(r'STYLE="(\w+)"', table)
+        return re.search(r'COLOR="(#[0-9a-f]+)"', table).group(1), style and style.group(1)
+
+    assert border("w5") == (first, "dashed") and border("w6") == (second, "dashed")
+    assert border("b3")[1] is None and border("w2")[1] is None
+    # Units started equal: every factor is the same on both paths, nothing is marked.
+    tied = course_net(w3=WEIGHTS["w1"], w4=WEIGHTS["w2"], b2=BIASES["b1"], w6=WEIGHTS["w5"])
+    source = ts.draw(tied["J"], highlight=[tied["w1"], tied["w3"]]).source
+    legend = parse_dot(source).graph["label"]
+    assert 'STYLE="dashed"' not in source
+    bold = re.findall(r"<B>([^<]*)</B>", legend)
+    assert bold and all(text.startswith(("∂J/∂", "= ")) for text in bold)  # names, totals
+    assert tied["w1"].grad == tied["w3"].grad
+
+
 def test_highlight_takes_explanations_and_comparisons():
     net = course_net()
     by_values = ts.draw(net["J"], highlight=[net["w1"], net["w3"]]).source
@@ -527,3 +553,20 @@ def test_any_graph_draws_every_node_with_its_numbers(expression):
             grad = words[words.index(f"∂out/∂{leaf.label}") + 1]
             if math.isfinite(leaf.grad):
                 assert close(grad, leaf.grad)
+
+
+def test_the_key_explains_the_colours_and_the_title_comes_first():
+    net = course_net()
+    graph = ts.draw(net["J"], title="2→2→1 <net>")
+    key = text_of(parse_dot(graph.source).graph["label"])
+    assert key.startswith("2→2→1 <net>")
+    for kind in ("parameter (learned)", "input / constant", "computed", "output"):
+        assert kind in key
+    largest = max(abs(net[name].grad) for name in (*WEIGHTS, *BIASES))
+    # a3's gradient is larger than any parameter's: the scale's ends say it saturates
+    shown = re.search(r"≤ −(\S+) ≥ \+(\S+)", key)
+    assert shown and close(shown.group(1), largest, 3) and shown.group(1) == shown.group(2)
+    root_card = parse_dot(graph.source).nodes[parse_dot(graph.source).name_of("J")]["label"]
+    assert root_card.count("BGCOLOR") == 2  # white card, dark header: its seed 1 uncoloured
+    plain = parse_dot(ts.draw(net["J"], key=False).source)
+    assert "label" not in plain.graph

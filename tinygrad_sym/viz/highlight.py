@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..explain import Comparison, Explanation, explain
+from ..explain.compare import align
 from ..value import Value, describe
 from .colors import highlight_color
 
@@ -67,6 +68,29 @@ class PathIndex:
                 self.node_colors.setdefault(node, []).append(item.color)
             for factor in item.explanation.factors:
                 self.edge_colors.setdefault((factor.child, factor.index), []).append(item.color)
+        self.differing = self._differing()
+        # The nodes whose value *is* a differing factor (w5 in ∂z3/∂a1 = w5): their cards
+        # get the colour of the path they weigh on.
+        self.factor_nodes: dict[Value, str] = {}
+        for item in highlights:
+            for path in item.explanation.paths:
+                for factor in path.factors:
+                    if id(factor) in self.differing:
+                        for node in factor.child.parents:
+                            if node is not factor.parent and describe(node) == factor.formula:
+                                self.factor_nodes.setdefault(node, item.color)
+
+    def _differing(self) -> set[int]:
+        """ids of the factors that differ between the first highlighted input and another,
+        paths aligned by the explainer (w5 on w1's path against w6 on w3's)."""
+        explanations = [item.explanation for item in self.highlights]
+        differing: set[int] = set()
+        for other in explanations[1:]:
+            for path_pair in align(explanations[0].paths, other.paths):
+                for pair in path_pair.factors:
+                    if not pair.equal:
+                        differing.update(id(f) for f in (pair.a, pair.b) if f is not None)
+        return differing
 
     @property
     def active(self) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..explain.compare import align
 from ..value import describe
 from . import colors
 from .labels import cell, escape, font, html_label, number, table
@@ -35,19 +34,6 @@ def graph_label(picture: Any, key: bool = True, title: str | None = None) -> str
     return html_label(table(parts, border="0", cellspacing="6", cellpadding="0"))
 
 
-def _differing(picture: Any) -> set[int]:
-    """ids of the factors that differ between the first highlighted input and another one,
-    paths aligned by the explainer (w5 on w1's path against w6 on w3's)."""
-    explanations = [item.explanation for item in picture.paths.highlights]
-    differing: set[int] = set()
-    for other in explanations[1:]:
-        for path_pair in align(explanations[0].paths, other.paths):
-            for pair in path_pair.factors:
-                if not pair.equal:
-                    differing.update(id(f) for f in (pair.a, pair.b) if f is not None)
-    return differing
-
-
 def highlight_table(picture: Any) -> str:
     """One row per path of each highlighted input: its factors, their product, the total.
 
@@ -55,11 +41,13 @@ def highlight_table(picture: Any) -> str:
     other; the ones that differ between the highlighted inputs are bold.
     """
     digits = picture.digits
-    differing = _differing(picture)
+    differing = picture.paths.differing
     width = max((len(path.factors) for item in picture.paths.highlights
                  for path in item.explanation.paths[:MAX_ROWS]), default=0)
     caption = "The chain rule along each highlighted path: the product of the local " \
-              "derivatives on its edges" + (" (factors that differ in bold)" if differing else "")
+              "derivatives on its edges." + (" Factors that differ between the paths are bold; "
+                                             "a weight that is such a factor has a dashed card "
+                                             "in its path's colour." if differing else "")
     rows = [cell(font(escape(caption), size=12, color=colors.MUTED), colspan=str(2 * width + 4),
                  align="left")]
     for item in picture.paths.highlights:
@@ -126,19 +114,20 @@ def key_table(picture: Any) -> str:
         if kind in picture.kinds:
             fill, ink, border = colors.CARD_STYLES[kind]
             swatches.append(
-                cell(font(escape(text), size=10, color=ink), bgcolor=fill, color=border,
-                     border="1", cellpadding="3")
+                cell(font(escape(text), size=11, color=ink), bgcolor=fill, color=border,
+                     border="1", cellpadding="4")
             )
     largest = picture.scale.largest
     steps = [-1, -0.5, -0.2, -0.05, 0, 0.05, 0.2, 0.5, 1]
     bar = "".join(cell("", bgcolor=picture.scale.fill(s * largest) if largest else colors.ZERO,
-                       width="14", height="12", fixedsize="true") for s in steps)
-    low = font(escape(f"−{number(largest, 3)}" if largest else "0"), size=10,
+                       width="16", height="14", fixedsize="true") for s in steps)
+    beyond = "≤ " if picture.saturates else ""
+    low = font(escape(f"{beyond}−{number(largest, 3)}" if largest else "0"), size=11,
                color=colors.MUTED)
-    high = font(escape(f"+{number(largest, 3)}" if largest else "0"), size=10,
-                color=colors.MUTED)
+    high = font(escape(f"{beyond.replace('≤', '≥')}+{number(largest, 3)}" if largest else "0"),
+                size=11, color=colors.MUTED)
     scale = table([cell(low) + bar + cell(high)], border="0", cellspacing="0",
-                  cellpadding="1")
-    caption = font("gradient:", size=10, color=colors.MUTED)
+                  cellpadding="2")
+    caption = font("gradient:", size=11, color=colors.MUTED)
     row = "".join(swatches) + cell("", width="12") + cell(caption) + cell(scale)
     return table([row], border="0", cellspacing="4", cellpadding="0")

@@ -111,6 +111,10 @@ class Picture:
         self.ids: dict[Value, str] = {node: f"n{i}" for i, node in enumerate(plan.shown)}
         self.summary_ids: dict[int, str] = {id(s): f"s{i}" for i, s in enumerate(plan.summaries)}
         self.scale = GradientScale.fit(self._magnitudes())
+        self.saturates = any(
+            float(np.max(np.abs(n.grad))) > self.scale.largest for n in plan.shown
+            if n is not root and n.grad is not None
+        )
         self.root_name = root.label if root.label and len(root.label) <= 6 else None
         self.kinds = {kind_of(node, root) for node in plan.shown}
 
@@ -147,7 +151,7 @@ class Picture:
         """
         label = html_label(font(escape(" · ".join(group)), size=12, color="#4a4a4a", bold=True))
         return {"label": label, "style": "rounded,filled", "fillcolor": "#f5f7fa",
-                "color": "#cfd6de", "labeljust": "l", "margin": "10"}
+                "color": "#cfd6de", "labeljust": "r", "margin": "10"}
 
     # ------------------------------------------------------------------ the cards
     def _add_value(self, graph: Any, node: Value) -> None:
@@ -166,8 +170,11 @@ class Picture:
     def _card(self, node: Value) -> str:
         kind = kind_of(node, self.root)
         if kind == "constant":
+            text = self._value_text(node.data)
+            if node.shape:
+                text = f"{shape_text(node.shape)}: {text}"
             return html_label(table(
-                [cell(font(escape(self._value_text(node.data)), size=10, color=colors.MUTED))],
+                [cell(font(escape(text), size=10, color=colors.MUTED))],
                 border="1", cellborder="0", cellpadding="3", color="#c8c8c8", style="rounded",
                 bgcolor="#fafafa",
             ))
@@ -178,13 +185,16 @@ class Picture:
         width = "2" if kind == "parameter" or node is self.root or on_path else "1"
         if any(item.wrt is node for item in self.paths.highlights):
             width = "3"
+        style = {}
+        if node in self.paths.factor_nodes:  # w5: a factor that makes the gradients differ
+            border, width, style = self.paths.factor_nodes[node], "3", {"style": "dashed"}
         rows = [cell(self._header(node, header_ink), colspan="2", bgcolor=header_fill,
                      cellpadding="4")]
         rows.append(self._row("value", self._value_text(node.data), None))
         if kind != "input":  # inputs have no gradient: no row for it
             rows.append(self._grad_row(node))
         return html_label(table(rows, border=width, cellborder="0", cellspacing="0",
-                                cellpadding="3", color=border, bgcolor="#ffffff"))
+                                cellpadding="3", color=border, bgcolor="#ffffff", **style))
 
     def _header(self, node: Value, ink: str) -> str:
         if node.label:
@@ -214,8 +224,9 @@ class Picture:
         if grad is None:
             return self._row("grad", "—", None)
         if np.ndim(grad) == 0:
-            return self._row(self._grad_name(node), number(grad, self.digits),
-                             self.scale.fill(float(grad)))
+            # The root's gradient is the seed (1): nothing to compare, so not coloured.
+            fill = None if node is self.root else self.scale.fill(float(grad))
+            return self._row(self._grad_name(node), number(grad, self.digits), fill)
         heat = self._heatmap(np.asarray(grad, dtype=float))
         text = font(escape(array_preview(grad, self.digits)), size=10)
         if heat:  # a cell holds text or a table, not both: stack them in a table
@@ -234,8 +245,11 @@ class Picture:
                          fixedsize="true") for x in row)
             for row in matrix
         ]
+        height, width = matrix.shape
+        # A fixed size, or Graphviz stretches the grid across the whole card.
         return table(rows, border="0", cellborder="1", cellspacing="0", cellpadding="0",
-                     color="#ffffff")
+                     color="#ffffff", fixedsize="true", width=str(9 * width),
+                     height=str(9 * height))
 
     def _value_text(self, data: Any) -> str:
         if np.ndim(data) == 0:

@@ -159,3 +159,11 @@ def test_writing_replaces_the_old_file_in_one_step(tmp_path):
     assert path == target and png_size(target.read_bytes())[0] > 100
     assert sorted(p.name for p in tmp_path.iterdir()) == ["course.png"]
 
+
+
+@needs_dot
+def test_a_written_file_gets_ordinary_permissions(tmp_path):
+    ordinary = tmp_path / "ordinary.txt"
+    ordinary.write_text("made by open()")
+    path = ts.draw(course_net()["J"]).write(tmp_path / "course.png")
+    assert stat.S_IMODE(path.stat().st_mode) == stat.S_IMODE(ordinary.stat().st_mode)

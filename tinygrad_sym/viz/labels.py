@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import math
 import re
+import textwrap
 import unicodedata
 from typing import Any
 
@@ -25,6 +26,16 @@ def escape(text: str) -> str:
     text = _WHITESPACE.sub(" ", str(text))
     text = "".join(ch for ch in text if unicodedata.category(ch) not in _INVISIBLE)
     return html.escape(text, quote=True)
+
+
+def wrapped(text: str, width: int = 110) -> str:
+    """`text` escaped and broken into left-aligned lines of at most `width` characters.
+
+    Long lines matter in a legend: Graphviz spreads a table's extra width over all its
+    columns, so one long line would push the columns of a sibling table apart.
+    """
+    lines = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+    return '<BR ALIGN="LEFT"/>'.join(escape(line) for line in lines) + '<BR ALIGN="LEFT"/>'
 
 
 def shorten(text: str, limit: int) -> str:

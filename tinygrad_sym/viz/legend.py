@@ -12,7 +12,7 @@ from typing import Any
 
 from ..value import describe
 from . import colors
-from .labels import cell, escape, font, html_label, number, table
+from .labels import cell, escape, font, html_label, number, table, wrapped
 
 MAX_ROWS = 6  # paths listed per highlighted input; the rest are counted
 
@@ -27,7 +27,7 @@ def graph_label(picture: Any, key: bool = True, title: str | None = None) -> str
     if key:
         parts.append(cell(key_table(picture), align="left"))
     if picture.plan.note:
-        parts.append(cell(font(escape(picture.plan.note), size=11, color="#8a4b00"),
+        parts.append(cell(font(wrapped(picture.plan.note), size=11, color="#8a4b00"),
                           align="left"))
     if not parts:
         return None
@@ -48,8 +48,7 @@ def highlight_table(picture: Any) -> str:
               "derivatives on its edges." + (" Factors that differ between the paths are bold; "
                                              "a weight that is such a factor has a dashed card "
                                              "in its path's colour." if differing else "")
-    rows = [cell(font(escape(caption), size=12, color=colors.MUTED), colspan=str(2 * width + 4),
-                 align="left")]
+    rows = []
     for item in picture.paths.highlights:
         explanation = item.explanation
         swatch = font("■", size=18, color=item.color)
@@ -82,7 +81,11 @@ def highlight_table(picture: Any) -> str:
             rows.append(cell("") + cell("") + cell(
                 font(escape(note), size=12, color=colors.MUTED),
                 colspan=str(2 * width), align="right") + cell(total, align="left"))
-    return table(rows, border="0", cellspacing="0", cellpadding="4")
+    # The caption sits in a row of its own (spanning the factor columns, its width would
+    # push them apart), wrapped so that it is not wider than they are.
+    factors = table(rows, border="0", cellspacing="0", cellpadding="4")
+    return table([cell(font(wrapped(caption), size=12, color=colors.MUTED), align="left"),
+                  cell(factors, align="left")], border="0", cellspacing="2", cellpadding="0")
 
 
 def _factor_cell(factor: Any, digits: int, strong: bool, color: str) -> str:

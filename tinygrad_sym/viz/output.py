@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
+import secrets
 from pathlib import Path
 from typing import Any
 
@@ -80,8 +80,7 @@ class GradientGraph(graphviz.Digraph):
             path = path.with_name(f"{path.name}.{format}")
         image = self.pipe(format=format)
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
-                                             suffix=".tmp")
+        handle, temporary = _new_file_beside(path)
         try:
             with os.fdopen(handle, "wb") as file:
                 file.write(image)
@@ -91,3 +90,14 @@ class GradientGraph(graphviz.Digraph):
                 os.unlink(temporary)
             raise
         return path
+
+
+def _new_file_beside(path: Path) -> tuple[int, Path]:
+    """A new, uniquely named hidden file in `path`'s directory, opened for writing, with
+    the permissions any new file gets (0o666 less the umask, unlike tempfile's 0o600)."""
+    while True:
+        temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temporary
+        except FileExistsError:
+            continue

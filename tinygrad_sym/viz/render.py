@@ -394,7 +394,8 @@ class Picture:
     def _edge_attributes(self, node: Value, index: int, plain: dict) -> dict[str, str]:
         on_path = self.paths.edge_colors.get((node, index))
         attributes = self._path_attributes(on_path) if on_path else dict(plain)
-        if self.derivatives:
+        # No gradient flows into an unnamed constant (the 1 in 1 − a): its edge stays bare.
+        if self.derivatives and kind_of(node.parents[index], self.root) != "constant":
             attributes["label"] = self._derivative_label(node, index, on_path)
         return attributes
 

@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from . import problems, scalar_net
 
 # (name, graph size in nodes or None for the course net, target seconds)
@@ -45,7 +47,7 @@ def course_net() -> Any:
 
 
 def demo_graph(min_nodes: int, tiny: bool = False) -> Any:
-    """The micrograd demo's loss on the first k points, k the fewest giving ≥ min_nodes nodes
+    """The micrograd demo's loss on k moons points, k the fewest giving ≥ min_nodes nodes
     (on a net of 4 units per hidden layer when `tiny`)."""
     from tinygrad_sym.value import topological_order
 
@@ -55,15 +57,12 @@ def demo_graph(min_nodes: int, tiny: bool = False) -> Any:
     net = net_for(problem, scalar=True)
 
     def loss_on(points: int) -> Any:
-        subset = dataclasses.replace(problem, X=problem.X[:points], y=problem.y[:points])
-        return scalar_net.svm_loss(net, subset, float)
+        X, y = problems.moons(points, 0.1, np.random.default_rng(problems.SEED))
+        return scalar_net.svm_loss(net, dataclasses.replace(problem, X=X, y=y), float)
 
     base = len(topological_order(loss_on(1)))
     per_point = len(topological_order(loss_on(2))) - base
-    points = 1 + max(0, -(-(min_nodes - base) // per_point))
-    if points > len(problem.X):
-        raise ValueError(f"{len(problem.X)} points give fewer than {min_nodes} nodes")
-    loss = loss_on(points)
+    loss = loss_on(1 + max(0, -(-(min_nodes - base) // per_point)))
     loss.backward()
     return loss
 

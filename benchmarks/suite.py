@@ -35,7 +35,10 @@ def environment(threads: int) -> dict[str, Any]:
         "threads": threads,
         "versions": versions,
         "blas": blas,
-        "environment": {k: v for k, v in os.environ.items() if k.startswith(("OPENBLAS", "OMP"))},
+        "environment": {
+            name: value for name, value in os.environ.items()
+            if name.startswith(("OPENBLAS", "OMP", "MKL"))
+        },
         "load_average_before": os.getloadavg(),
     }
 

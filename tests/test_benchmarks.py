@@ -136,7 +136,8 @@ def test_render_is_skipped_with_a_note_when_the_renderer_is_missing(monkeypatch,
 
 
 def test_the_command_line_writes_json(tmp_path, capsys, monkeypatch):
-    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                     "OPENBLAS_THREAD_TIMEOUT"):
         monkeypatch.setenv(variable, "2")  # main() sets them; restored after the test
     path = tmp_path / "bench.json"
     assert main(["--tiny", "--rounds", "2", "--only", "coffee", "--output", str(path)]) == 0

@@ -269,10 +269,11 @@ def test_every_edge_into_an_op_has_a_label_and_none_with_derivatives_off():
     assert not any("label" in a for _, _, a in plain.edges)
 
 
-def test_inputs_are_left_of_the_output():
+def test_inputs_are_left_of_the_output_and_format_sets_what_render_makes():
     net = course_net()
     graph = ts.draw(net["J"])
-    assert 'rankdir=LR' in graph.source
+    assert 'rankdir=LR' in graph.source and graph.format == "png"
+    assert ts.draw(net["J"], format="svg").format == "svg"
 
 
 # ------------------------------------------------------------------------ gradient colour
@@ -570,3 +571,16 @@ def test_the_key_explains_the_colours_and_the_title_comes_first():
     assert root_card.count("BGCOLOR") == 2  # white card, dark header: its seed 1 uncoloured
     plain = parse_dot(ts.draw(net["J"], key=False).source)
     assert "label" not in plain.graph
+
+
+@given(tst.expressions(max_steps=5, shape=(2, 3)))
+def test_any_tensor_graph_draws_every_node(expression):
+    root = expression(*expression.leaves()).sum()
+    root.label = "out"
+    root.backward()
+    dot = parse_dot(ts.draw(root, format="svg").source)
+    cards = [n for n in dot.nodes if not n.endswith("op")]
+    assert len(cards) == len(ts.topological_order(root))
+    for leaf in expression.leaves():
+        assert all("2×3" in text_of(a["label"]) for a in dot.nodes.values()
+                   if text_of(a["label"]).startswith(f"{leaf.label} "))

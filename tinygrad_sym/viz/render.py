@@ -93,6 +93,8 @@ def draw(
     label = legend.graph_label(picture, key=key, title=title)
     if label:
         graph.attr(label=label, labelloc="b", labeljust="l")
+    if format is not None:
+        graph.format = format  # what graph.render() and graph.pipe() produce
     if filename is not None:
         graph.write(filename, format)
     return graph

@@ -93,8 +93,7 @@ def draw(
     label = legend.graph_label(picture, key=key, title=title)
     if label:
         graph.attr(label=label, labelloc="b", labeljust="l")
-    if format is not None:
-        graph.format = format  # what graph.render() and graph.pipe() produce
+    graph.format = format or "png"  # what graph.render() and graph.pipe() produce
     if filename is not None:
         graph.write(filename, format)
     return graph

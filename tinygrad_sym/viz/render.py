@@ -283,11 +283,13 @@ class Picture:
             title = summary.title[0]
         rows = [cell(font(escape(title), size=13, bold=True), colspan="3", bgcolor="#e3e8ee",
                      cellpadding="4")]
-        note = f"{len(members):,} nodes"
+        note = f"{len(members):,} nodes"  # a role's title already counts its copies
         labels = list(dict.fromkeys(n.label for n in members if n.label))
-        if summary.kind == "role" and len(labels) > 1:
-            note = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
-        rows.append(cell(font(escape(note), size=10, color=colors.MUTED), colspan="3"))
+        if summary.kind == "role":
+            note = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "") \
+                if len(labels) > 1 else ""
+        if note:
+            rows.append(cell(font(escape(note), size=10, color=colors.MUTED), colspan="3"))
         parameters = [n for n in members if n.op is None and n.requires_grad]
         if summary.kind == "group":
             rows.extend(self._summary_parameter(p) for p in parameters[:8])

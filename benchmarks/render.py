@@ -5,6 +5,7 @@ the renderer is made to draw and condense): the coffee-roasting 2→3→1 net on
 example, and the micrograd demo's MLP(2, [16, 16, 1]) on as many points as it takes to
 reach 2,500 and 10,000 nodes. Skipped, with a note, when the renderer is not there;
 each case runs in a child process that is ended if it takes far longer than its target.
+The pictures are kept in benchmarks/results/render-*.png, to check that they are legible.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from . import problems, scalar_net
+from .report import RESULTS
 
 # (name, graph size in nodes or None for the course net, target seconds)
 CASES = (
@@ -77,19 +77,18 @@ def time_case(index: int, tiny: bool, rounds: int | None) -> dict[str, Any]:
     root = course_net() if size is None else demo_graph(size, tiny)
     row: dict[str, Any] = {"name": name, "nodes": len(topological_order(root)),
                            "limit_s": limit, "status": "ok"}
+    target = RESULTS / f"render-{'tiny-' if tiny else ''}{index + 1}.png"  # kept, to look at
+    target.parent.mkdir(parents=True, exist_ok=True)
     samples = []
-    with tempfile.TemporaryDirectory() as folder:
-        target = Path(folder) / "graph.png"
-        try:
-            for _ in range(rounds or (5 if size is None else 3)):
-                start = time.perf_counter()
-                draw(root, filename=target)
-                samples.append(time.perf_counter() - start)
-        except GraphvizNotFoundError as error:
-            return {**row, "status": "skipped", "detail": str(error).splitlines()[0]}
-        png_bytes = target.stat().st_size
+    try:
+        for _ in range(rounds or (5 if size is None else 3)):
+            start = time.perf_counter()
+            draw(root, filename=target)
+            samples.append(time.perf_counter() - start)
+    except GraphvizNotFoundError as error:
+        return {**row, "status": "skipped", "detail": str(error).splitlines()[0]}
     return {**row, "median_s": statistics.median(samples), "samples_s": samples,
-            "png_bytes": png_bytes}
+            "png": str(target), "png_bytes": target.stat().st_size}
 
 
 def run_case(index: int, tiny: bool, rounds: int | None) -> dict[str, Any]:

@@ -30,7 +30,7 @@ graphviz:
 	fi
 
 demo: setup
-	$(BIN)/tinygrad-sym demo coffee
+	$(BIN)/tinygrad-sym demo coffee symmetry
 
 test: setup
 	$(BIN)/ruff check tinygrad_sym tests examples benchmarks

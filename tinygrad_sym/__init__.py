@@ -7,7 +7,7 @@
     w.grad  # 3.0
 """
 
-from . import datasets, nn, ops
+from . import datasets, nn, ops, testing
 from .autograd import backward, detect_anomaly, grad, no_grad
 from .errors import AnomalyError, GradcheckError, ShapeError
 from .explain import compare, explain
@@ -23,6 +23,7 @@ __all__ = [
     "backward",
     "compare",
     "concatenate",
+    "datasets",
     "detect_anomaly",
     "draw",
     "explain",
@@ -30,8 +31,10 @@ __all__ = [
     "linear",
     "local_derivative",
     "manual_seed",
+    "nn",
     "no_grad",
     "ops",
     "stack",
+    "testing",
     "topological_order",
 ]

@@ -247,11 +247,12 @@ class Value(ops.Node):
         return Value(self.data, self.label, requires_grad=False)
 
 
-def constant(x: Any) -> Value:
-    """Wrap a plain number or array given to an op as a constant leaf (no gradient)."""
+def constant(x: Any, label: str | None = None) -> Value:
+    """Wrap a plain number or array as a constant leaf (no gradient, no copy of the data)."""
     node = Value.__new__(Value)
     node.data = as_data(x)
-    node.grad = node.label = node.op = node.attrs = node.group = None
+    node.label = label
+    node.grad = node.op = node.attrs = node.group = None
     node.parents = ()
     node.requires_grad = False
     return node

@@ -13,15 +13,17 @@ import numpy as np
 
 from .. import ops
 from ..errors import ShapeError
-from ..value import Value, apply, stack
+from ..value import Value, apply, constant, stack
 
 
 def _as_value(predictions: Value | Sequence[Value]) -> Value:
     return predictions if isinstance(predictions, Value) else stack(list(predictions))
 
 
-def _targets_like(predictions: Value, targets: Any, name: str) -> Any:
-    """The targets as raw data of the predictions' shape and float dtype, or a clear error."""
+def _targets_like(predictions: Value, targets: Any, name: str) -> Value:
+    """The targets as a constant labelled y (so formulas read a3 − y), of the predictions'
+    shape and float dtype, or a clear error."""
+    label = targets.label if isinstance(targets, Value) and targets.label else "y"
     targets = targets.data if isinstance(targets, Value) else targets
     if np.shape(targets) != predictions.shape:
         raise ShapeError(
@@ -29,8 +31,8 @@ def _targets_like(predictions: Value, targets: Any, name: str) -> Any:
             f"they must match (e.g. y.reshape({', '.join(map(str, predictions.shape))}))"
         )
     if type(predictions.data) is float:
-        return float(targets)
-    return np.asarray(targets, dtype=predictions.dtype)
+        return constant(float(targets), label)
+    return constant(np.asarray(targets, dtype=predictions.dtype), label)
 
 
 def _mean(losses: Value, label: str) -> Value:

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..autograd import no_grad
 from ..seeding import rng
-from ..value import Value, stack
+from ..value import Value, constant, stack
 from .layers import Sequential
 from .losses import LOSSES, binary_cross_entropy
 from .optim import Adam, Optimizer
@@ -35,7 +35,7 @@ def cost(model: Sequential, X: Any, y: Any, loss: Loss | str = binary_cross_entr
     """
     loss = _resolve_loss(loss)
     if not model.scalar:
-        return loss(model(X), y)
+        return loss(model(X if isinstance(X, Value) else constant(X, "X")), y)
     losses = []
     for index, (inputs, target) in enumerate(zip(X, y, strict=True)):
         output = model(inputs)

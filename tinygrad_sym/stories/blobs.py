@@ -112,5 +112,7 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
                  class_names=[f"blob {k + 1} (y = {k})" for k in range(4)], unit_titles=titles,
                  title="2 → 4 softmax: each unit's z (shade) and its line z = 0; "
                        "last: the blob whose unit has the largest z")
+    figures.graph("blobs_graph.png", graph, ["w1", "w3"],
+                  "2→4 softmax, one point: the gradient graph of its cross-entropy")
     return BlobsResult(net, X, y, history, accuracy, lines, graph, figures.paths)
 

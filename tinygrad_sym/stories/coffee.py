@@ -192,6 +192,8 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
                  normalizer=data.normalize, axis_labels=AXIS_LABELS, class_names=CLASS_NAMES,
                  unit_titles=titles, title="Coffee roasting: what each hidden unit detects "
                  "(shade: activation, line: z = 0)")
+    figures.graph("coffee_graph.png", J, ["w1", "w3"],
+                  "Coffee roasting 2→3→1 after training, one roast: why ∂J/∂w1 ≠ ∂J/∂w3")
     return CoffeeResult(net, twin, data, history, accuracy, shares, owners, J, twin_gradients,
                         tensor_gradients, figures.paths)
 

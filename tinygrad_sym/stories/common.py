@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -11,7 +11,8 @@ import numpy as np
 
 from .. import datasets, nn
 from ..plots import MissingMatplotlib
-from ..value import Value
+from ..value import Value, topological_order
+from ..viz import GraphvizNotFoundError, draw
 
 EPOCHS = 1500
 LEARNING_RATE = 0.05
@@ -79,22 +80,48 @@ class Printer:
 
 
 class Figures:
-    """Draws a story's figures into its folder; without matplotlib it says so, once."""
+    """Draws a story's figures into its folder: matplotlib plots and gradient graphs.
+
+    Without matplotlib (or Graphviz's `dot`) it says so once and carries on with text.
+    """
 
     def __init__(self, story: str, out_dir: Path | None, enabled: bool, say: Printer) -> None:
         self.folder = Path(out_dir) if out_dir is not None else Path("out") / story
-        self.enabled, self.say = enabled, say
+        self.plots = self.graphs = enabled
+        self.say = say
         self.paths: list[Path] = []
 
     def draw(self, name: str, plot: Callable[..., Path], *args: Any, **kwargs: Any) -> None:
-        if not self.enabled:
+        if not self.plots:
             return
         try:
             path = plot(*args, path=self.folder / name, **kwargs)
         except MissingMatplotlib as error:
             self.say(f"(no figure: {error})")
-            self.enabled = False
+            self.plots = False
             return
+        self._written(path)
+
+    def graph(self, name: str, root: Value, highlight: Sequence[str] = (), title: str = "") -> None:
+        """Draw `root`'s gradient graph, the paths of the parameters named in `highlight`
+        picked out (ts.draw); without `dot`, write the DOT source and say how to get `dot`."""
+        if not self.graphs:
+            return
+        labelled = {node.label: node for node in topological_order(root) if node.label}
+        picture = draw(root, highlight=[labelled[label] for label in highlight], title=title)
+        path = self.folder / name
+        try:
+            picture.write(path)
+        except GraphvizNotFoundError as error:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            source = path.with_suffix(".dot")
+            source.write_text(picture.source, encoding="utf-8")
+            self.say(f"(wrote {source} instead of a PNG: {error})")
+            self.graphs = False
+            return
+        self._written(path)
+
+    def _written(self, path: Path) -> None:
         self.paths.append(path)
         self.say(f"figure: {path}")
 

@@ -126,5 +126,9 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
                    tied.history),
                   (f"tie broken: w5 = {UNTIED['w5']}, w6 = {UNTIED['w6']}", untied.history)],
                  PAIRS, title="Weights of unit 1 (solid) and unit 2 (dashed) during training")
+    for run_, name in ((untied, "untied"), (tied, "tied")):
+        figures.graph(f"symmetry_{name}_w1_vs_w3.png", run_.graph, ["w1", "w3"],
+                      f"2→2→1, {run_.name}, first roast: why ∂J/∂w1 and ∂J/∂w3 "
+                      f"{'are equal' if run_ is tied else 'differ'}")
     return SymmetryResult(tied, untied, figures.paths)
 

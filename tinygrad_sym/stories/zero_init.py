@@ -124,6 +124,8 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
                  [("2 → 3 → 1 from zeros", hidden_zeros.history)],
                  (("w1", "w3", "w5"), ("w2", "w4", "w6"), ("w7", "w8", "w9")),
                  title="Each colour: one weight of units 1, 2, 3,\nequal at every step")
+    figures.graph("zero_init_graph.png", graph, ["w1", "w3"],
+                  "2→3→1 from zeros, first roast: ∂J/∂w1 = ∂J/∂w3 (every factor equal)")
     return ZeroInitResult(hidden_zeros, hidden_random, logistic_zeros, logistic_random,
                           identical, gradients, graph, figures.paths)
 

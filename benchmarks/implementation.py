@@ -16,9 +16,11 @@ class Implementation:
     unit of work (a training step: forward, backward, SGD update; for the deep chain,
     forward and backward). `nodes()`, when given, counts the nodes of one step's graph.
     `explain_failure(error)`, when given, adds what is known about an expected failure.
+    `traced_memory` is False for a library whose memory tracemalloc does not see.
     """
 
     gradients: Callable[[], dict[str, Any]]
     step: Callable[[], object]
     nodes: Callable[[], int] | None = None
     explain_failure: Callable[[Exception], str] | None = None
+    traced_memory: bool = True

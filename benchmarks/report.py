@@ -29,6 +29,12 @@ def size(value: float | None) -> str:
     return f"{value:.0f} B"
 
 
+def _peak(row: dict[str, Any]) -> str:
+    if "peak_bytes" not in row:
+        return "—"
+    return "not seen" if row["peak_bytes"] is None else size(row["peak_bytes"])
+
+
 def _target_line(target: dict[str, Any], measure: str = "") -> str:
     if target["reference"] is None:
         goal = "runs to the end with the right gradient"
@@ -54,7 +60,8 @@ def workload_text(result: dict[str, Any]) -> str:
         unit = "/node" if "per_node_s" in row else "/op" if "per_op_s" in row else ""
         lines.append(
             f"  {name:<22}{seconds(row['median_s']):>10}{row['spread']:>7.0%} "
-            f"{seconds(per_unit) + unit if per_unit else '':>11}{size(row.get('peak_bytes')):>11}"
+            f"{seconds(per_unit) + unit if per_unit else '':>11}"
+            f"{_peak(row):>11}"
         )
     if result["ratios"]:
         lines.append("  ratios of medians, ours / reference (per-round quartiles):")

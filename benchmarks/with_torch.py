@@ -39,7 +39,7 @@ def mlp(problem: MLPProblem) -> Implementation:
                 p -= problem.lr * p.grad
                 p.grad = None
 
-    return Implementation(gradients, step)
+    return Implementation(gradients, step, traced_memory=False)  # torch's own allocator
 
 
 def deep_chain(problem: ChainProblem) -> Implementation:

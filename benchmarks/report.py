@@ -14,7 +14,7 @@ def seconds(value: float | None) -> str:
     if value is None:
         return "—"
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("µs", 1e-6)):
-        if value >= scale:
+        if value >= 0.9995 * scale:  # what rounds to 1000 of the smaller unit
             return f"{value / scale:.3g} {unit}"
     return f"{value * 1e9:.3g} ns"
 
@@ -49,26 +49,31 @@ def _target_line(target: dict[str, Any], measure: str = "") -> str:
 def workload_text(result: dict[str, Any]) -> str:
     """One workload: a row per implementation, then ours / each reference."""
     lines = [f"[{result['key']}] {result['title']}"]
-    header = f"  {'implementation':<22}{'median':>10}{'spread':>8}{'per unit':>11}{'peak mem':>11}"
-    lines.append(header)
+    width = max(len(row["implementation"]) for row in result["rows"]) + 2
+    lines.append(
+        f"  {'implementation':<{width}}{'median':>10}{'spread':>8}{'per unit':>12}{'peak mem':>11}"
+    )
     for row in result["rows"]:
         name = row["implementation"]
         if row["status"] != "ok":
-            lines.append(f"  {name:<22}{row['status']}: {row.get('detail', '')}")
+            lines.append(f"  {name:<{width}}{row['status']}: {row.get('detail', '')}")
             continue
         per_unit = row.get("per_node_s", row.get("per_op_s"))
         unit = "/node" if "per_node_s" in row else "/op" if "per_op_s" in row else ""
         lines.append(
-            f"  {name:<22}{seconds(row['median_s']):>10}{row['spread']:>7.0%} "
-            f"{seconds(per_unit) + unit if per_unit else '':>11}"
+            f"  {name:<{width}}{seconds(row['median_s']):>10}{row['spread']:>7.0%} "
+            f"{seconds(per_unit) + unit if per_unit else '':>12}"
             f"{_peak(row):>11}"
         )
     if result["ratios"]:
         lines.append("  ratios of medians, ours / reference (per-round quartiles):")
+        ours_width = max(len(ratio["ours"]) for ratio in result["ratios"])
+        reference_width = max(len(ratio["reference"]) for ratio in result["ratios"])
         for ratio in result["ratios"]:
             low, high = ratio["per_round_quartiles"]
             lines.append(
-                f"    {ratio['ours']:<20} / {ratio['reference']:<10} {ratio['ratio']:7.3f}×"
+                f"    {ratio['ours']:<{ours_width}} / {ratio['reference']:<{reference_width}}"
+                f" {ratio['ratio']:8.3f}×"
                 f"   [{low:.3f} – {high:.3f}]"
             )
     lines += [_target_line(target) for target in result["targets"]]

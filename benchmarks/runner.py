@@ -8,7 +8,7 @@ from typing import Any
 
 from . import agreement, timing
 from .implementation import Implementation
-from .workloads import OURS, WORKLOADS, Workload, build
+from .workloads import GC_OFF, OURS, WORKLOADS, Workload, build
 
 
 def check_gradients(
@@ -53,11 +53,14 @@ def ratios(rows: dict[str, dict[str, Any]], timings: dict[str, timing.Timing]) -
     """Ours (each of our variants) / every other implementation, from medians of one run.
 
     `per_round` are the ratios round by round (both timed within the same round), whose
-    quartiles show how much the noise moves the ratio.
+    quartiles show how much the noise moves the ratio. Times with the garbage collector
+    off are compared only with each other.
     """
     found = []
     for ours in (name for name in timings if name.startswith(OURS)):
         for reference in (name for name in timings if not name.startswith(OURS)):
+            if ours.endswith(GC_OFF) != reference.endswith(GC_OFF):
+                continue
             per_round = [
                 a / b
                 for a, b in zip(timings[ours].samples, timings[reference].samples, strict=True)
@@ -88,9 +91,14 @@ def run_workload(
     log(f"[{workload.key}] checking gradients of {', '.join(built)}")
     agreeing = check_gradients(built, problem, rows)
     log(f"[{workload.key}] timing {', '.join(agreeing)}")
+    steps = {name: implementation.step for name, implementation in agreeing.items()}
+    if workload.also_without_gc:
+        for name in list(agreeing):
+            steps[name + GC_OFF] = timing.without_gc(agreeing[name].step)
+            rows[name + GC_OFF] = {"implementation": name + GC_OFF, "status": "ok"}
     # Tiny problems only check that everything runs: short samples, short warm-up.
     timings = timing.time_side_by_side(
-        {name: implementation.step for name, implementation in agreeing.items()},
+        steps,
         rounds or workload.rounds,
         min_sample_seconds=0.002 if tiny else 0.05,
         warmup_seconds=0.005 if tiny else 0.1,
@@ -103,15 +111,17 @@ def run_workload(
             samples_s=measured.samples,
             calls_per_sample=measured.calls_per_sample,
         )
-        if workload.unit == "node" and agreeing[name].nodes is not None:
-            row["nodes"] = agreeing[name].nodes()
+        implementation = agreeing[name.removesuffix(GC_OFF)]
+        if workload.unit == "node" and implementation.nodes is not None:
+            row["nodes"] = implementation.nodes()
             row["per_node_s"] = measured.median / row["nodes"]
         elif workload.unit == "op":
             row["ops"] = problem.ops
             row["per_op_s"] = measured.median / problem.ops
-        if workload.peak_memory:  # None: the library allocates where tracemalloc cannot see
-            traced = agreeing[name].traced_memory
-            row["peak_bytes"] = timing.peak_memory(agreeing[name].step) if traced else None
+        if workload.peak_memory and name in agreeing:
+            # None: the library allocates where tracemalloc cannot see.
+            traced = implementation.traced_memory
+            row["peak_bytes"] = timing.peak_memory(implementation.step) if traced else None
     compared = ratios(rows, timings)
     by_pair = {(r["ours"], r["reference"]): r["ratio"] for r in compared}
     targets = []

@@ -88,6 +88,19 @@ def _interleaved(
     return {name: Timing(samples[name], calls[name]) for name in names}
 
 
+def without_gc(function: Callable[[], object]) -> Callable[[], object]:
+    """`function` run with the garbage collector off (as `timeit` runs everything)."""
+
+    def call() -> object:
+        gc.disable()
+        try:
+            return function()
+        finally:
+            gc.enable()
+
+    return call
+
+
 def peak_memory(function: Callable[[], object]) -> int:
     """Peak bytes allocated by one call, as tracemalloc sees them (numpy arrays included;
     memory a library allocates outside Python's and numpy's allocators is not seen)."""

@@ -11,6 +11,7 @@ from . import problems
 from .implementation import Implementation
 
 OURS = "tinygrad_sym"
+GC_OFF = " [gc off]"  # suffix of an implementation timed with the garbage collector off
 
 # Implementation name -> (module of this package, name of its builder when it is not the
 # workload's own). A module whose library is not installed fails to import: that
@@ -43,6 +44,8 @@ class Workload:
 
     `builder` is the name of the function each implementation module provides for it;
     `unit` names what `per_unit` times divide by ("node" of the graph, "op" of a chain).
+    `also_without_gc` times every implementation a second time with the garbage collector
+    off (rows marked GC_OFF): how much of each time is the collector's.
     """
 
     key: str
@@ -54,6 +57,7 @@ class Workload:
     rounds: int = 15
     unit: str | None = None
     peak_memory: bool = True
+    also_without_gc: bool = False
 
 
 TENSOR_PEERS = ("numpy", OURS, "tinygrad_sym nn", "torch", "mygrad", "autograd")
@@ -76,7 +80,7 @@ WORKLOADS: tuple[Workload, ...] = (
         problems.scalar_mlp, "scalar_mlp",
         ("numpy", OURS, "tinygrad_sym linear", "tinygrad_sym nn", "micrograd"),
         (Target(OURS, "micrograd", 0.33), Target("tinygrad_sym linear", "micrograd", 0.33)),
-        rounds=7, unit="node",
+        rounds=7, unit="node", also_without_gc=True,
     ),
     Workload(
         "deep_chain", "deep chain y = y·1.0001 + 0, 1,000,000 steps (2,000,000 ops), fwd+bwd",

@@ -7,7 +7,7 @@ and hand each parent its share, `op.rule(index)(grad, out, *operands)`, from the
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -22,6 +22,7 @@ from .value import (
     check_finite,
     constant,
     describe,
+    needs_grad,
     recompute_in_numpy,
     topological_order,
     zeros_like,
@@ -74,17 +75,23 @@ def _seed(output: Value, grad: Any, create_graph: bool) -> Any:
     return constant(grad) if create_graph else grad
 
 
-def backpropagate(output: Value, seed: Any, create_graph: bool = False) -> dict[Value, Any]:
+def backpropagate(
+    output: Value,
+    seed: Any,
+    create_graph: bool = False,
+    follow: Callable[[Value], bool] = needs_grad,
+) -> dict[Value, Any]:
     """The gradient of `output` (seeded with `seed`) for every node that needs one.
 
     With `create_graph`, the backward rules run on Values, so the gradients are Values
-    themselves and can be differentiated again.
+    themselves and can be differentiated again. `follow` narrows the pass to part of the
+    graph (the explainer crosses a tensor stretch this way); it must imply requires_grad.
     """
     grads: dict[Value, Any] = {output: seed}
     anomaly = Settings.detect_anomaly
     previous, Settings.grad_enabled = Settings.grad_enabled, create_graph or Settings.grad_enabled
     try:
-        for node in reversed(topological_order(output, requiring_grad=True)):
+        for node in reversed(topological_order(output, follow)):
             parents = node.parents
             if not parents:
                 continue
@@ -95,7 +102,7 @@ def backpropagate(output: Value, seed: Any, create_graph: bool = False) -> dict[
             else:
                 out, operands = node.data, [parent.data for parent in parents]
             for index, parent in enumerate(parents):
-                if not parent.requires_grad:
+                if not follow(parent):
                     continue
                 rule = op.rule(index)
                 try:

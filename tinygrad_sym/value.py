@@ -8,7 +8,7 @@ records the result's `op` and `parents`, so the graph can be walked back from an
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -239,7 +239,7 @@ class Value(ops.Node):
 
     def zero_grad(self) -> None:
         """Reset the gradients of this node's graph: leaves to zero, the others to None."""
-        for node in topological_order(self, requiring_grad=True):
+        for node in topological_order(self, follow=needs_grad):
             node.grad = None if node.parents else zeros_like(node.data)
 
     def detach(self) -> Value:
@@ -358,11 +358,17 @@ def linear(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = 0.0) -> Va
 # ------------------------------------------------------------------------- the graph
 
 
-def topological_order(root: Value, requiring_grad: bool = False) -> list[Value]:
+def needs_grad(node: Value) -> bool:
+    """True for nodes on a gradient's way: the ones backward visits."""
+    return node.requires_grad
+
+
+def topological_order(root: Value, follow: Callable[[Value], bool] | None = None) -> list[Value]:
     """Every node `root` depends on, each after its parents, `root` last.
 
     Iterative depth-first search: graph depth is limited by memory, not by recursion.
-    With `requiring_grad`, only nodes that need a gradient are followed.
+    With `follow`, only parents for which `follow(parent)` is true are visited (backward
+    passes `needs_grad`).
     """
     order: list[Value] = []
     visited = {root}
@@ -370,7 +376,7 @@ def topological_order(root: Value, requiring_grad: bool = False) -> list[Value]:
     while stack:
         node, parents = stack[-1]
         for parent in parents:
-            if parent not in visited and (parent.requires_grad or not requiring_grad):
+            if parent not in visited and (follow is None or follow(parent)):
                 visited.add(parent)
                 stack.append((parent, iter(parent.parents)))
                 break
@@ -404,14 +410,17 @@ class LocalDerivative(NamedTuple):
     value: float | None
 
 
-def local_derivative(node: Value, index: int) -> LocalDerivative:
+def local_derivative(
+    node: Value, index: int, name: Callable[[Value], str] = describe
+) -> LocalDerivative:
     """The local derivative of `node` with respect to its parent number `index`.
 
-    The formula comes from the op table; the value is the op's own backward rule applied
-    to a gradient of 1, so it can never disagree with what backward computes.
+    The formula comes from the op table, written with `name(node)` for each node (labels
+    by default); the value is the op's own backward rule applied to a gradient of 1, so
+    it can never disagree with what backward computes.
     """
-    names = [describe(parent) for parent in node.parents]
-    formula = node.op.derivative(index, names, describe(node))
+    names = [name(parent) for parent in node.parents]
+    formula = node.op.derivative(index, names, name(node))
     if node.shape or any(parent.shape for parent in node.parents):
         return LocalDerivative(formula, None)
     rule_args = [1.0, node.data, *(parent.data for parent in node.parents)]

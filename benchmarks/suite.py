@@ -6,11 +6,26 @@ import datetime
 import importlib.metadata
 import os
 import platform
+import subprocess
+from pathlib import Path
 from typing import Any
 
 from . import memory, render, report, runner
 
 PEERS = ("numpy", "tinygrad_sym", "torch", "micrograd", "mygrad", "autograd", "graphviz")
+
+
+def commit() -> str | None:
+    """The git commit measured, with "+changes" when the engine's files differ from it."""
+    folder = Path(__file__).parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=folder,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        changed = subprocess.run(["git", "status", "--porcelain", "--", "tinygrad_sym"],
+                                 cwd=folder, capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+changes" if changed else "")
 
 
 def environment(threads: int) -> dict[str, Any]:
@@ -30,6 +45,7 @@ def environment(threads: int) -> dict[str, Any]:
         pass
     return {
         "started": datetime.datetime.now().isoformat(timespec="seconds"),
+        "commit": commit(),
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores",
         "threads": threads,
@@ -57,7 +73,7 @@ def run_all(
     """Run the chosen parts (all by default), printing each as it finishes."""
     limit_torch_threads(threads)
     meta = environment(threads)
-    print(f"tinygrad_sym benchmarks, {meta['machine']}, {threads} threads, "
+    print(f"tinygrad_sym benchmarks at {meta['commit']}, {meta['machine']}, {threads} threads, "
           f"load average {meta['load_average_before'][0]:.2f}" + (" — TINY sizes" if tiny else ""))
     log = lambda message: print(f"  … {message}", flush=True)
     workloads = []

@@ -2,18 +2,20 @@
 
 `backward` fills `.grad` on the graph; `grad` returns gradients without touching it.
 Both run one pass: visit the nodes that need a gradient in reverse topological order,
-and hand each parent its share, `op.rule(index)(grad, out, *operands)`, from the op table.
+and hand each parent its share, `op.rules[index](grad, out, *operands)`, from the op table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
 
 from .errors import ShapeError
+from .ops import sum_to
 from .value import (
     ARITHMETIC_ERRORS,
     Settings,
@@ -27,6 +29,8 @@ from .value import (
     topological_order,
     zeros_like,
 )
+
+_data = attrgetter("data")
 
 
 @contextmanager
@@ -79,32 +83,34 @@ def backpropagate(
     output: Value,
     seed: Any,
     create_graph: bool = False,
-    follow: Callable[[Value], bool] = needs_grad,
+    follow: Callable[[Value], bool] | None = None,
 ) -> dict[Value, Any]:
     """The gradient of `output` (seeded with `seed`) for every node that needs one.
 
-    With `create_graph`, the backward rules run on Values, so the gradients are Values
-    themselves and can be differentiated again. `follow` narrows the pass to part of the
-    graph (the explainer crosses a tensor stretch this way); it must imply requires_grad.
+    Each node hands each parent its share, `op.rules[index](grad, out, *operands)`, summed
+    back to the parent's shape where the op broadcast it. With `create_graph`, the rules
+    run on Values, so the gradients are Values themselves and can be differentiated again.
+    `follow` narrows the pass to the nodes for which it is true (the explainer crosses a
+    tensor stretch this way).
     """
     grads: dict[Value, Any] = {output: seed}
     anomaly = Settings.detect_anomaly
     previous, Settings.grad_enabled = Settings.grad_enabled, create_graph or Settings.grad_enabled
     try:
-        for node in reversed(topological_order(output, follow)):
+        for node in reversed(topological_order(output, follow or needs_grad)):
             parents = node.parents
             if not parents:
                 continue
             grad = grads[node]
-            op, attrs = node.op, node.attrs
+            rules, attrs = node.op.rules, node.attrs
             if create_graph:
                 out, operands = node, parents
             else:
-                out, operands = node.data, [parent.data for parent in parents]
+                out, operands = node.data, list(map(_data, parents))
             for index, parent in enumerate(parents):
-                if not follow(parent):
+                if not parent.requires_grad or (follow and not follow(parent)):
                     continue
-                rule = op.rule(index)
+                rule = rules[index]
                 try:
                     if attrs:
                         share = rule(grad, out, *operands, **attrs)
@@ -112,10 +118,12 @@ def backpropagate(
                         share = rule(grad, out, *operands)
                 except ARITHMETIC_ERRORS as error:
                     share = recompute_in_numpy(
-                        rule, [grad, out, *operands], attrs or {}, error, op, parents
+                        rule, [grad, out, *operands], attrs or {}, error, node.op, parents
                     )
+                if type(share) is not float:
+                    share = sum_to(share, operands[index])
                 if anomaly:
-                    check_finite(share, op, parents, "backward", node)
+                    check_finite(share, node.op, parents, "backward", node)
                 total = grads.get(parent)
                 grads[parent] = share if total is None else total + share
     finally:

@@ -5,7 +5,8 @@ An `Op` holds three things:
 * `forward(*args, **attrs)`: the result, computed from raw data (Python floats or numpy
   arrays; Python floats take the `math` fast path);
 * one backward rule per operand, a vector-Jacobian product `rule(grad, out, *args, **attrs)`
-  that returns that operand's share of the gradient;
+  that returns that operand's share of the gradient (in the broadcast shape: the engine
+  sums it back to the operand's own shape, once, for every op);
 * the text of each operand's local derivative (for mul, ∂(a·b)/∂a = b), which the
   renderer and the explainer show on the graph's edges.
 
@@ -39,16 +40,29 @@ class Node:
         raise NotImplementedError
 
 
+class PerOperand:
+    """The rules (or formulas) of an op that takes any number of operands, like `stack`:
+    indexing with an operand's position builds its entry."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[int], Any]) -> None:
+        self.make = make
+
+    def __getitem__(self, index: int) -> Any:
+        return self.make(index)
+
+
 class Op:
     """One differentiable operation: forward, a backward rule per operand, derivative texts.
 
     `rules` and `derivatives` are tuples with one entry per operand, or (for ops that take
-    any number of operands, like `stack`) functions from an operand's index to its entry.
-    A derivative is a template over the operands' names `{a}`, `{b}` and the result's
-    `{out}`, or a function `(names, out) -> str`.
+    any number of operands) functions from an operand's index to its entry. A derivative
+    is a template over the operands' names `{a}`, `{b}`, `{c}` and the result's `{out}`,
+    or a function `(names, out) -> str`.
     """
 
-    __slots__ = ("_derivatives", "forward", "name", "rule", "shape_hint", "symbol")
+    __slots__ = ("derivatives", "forward", "name", "rules", "shape_hint", "symbol")
 
     def __init__(
         self,
@@ -62,17 +76,16 @@ class Op:
         self.name = name
         self.symbol = symbol
         self.forward = forward
-        # rule(index) -> the backward rule for operand `index` (a tuple lookup, or a function)
-        self.rule: Callable[[int], Rule] = (
-            rules.__getitem__ if isinstance(rules, tuple) else rules
+        # rules[index] is the backward rule of operand `index`; likewise derivatives[index]
+        self.rules = rules if isinstance(rules, tuple) else PerOperand(rules)
+        self.derivatives = (
+            derivatives if isinstance(derivatives, tuple) else PerOperand(derivatives)
         )
-        self._derivatives = derivatives
         self.shape_hint = shape_hint
 
     def derivative(self, index: int, names: Sequence[str], out: str) -> str:
         """The local derivative ∂out/∂operand[index] as text, in the given operand names."""
-        formula = self._derivatives
-        formula = formula[index] if isinstance(formula, tuple) else formula(index)
+        formula = self.derivatives[index]
         if callable(formula):
             return formula(names, out)
         operands = dict(zip("abc", names, strict=False))
@@ -107,7 +120,8 @@ def shape_of(x: Any) -> tuple[int, ...]:
 
 
 def sum_to(grad: Any, like: Any) -> Any:
-    """Sum `grad` over the axes along which `like` was broadcast, so it takes `like`'s shape."""
+    """Sum `grad` over the axes along which `like` was broadcast, so it takes `like`'s shape
+    (numpy's broadcasting, undone: what the engine does to every rule's result)."""
     if type(grad) is float:
         return grad
     shape, grad_shape = shape_of(like), grad.shape
@@ -167,11 +181,12 @@ def _matmul_rule(operand: int) -> Rule:
                 b = b.reshape((*b_shape, 1))
                 grad_shape.append(1)
             grad = grad.reshape(tuple(grad_shape))
+        # Drop a promoted operand's extra axis; the engine sums away broadcast batch axes.
         if operand == 0:
-            share, own_shape = sum_to(grad @ _swap_last(b), a), a_shape
-        else:
-            share, own_shape = sum_to(_swap_last(a) @ grad, b), b_shape
-        return share if shape_of(share) == own_shape else share.reshape(own_shape)
+            share = grad @ _swap_last(b)
+            return share[..., 0, :] if len(a_shape) == 1 else share
+        share = _swap_last(a) @ grad
+        return share[..., 0] if len(b_shape) == 1 else share
 
     return rule
 
@@ -305,27 +320,27 @@ def _linear_formula(index: int) -> Formula:
 
 ADD = Op(
     "add", "+", operator.add,
-    (lambda grad, out, a, b: sum_to(grad, a), lambda grad, out, a, b: sum_to(grad, b)),
+    (lambda grad, out, a, b: grad, lambda grad, out, a, b: grad),
     ("1", "1"),
     shape_hint="operands must broadcast: trailing axes equal or 1",
 )
 SUB = Op(
     "sub", "−", operator.sub,
-    (lambda grad, out, a, b: sum_to(grad, a), lambda grad, out, a, b: sum_to(-grad, b)),
+    (lambda grad, out, a, b: grad, lambda grad, out, a, b: -grad),
     ("1", "−1"),
     shape_hint=ADD.shape_hint,
 )
 MUL = Op(
     "mul", "×", operator.mul,
-    (lambda grad, out, a, b: sum_to(grad * b, a), lambda grad, out, a, b: sum_to(grad * a, b)),
+    (lambda grad, out, a, b: grad * b, lambda grad, out, a, b: grad * a),
     ("{b}", "{a}"),
     shape_hint=ADD.shape_hint,
 )
 DIV = Op(
     "div", "÷", operator.truediv,
     (
-        lambda grad, out, a, b: sum_to(grad / b, a),
-        lambda grad, out, a, b: sum_to(-grad * out / b, b),
+        lambda grad, out, a, b: grad / b,
+        lambda grad, out, a, b: -grad * out / b,
     ),
     ("1/{b}", "−{a}/{b}²"),
     shape_hint=ADD.shape_hint,
@@ -333,8 +348,8 @@ DIV = Op(
 POW = Op(
     "pow", "^", _power,
     (
-        lambda grad, out, a, b: sum_to(grad * b * call(POW, a, b - 1), a),
-        lambda grad, out, a, b: sum_to(grad * out * call(LOG, a), b),
+        lambda grad, out, a, b: grad * b * call(POW, a, b - 1),
+        lambda grad, out, a, b: grad * out * call(LOG, a),
     ),
     (_power_formula, "{out}·ln {a}"),
     shape_hint=ADD.shape_hint,
@@ -387,7 +402,7 @@ def _max_rule(grad: Any, out: Any, a: Any, axis: Any = None, keepdims: bool = Fa
     shape = shape_of(a)
     winners = np.equal(raw(a), np.reshape(raw(out), _kept_shape(shape, axis)))
     share = winners / np.sum(winners, axis=_axes(axis, len(shape)), keepdims=True)
-    return sum_to(expand(grad, shape, axis, keepdims) * share.astype(np.result_type(raw(a))), a)
+    return expand(grad, shape, axis, keepdims) * share.astype(np.result_type(raw(a)))
 
 
 MAX = Op(
@@ -421,7 +436,7 @@ def _broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
 
 BROADCAST_TO = Op(
     "broadcast_to", "⇲", _broadcast_to,
-    (lambda grad, out, a, shape: sum_to(grad, a),),
+    (lambda grad, out, a, shape: grad,),
     ("1",),
     shape_hint=ADD.shape_hint,
 )
@@ -445,7 +460,7 @@ MATMUL = Op(
 )
 AFFINE = Op(
     "affine", "xW+b", lambda x, weight, bias: x @ weight + bias,
-    (_matmul_rule(0), _matmul_rule(1), lambda grad, out, x, weight, bias: sum_to(grad, bias)),
+    (_matmul_rule(0), _matmul_rule(1), lambda grad, out, x, weight, bias: grad),
     ("· {b}ᵀ", "{a}ᵀ ·", "1"),
     shape_hint=MATMUL.shape_hint + "; the bias must broadcast to the product's shape",
 )
@@ -468,9 +483,7 @@ LOG_SOFTMAX = Op(
 )
 STACK = Op(
     "stack", "stack", lambda *args, axis=0: np.stack(args, axis=axis),
-    lambda index: lambda grad, out, *args, axis=0: sum_to(
-        _take(grad, index, axis % len(shape_of(out))), args[index]
-    ),
+    lambda index: lambda grad, out, *args, axis=0: _take(grad, index, axis % len(shape_of(out))),
     lambda index: "1",
     shape_hint="all operands must have the same shape",
 )
@@ -494,20 +507,20 @@ CONCATENATE = Op(
 )
 LINEAR = Op(
     "linear", "Σwx+b", _linear,
-    lambda index: lambda grad, out, *args: sum_to(
-        grad if index == len(args) - 1 else grad * args[index ^ 1], args[index]
+    lambda index: lambda grad, out, *args: (
+        grad if index == len(args) - 1 else grad * args[index ^ 1]
     ),
     _linear_formula,
     shape_hint=ADD.shape_hint,
 )
 def _bce_probability_rule(grad: Any, out: Any, p: Any, y: Any) -> Any:
     q = _clipped(p)
-    return sum_to(grad * (q - y) / (q * (1 - q)), p)
+    return grad * (q - y) / (q * (1 - q))
 
 
 def _bce_label_rule(grad: Any, out: Any, p: Any, y: Any) -> Any:
     q = _clipped(p)
-    return sum_to(grad * (call(LOG, 1 - q) - call(LOG, q)), y)
+    return grad * (call(LOG, 1 - q) - call(LOG, q))
 
 
 BINARY_CROSS_ENTROPY = Op(
@@ -519,8 +532,8 @@ BINARY_CROSS_ENTROPY = Op(
 BCE_WITH_LOGITS = Op(
     "bce_with_logits", "BCE(σ)", _bce_with_logits,
     (
-        lambda grad, out, z, y: sum_to(grad * (call(SIGMOID, z) - y), z),
-        lambda grad, out, z, y: sum_to(-grad * z, y),
+        lambda grad, out, z, y: grad * (call(SIGMOID, z) - y),
+        lambda grad, out, z, y: -grad * z,
     ),
     ("σ({a}) − {b}", "−{a}"),
     shape_hint=ADD.shape_hint,

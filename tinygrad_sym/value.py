@@ -424,7 +424,7 @@ def local_derivative(
     if node.shape or any(parent.shape for parent in node.parents):
         return LocalDerivative(formula, None)
     rule_args = [1.0, node.data, *(parent.data for parent in node.parents)]
-    rule, attrs = node.op.rule(index), node.attrs or {}
+    rule, attrs = node.op.rules[index], node.attrs or {}
     try:
         value = rule(*rule_args, **attrs)
     except ARITHMETIC_ERRORS as error:

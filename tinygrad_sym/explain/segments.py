@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..ops import sum_to
 from ..value import Value, local_derivative
 
 
@@ -68,7 +69,8 @@ def crossings(child: Value, wanted: set[Value] | dict[Value, int]) -> list[Cross
             if not parent.requires_grad or (node is child and not parent.shape):
                 continue  # a constant, or a plain scalar edge of the child's own
             if parent.shape or parent in wanted:
-                share = node.op.rule(index)(grad, node.data, *data, **(node.attrs or {}))
+                rule = node.op.rules[index]
+                share = sum_to(rule(grad, node.data, *data, **(node.attrs or {})), data[index])
                 if parent.shape:
                     grads[parent] = share if parent not in grads else grads[parent] + share
                 else:

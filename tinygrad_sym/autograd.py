@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -29,8 +28,6 @@ from .value import (
     topological_order,
     zeros_like,
 )
-
-_data = attrgetter("data")
 
 
 @contextmanager
@@ -106,7 +103,7 @@ def backpropagate(
             if create_graph:
                 out, operands = node, parents
             else:
-                out, operands = node.data, list(map(_data, parents))
+                out, operands = node.data, [parent.data for parent in parents]
             for index, parent in enumerate(parents):
                 if not parent.requires_grad or (follow and not follow(parent)):
                     continue

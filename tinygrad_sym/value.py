@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
+from operator import attrgetter
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -20,6 +21,10 @@ from .ops import Op
 # What Python-float arithmetic raises where numpy answers inf or nan (x/0, log(-1), exp(1e3)),
 # and what numpy raises for shapes that do not fit.
 ARITHMETIC_ERRORS = (ArithmeticError, ValueError)
+
+
+data_of = attrgetter("data")  # node -> node.data
+needs_grad = attrgetter("requires_grad")  # node -> True if backward must visit it
 
 
 class Settings:
@@ -263,11 +268,18 @@ def apply(op: Op, *args: Any, **attrs: Any) -> Value:
 
     Under `no_grad()` the result is a constant with no parents.
     """
-    parents = tuple([arg if isinstance(arg, Value) else constant(arg) for arg in args])
-    data_in = [parent.data for parent in parents]
+    parents = args
+    for arg in args:
+        if not isinstance(arg, Value):
+            parents = tuple([a if isinstance(a, Value) else constant(a) for a in args])
+            break
     try:
-        data = op.forward(*data_in, **attrs)
+        if attrs:
+            data = op.forward(*map(data_of, parents), **attrs)
+        else:
+            data = op.forward(*map(data_of, parents))
     except ARITHMETIC_ERRORS as error:
+        data_in = list(map(data_of, parents))
         data = recompute_in_numpy(op.forward, data_in, attrs, error, op, parents)
     except (TypeError, IndexError) as error:
         raise _op_error(op, parents, error) from error
@@ -278,11 +290,7 @@ def apply(op: Op, *args: Any, **attrs: Any) -> Value:
     node.grad = node.label = node.group = None
     if Settings.grad_enabled:
         node.op, node.parents, node.attrs = op, parents, attrs or None
-        node.requires_grad = False
-        for parent in parents:
-            if parent.requires_grad:
-                node.requires_grad = True
-                break
+        node.requires_grad = any(map(needs_grad, parents))
     else:
         node.op, node.parents, node.attrs, node.requires_grad = None, (), None, False
     if Settings.detect_anomaly:
@@ -356,11 +364,6 @@ def linear(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = 0.0) -> Va
 
 
 # ------------------------------------------------------------------------- the graph
-
-
-def needs_grad(node: Value) -> bool:
-    """True for nodes on a gradient's way: the ones backward visits."""
-    return node.requires_grad
 
 
 def topological_order(root: Value, follow: Callable[[Value], bool] | None = None) -> list[Value]:

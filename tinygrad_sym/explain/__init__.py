@@ -7,14 +7,17 @@
 
 from .compare import Comparison, FactorPair, PathPair, compare
 from .demo import demo_net, explain_cli
-from .explanation import Explanation, NodeGradient, explain
-from .paths import Factor, Path
+from .explanation import Explanation, explain
+from .factor import Factor
+from .naming import Names
+from .paths import NodeGradient, Path
 
 __all__ = [
     "Comparison",
     "Explanation",
     "Factor",
     "FactorPair",
+    "Names",
     "NodeGradient",
     "Path",
     "PathPair",

@@ -13,7 +13,9 @@ from itertools import zip_longest
 
 from ..value import Value
 from .explanation import SHOWN_TERMS, Explanation, explain, paragraph
-from .paths import DIGITS, Factor, Path, number
+from .factor import DIGITS, Factor, number
+from .naming import Names
+from .paths import Path
 
 REL_TOL = 1e-12
 """Two factors are equal when their values agree to this relative tolerance."""
@@ -134,8 +136,9 @@ def compare(
     root: Value, a: Value, b: Value, max_paths: int = MAX_PATHS, digits: int = DIGITS
 ) -> Comparison:
     """Align the chain-rule paths of ∂root/∂a and ∂root/∂b and name the differing factors."""
-    explanation_a = explain(root, a, max_paths, digits)
-    explanation_b = explain(root, b, max_paths, digits)
+    names = Names(root)
+    explanation_a = explain(root, a, max_paths, digits, names=names)
+    explanation_b = explain(root, b, max_paths, digits, names=names)
     path_pairs = align(explanation_a.paths, explanation_b.paths)
     differing: list[FactorPair] = []
     seen: set[tuple[int, int]] = set()

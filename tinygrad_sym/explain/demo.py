@@ -14,7 +14,7 @@ from .. import ops
 from ..value import Value, apply, linear
 from .compare import compare
 from .explanation import MAX_PATHS, explain, paragraph
-from .paths import DIGITS, number
+from .factor import DIGITS, number
 
 INPUTS = {"x1": 0.52, "x2": 0.30}
 TARGET = 1.0
@@ -25,32 +25,35 @@ PARAMETERS = {
 }
 TIED = {**PARAMETERS, "w3": 1.2, "w4": 0.5, "b2": 0.07, "w6": 0.73}
 NETS = {"2-2-1": PARAMETERS, "2-2-1-tied": TIED}
+UNITS = {1: ("w1", "w2", "b1"), 2: ("w3", "w4", "b2"), 3: ("w5", "w6", "b3")}
+"""Each unit's weights and bias; units 1 and 2 form layer 1, unit 3 is layer 2."""
 
 
-def _named(node: Value, label: str, group: tuple[str, ...]) -> Value:
-    node.label, node.group = label, group
+def _named(node: Value, label: str, unit: int) -> Value:
+    """`node` labelled, in the cluster of its unit: ("layer 1", "unit 2")."""
+    node.label = label
+    node.group = ("layer 2" if unit == 3 else "layer 1", f"unit {unit}")
     return node
 
 
 def demo_net(net: str = "2-2-1") -> dict[str, Value]:
-    """Every named node of the demo net (x1, x2, y, w1…w6, b1…b3, z1…a3, J), J last."""
+    """Every named node of the demo net (x1, x2, w1…w6, b1…b3, z1…a3, y, J), J last."""
     if net not in NETS:
         raise ValueError(f"unknown demo net {net!r}; choose one of {', '.join(NETS)}")
     values = NETS[net]
     nodes = {name: Value(data, name, requires_grad=False) for name, data in INPUTS.items()}
-    for name, data in values.items():
-        unit = int(name[1]) if name[0] == "b" else (int(name[1:]) + 1) // 2
-        layer = "layer 2" if unit == 3 else "layer 1"
-        nodes[name] = _named(Value(data), name, (layer, f"unit {unit}"))
-    hidden = [nodes["x1"], nodes["x2"]]
-    for unit, weights in ((1, ("w1", "w2")), (2, ("w3", "w4")), (3, ("w5", "w6"))):
-        group = ("layer 2" if unit == 3 else "layer 1", f"unit {unit}")
-        inputs = hidden if unit < 3 else [nodes["a1"], nodes["a2"]]
-        z = linear([nodes[w] for w in weights], inputs, nodes[f"b{unit}"])
-        nodes[f"z{unit}"] = _named(z, f"z{unit}", group)
-        nodes[f"a{unit}"] = _named(z.sigmoid(), f"a{unit}", group)
+    for unit, names in UNITS.items():
+        nodes.update({name: _named(Value(values[name]), name, unit) for name in names})
+    inputs = [nodes["x1"], nodes["x2"]]
+    for unit, (first, second, bias) in UNITS.items():
+        if unit == 3:
+            inputs = [nodes["a1"], nodes["a2"]]
+        z = linear([nodes[first], nodes[second]], inputs, nodes[bias])
+        nodes[f"z{unit}"] = _named(z, f"z{unit}", unit)
+        nodes[f"a{unit}"] = _named(z.sigmoid(), f"a{unit}", unit)
     nodes["y"] = Value(TARGET, "y", requires_grad=False)
-    nodes["J"] = _named(apply(ops.BINARY_CROSS_ENTROPY, nodes["a3"], nodes["y"]), "J", ("loss",))
+    nodes["J"] = apply(ops.BINARY_CROSS_ENTROPY, nodes["a3"], nodes["y"])
+    nodes["J"].label = "J"  # the loss belongs to no unit: no group
     return nodes
 
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from ..autograd import grad
 from ..value import Value, describe
-from .naming import readable_names
-from .paths import DIGITS, Factor, Path, PathGraph, number, partial
+from .factor import DIGITS, Factor, number
+from .naming import Names
+from .paths import NodeGradient, Path, PathGraph
 from .terms import Contribution, batch_like, term_names, terms
 
 WIDTH = 88
@@ -24,18 +25,6 @@ MAX_PATHS = 8
 
 SHOWN_TERMS = 12
 """A sum of more terms (a big batch) lists the first ones and says how many it left out."""
-
-
-@dataclass(frozen=True, eq=False)
-class NodeGradient:
-    """The grouped view of one node: ∂root/∂node as a sum over the edges from its children.
-
-    Each term is (factor ∂child/∂node, ∂root/∂child); their products add up to `value`.
-    """
-
-    node: Value
-    value: float
-    terms: tuple[tuple[Factor, float], ...]
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,7 +47,7 @@ class Explanation:
     backward_grad: float
     node_gradients: list[NodeGradient]
     contributions: list[Contribution]
-    names: dict[Value, str] = field(repr=False)
+    names: Names = field(repr=False)
     legend: tuple[str, ...] = field(repr=False)
     magnitude: float = field(repr=False)
     max_paths: int = MAX_PATHS
@@ -103,19 +92,26 @@ class Explanation:
 
     def name_of(self, node: Value) -> str:
         """The node's name in this explanation (unlabeled results may be called u1, u2…)."""
-        return self.names.get(node) or describe(node)
+        return self.names(node)
 
     def __str__(self) -> str:
         return "\n".join(derivation(self))
 
 
 def explain(
-    root: Value, wrt: Value, max_paths: int = MAX_PATHS, digits: int = DIGITS
+    root: Value,
+    wrt: Value,
+    max_paths: int = MAX_PATHS,
+    digits: int = DIGITS,
+    *,
+    names: Names | None = None,
 ) -> Explanation:
     """Explain ∂root/∂wrt: every path from `root` down to `wrt` and its chain-rule factors.
 
     Both must be scalars (explain a tensor model through its scalar twin). With more than
     `max_paths` paths, the explanation groups them by node rather than listing them.
+    `names` names the nodes (by default `Names(root)`: labels, and short names such as u1
+    for unlabeled results when their generated names would be unreadable).
     """
     for node, role in ((root, "root"), (wrt, "wrt")):
         if not isinstance(node, Value):
@@ -130,42 +126,28 @@ def explain(
         raise ValueError(
             f"explain: {describe(wrt)} is a constant (requires_grad=False), so backward "
             f"computes no gradient for it; create it with Value(data, requires_grad=True) "
-            f"to explain {partial(root, wrt)}"
+            f"to explain ∂{describe(root)}/∂{describe(wrt)}"
         )
-    backward_grad = float(grad(root, wrt))
-    with readable_names(root) as definitions:
-        graph = PathGraph(root, wrt)
-        grouped = graph.path_count > max_paths
-        paths = [] if grouped else graph.paths()
-        node_gradients, magnitude = _node_gradients(graph)
-        found = terms(graph)
-        contributions = [
-            Contribution(term, name, weight, explain(term, wrt, max_paths, digits))
-            for (term, weight), name in zip(found, term_names([t for t, _ in found]),
-                                            strict=True)
-        ]
-        names = {node: describe(node) for node in (root, wrt, *graph.order)}
-        shown = {*graph.order, *(parent for node in graph.order for parent in node.parents)}
-        legend = tuple(text for node, text in definitions.items() if node in shown)
+    if names is None:
+        names = Names(root)
+    graph = PathGraph(root, wrt, names)
+    grouped = graph.path_count > max_paths
+    paths = [] if grouped else graph.paths()
+    node_gradients = graph.node_gradients()
+    found = terms(graph)
+    contributions = [
+        Contribution(term, name, weight, explain(term, wrt, max_paths, digits, names=names))
+        for (term, weight), name in zip(found, term_names([t for t, _ in found], names),
+                                        strict=True)
+    ]
+    shown = {*graph.order, *(parent for node in graph.order for parent in node.parents)}
+    legend = tuple(names.definition(node) for node in names.short if node in shown)
     # Grouped, the total is wrt's own gradient, the last of the grouped view.
     total = node_gradients[-1].value if grouped else math.fsum(p.product for p in paths)
-    return Explanation(root, wrt, paths, total, grouped, graph.path_count, backward_grad,
-                       node_gradients, contributions, names, legend, magnitude, max_paths,
-                       digits)
-
-
-def _node_gradients(graph: PathGraph) -> tuple[list[NodeGradient], float]:
-    """The grouped view, root first and `wrt` last, and Σ|path products| (for rounding)."""
-    gradients = [
-        NodeGradient(node, value, tuple(terms))
-        for node, (value, terms) in graph.node_gradients().items()
-    ]
-    magnitudes = {graph.root: 1.0}
-    for gradient in gradients:
-        for factor, _ in gradient.terms:
-            share = magnitudes[factor.child] * abs(factor.value)
-            magnitudes[gradient.node] = magnitudes.get(gradient.node, 0.0) + share
-    return gradients, magnitudes.get(graph.wrt, 0.0)
+    magnitude = node_gradients[-1].magnitude if graph.path_count else 0.0
+    return Explanation(root, wrt, paths, total, grouped, graph.path_count,
+                       float(grad(root, wrt)), node_gradients, contributions, names, legend,
+                       magnitude, max_paths, digits)
 
 
 # ------------------------------------------------------------------------------ the text

@@ -1,38 +1,84 @@
 """Short names for unlabeled intermediate results, as a teacher would introduce them.
 
 An unlabeled node is named by `describe` after its op and operands, tanh((x1 × x2)); deep
-in a graph that name is elided (…) and two nodes can end up with the same one. Then the
-explainer labels the unlabeled results u1, u2, … (the root f) for the time it builds its
-factors — the formulas come from `local_derivative`, in these names — and restores the
-labels afterwards; the text opens with a legend, u1 = x1 × x2.
+in a graph that name is elided (…) and two nodes can end up with the same one. Then every
+unlabeled result gets a short name, u1, u2, … (the root f), and the text opens with a
+legend, u1 = x1 × x2. The names live in a `Names` object, the naming function that the
+explainer and the renderer hand to `local_derivative`: the user's nodes are never touched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
-from ..value import Value, describe, topological_order
+from ..value import _INFIX, Value, describe, topological_order
 
 PREFIXES = ("u", "v", "h", "t")
 ROOT_NAMES = ("f", "F", "L")
 
 
+class Names:
+    """The name of every node of `root`'s graph: its label, a short name, or `describe`'s.
+
+    `short` maps the unlabeled results to their short names, in graph order (parents
+    first); it is empty when the names `describe` makes up are readable as they are.
+    Calling the object names a node: `names(node)`.
+    """
+
+    def __init__(self, root: Value) -> None:
+        nodes = topological_order(root)
+        self.short: dict[Value, str] = _short_names(root, nodes) if _needs_names(nodes) else {}
+
+    def __call__(self, node: Value) -> str:
+        """The node's name: its label, its short name, or the one `describe` makes up."""
+        return self.short.get(node) or describe(node)
+
+    def given(self, node: Value) -> str | None:
+        """The node's label or short name; None when only `describe` can name it."""
+        return node.label or self.short.get(node)
+
+    def expression(self, node: Value) -> str:
+        """The op over its operands' names, one level deep: 'x1 × x2', 'tanh(u1)'."""
+        operands = [self(parent) for parent in node.parents]
+        if node.op.name in _INFIX:
+            return f" {node.op.symbol} ".join(operands)
+        return f"{node.op.name}({', '.join(operands)})"
+
+    def definition(self, node: Value) -> str:
+        """What a short name stands for: 'u1 = x1 × x2'."""
+        return f"{self(node)} = {self.expression(node)}"
+
+
 def _needs_names(nodes: list[Value]) -> bool:
     """True when some unlabeled result's generated name is elided or not unique."""
-    names: dict[str, Value] = {}
+    seen: set[str] = set()
     ambiguous = False
     for node in nodes:
         name = describe(node)
-        if node.op is not None and not node.label and "…" in name:
-            return True
-        if name in names and node.op is not None and not node.label:
-            ambiguous = True
-        names.setdefault(name, node)
+        if node.op is not None and not node.label:
+            if "…" in name:
+                return True
+            ambiguous = ambiguous or name in seen
+        seen.add(name)
     return ambiguous
 
 
+def _short_names(root: Value, nodes: list[Value]) -> dict[Value, str]:
+    """u1, u2, … for the unlabeled results in graph order, f (or F, L) for the root, each
+    with a prefix no label of the graph uses already."""
+    taken = {node.label for node in nodes if node.label}
+    prefix = _free(PREFIXES, taken, numbered=True)
+    names: dict[Value, str] = {}
+    for node in nodes:
+        if node.op is None or node.label:
+            continue
+        if node is root:
+            names[node] = _free(ROOT_NAMES, taken, numbered=False)
+        else:
+            names[node] = f"{prefix}{len(names) + 1}"
+    return names
+
+
 def _free(candidates: tuple[str, ...], taken: set[str], numbered: bool) -> str:
+    """The first candidate no label uses (as itself, or numbered: u1, u2 … when `numbered`)."""
     for candidate in candidates:
         if not numbered and candidate not in taken:
             return candidate
@@ -40,41 +86,3 @@ def _free(candidates: tuple[str, ...], taken: set[str], numbered: bool) -> str:
                                 for label in taken):
             return candidate
     return candidates[-1] + "_"
-
-
-@contextmanager
-def readable_names(root: Value) -> Iterator[dict[Value, str]]:
-    """Within the block, unlabeled results of `root`'s graph carry short labels if needed.
-
-    Yields {node: its definition in the short names} for the nodes it labeled, in
-    graph order (empty when the generated names were readable as they are).
-    """
-    nodes = topological_order(root)
-    if not _needs_names(nodes):
-        yield {}
-        return
-    taken = {node.label for node in nodes if node.label}
-    prefix = _free(PREFIXES, taken, numbered=True)
-    unlabeled = [node for node in nodes if node.op is not None and not node.label]
-    try:
-        count = 0
-        for node in unlabeled:
-            if node is root:
-                node.label = _free(ROOT_NAMES, taken, numbered=False)
-            else:
-                count += 1
-                node.label = f"{prefix}{count}"
-        definitions = {}
-        for node in unlabeled:
-            label, node.label = node.label, None
-            definitions[node] = f"{label} = {_strip(describe(node, depth=1))}"
-            node.label = label
-        yield definitions
-    finally:
-        for node in unlabeled:
-            node.label = None
-
-
-def _strip(text: str) -> str:
-    """x1 × x2 rather than (x1 × x2)."""
-    return text[1:-1] if text.startswith("(") and text.endswith(")") else text

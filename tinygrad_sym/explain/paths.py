@@ -11,89 +11,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..value import Value, describe, local_derivative, topological_order
-from .segments import Crossing, crossings
-
-DIGITS = 4
-"""Significant digits of the numbers in explanations, unless told otherwise."""
-
-
-def number(x: float, digits: int = DIGITS) -> str:
-    """`x` to `digits` significant digits, with a true minus sign: −0.2135."""
-    return f"{x:.{digits}g}".replace("-", "−")
-
-
-def partial(child: Value, parent: Value) -> str:
-    """The derivative's name, ∂child/∂parent, in the graph's own labels."""
-    return f"∂{describe(child)}/∂{describe(parent)}"
-
-
-@dataclass(frozen=True, eq=False)
-class Factor:
-    """One edge of a path: the local derivative ∂child/∂parent as formula and as number.
-
-    `index` is the parent's position in `child.parents` (x·x has two edges to x). The
-    formula and value are `local_derivative(child, index)`, from the op table; the names
-    are the nodes' names when the factor was made. A factor that crosses a stretch of
-    tensor nodes (J = mean(stack(L1, L2)): ∂J/∂L1 = 1/n) lists them in `via`, the graph
-    edges it spans in `edges`, and `index` is that of its first edge.
-    """
-
-    child: Value
-    parent: Value
-    index: int
-    formula: str
-    value: float
-    child_name: str
-    parent_name: str
-    via: tuple[Value, ...] = ()
-    edges: tuple[tuple[Value, int], ...] = ()
-
-    @classmethod
-    def of_edge(cls, child: Value, index: int) -> Factor:
-        """The factor on the edge from scalar `child` down to its scalar parent `index`."""
-        derivative = local_derivative(child, index)
-        parent = child.parents[index]
-        return cls(child, parent, index, derivative.formula, derivative.value, describe(child),
-                   describe(parent), (), ((child, index),))
-
-    @classmethod
-    def crossing(cls, child: Value, crossing: Crossing) -> Factor:
-        """The factor from scalar `child` down to a scalar below a stretch of tensors."""
-        return cls(child, crossing.parent, crossing.edges[0][1], crossing.formula,
-                   crossing.value, describe(child), describe(crossing.parent), crossing.via,
-                   crossing.edges)
-
-    @property
-    def name(self) -> str:
-        """∂child/∂parent, e.g. ∂z3/∂a1."""
-        return f"∂{self.child_name}/∂{self.parent_name}"
-
-    @property
-    def is_constant(self) -> bool:
-        """True when the formula is a plain number (∂(a + b)/∂a = 1): nothing to evaluate."""
-        try:
-            float(self.formula.replace("−", "-"))
-        except ValueError:
-            return False
-        return True
-
-    def same_edge(self, other: Factor) -> bool:
-        """Both stand for the same edge (or stretch) of the graph."""
-        return (self.child is other.child and self.parent is other.parent
-                and self.index == other.index)
-
-    def format(self, digits: int = DIGITS) -> str:
-        """'∂z3/∂a1 = w5 = 0.73', or '∂z1/∂b1 = 1' when the formula is already a number."""
-        if self.is_constant:
-            return f"{self.name} = {self.formula}"
-        return f"{self.name} = {self.formula} = {number(self.value, digits)}"
-
-    def __str__(self) -> str:
-        return self.format()
-
-    def __repr__(self) -> str:
-        return f"Factor({self.format(17)})"
+from ..value import Value, needs_grad, topological_order
+from .factor import Factor, number
+from .naming import Names
+from .segments import crossings
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,6 +27,7 @@ class Path:
 
     nodes: tuple[Value, ...]
     factors: tuple[Factor, ...]
+    root_name: str
 
     @property
     def product(self) -> float:
@@ -114,7 +36,7 @@ class Path:
 
     @property
     def chain(self) -> str:
-        """The symbolic product, '∂J/∂a3 · ∂a3/∂z3 · …' (the root itself for an empty path)."""
+        """The symbolic product, '∂J/∂a3 · ∂a3/∂z3 · …' (1 for a path with no edge)."""
         if not self.factors:
             return "1"
         return " · ".join(factor.name for factor in self.factors)
@@ -125,9 +47,7 @@ class Path:
 
         Where a node is several operands of its child (x + x), the operand is named too.
         """
-        if not self.factors:
-            return describe(self.nodes[0])
-        names = [self.factors[0].child_name]
+        names = [self.root_name]
         for factor in self.factors:
             repeated = sum(parent is factor.parent for parent in factor.child.parents) > 1
             operand = f" (operand {factor.index + 1})" if repeated else ""
@@ -136,6 +56,21 @@ class Path:
 
     def __repr__(self) -> str:
         return f"Path({self.route}: product {number(self.product, 17)})"
+
+
+@dataclass(frozen=True, eq=False)
+class NodeGradient:
+    """The grouped view of one node: ∂root/∂node as a sum over the edges from its children.
+
+    Each term is (factor ∂child/∂node, ∂root/∂child); their products add up to `value`.
+    `magnitude` is Σ |product| over the paths from the root down to the node: the scale of
+    the rounding error their sum can carry.
+    """
+
+    node: Value
+    value: float
+    terms: tuple[tuple[Factor, float], ...]
+    magnitude: float
 
 
 class PathGraph:
@@ -147,21 +82,20 @@ class PathGraph:
     `wrt` (dynamic programming, so counting never enumerates).
     """
 
-    def __init__(self, root: Value, wrt: Value) -> None:
-        self.root, self.wrt = root, wrt
+    def __init__(self, root: Value, wrt: Value, names: Names) -> None:
+        self.root, self.wrt, self.names = root, wrt, names
         self.order: list[Value] = []
         self.edges: dict[Value, list[Factor]] = {}
         self.counts: dict[Value, int] = {}
-        for node in topological_order(root):
+        for node in topological_order(root, follow=needs_grad):
             if node is wrt:
                 self.counts[node], self.edges[node] = 1, []
             elif node.shape or not node.parents:
                 continue  # tensors are crossed by the factors of the scalars above them
             else:
-                leading = [Factor.of_edge(node, i) for i, parent in enumerate(node.parents)
+                leading = [Factor.of_edge(node, i, names) for i, parent in enumerate(node.parents)
                            if parent in self.counts]
-                leading += [Factor.crossing(node, crossing)
-                            for crossing in crossings(node, self.counts)]
+                leading += crossings(node, self.counts, names)
                 if not leading:
                     continue
                 self.edges[node] = leading
@@ -187,7 +121,7 @@ class PathGraph:
         while stack:
             node = nodes[-1]
             if node is self.wrt:  # it has no edges: the path ends here
-                found.append(Path(tuple(nodes), tuple(taken)))
+                found.append(Path(tuple(nodes), tuple(taken), self.names(self.root)))
             factor = next(stack[-1], None)
             if factor is None:
                 stack.pop()
@@ -200,21 +134,21 @@ class PathGraph:
             stack.append(iter(self.edges[factor.parent]))
         return found
 
-    def node_gradients(self) -> dict[Value, tuple[float, list[tuple[Factor, float]]]]:
-        """∂root/∂node for every node between root and `wrt`, from the factors alone.
-
-        For each node: (its gradient, the terms it sums), one term per edge coming down
-        into it from a child, as (factor ∂child/∂node, ∂root/∂child). This is the grouped
-        view: the sum over a node's incoming paths is its gradient.
-        """
-        gradients: dict[Value, tuple[float, list[tuple[Factor, float]]]] = {}
+    def node_gradients(self) -> list[NodeGradient]:
+        """∂root/∂node for every node between the root and `wrt`, root first, `wrt` last,
+        from the factors alone: the grouped view, where the sum over a node's incoming
+        paths is its gradient."""
         totals: dict[Value, float] = {self.root: 1.0}
+        magnitudes: dict[Value, float] = {self.root: 1.0}
         terms: dict[Value, list[tuple[Factor, float]]] = {}
+        gradients = []
         for child in reversed(self.order):
-            gradient = totals[child]
-            gradients[child] = (gradient, terms.get(child, []))
+            gradient, magnitude = totals[child], magnitudes[child]
+            gradients.append(NodeGradient(child, gradient, tuple(terms.get(child, ())),
+                                          magnitude))
             for factor in self.edges[child]:
                 parent = factor.parent
                 totals[parent] = totals.get(parent, 0.0) + gradient * factor.value
+                magnitudes[parent] = magnitudes.get(parent, 0.0) + magnitude * abs(factor.value)
                 terms.setdefault(parent, []).append((factor, gradient))
         return gradients

@@ -8,10 +8,11 @@ contributions. This module finds the terms and their weights from the graph alon
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..value import Value, describe
+from ..value import Value
 from .paths import PathGraph
 
 if TYPE_CHECKING:
@@ -88,9 +89,9 @@ def batch_like(found: list[Value]) -> bool:
     return len(found) > 1 and len(stems) == 1 and next(iter(stems))[1] != ""
 
 
-def term_names(found: list[Value]) -> list[str]:
-    """Each term's name: its label, or 'example k' when the terms look alike (a batch)."""
-    names = [describe(term) for term in found]
+def term_names(found: list[Value], name: Callable[[Value], str]) -> list[str]:
+    """Each term's name, or 'example k' for all when two would share a name (a batch)."""
+    names = [name(term) for term in found]
     if len(set(names)) == len(names):
         return names
     return [f"example {k}" for k in range(1, len(found) + 1)]

@@ -1,7 +1,8 @@
 """Highlighting: which nodes and edges lie on each highlighted input's paths to the root.
 
 `highlight=[w1, w3]` asks the explainer for ∂root/∂w1 and ∂root/∂w3; each explanation gets
-its own colour, and every edge on one of its paths is drawn in that colour.
+its own colour, and every edge on one of its paths is drawn in that colour, those inside
+a tensor stretch that one factor crosses (J = mean(stack(L1, L2, …))) included.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..explain import Comparison, Explanation, explain
+from ..explain import Comparison, Explanation, Names, explain
 from ..explain.compare import align
 from ..value import Value, describe
 from .colors import highlight_color
@@ -25,12 +26,13 @@ class Highlight:
 
     @property
     def wrt(self) -> Value:
+        """The highlighted input."""
         return self.explanation.wrt
 
 
-def resolve(root: Value, highlight: Any) -> list[Highlight]:
-    """The highlights asked for: Values (explained here), `Explanation`s, or a `Comparison`
-    (its two explanations), alone or in a list."""
+def resolve(root: Value, highlight: Any, names: Names) -> list[Highlight]:
+    """The highlights asked for: Values (explained here, in `names`), `Explanation`s, or a
+    `Comparison` (its two explanations), alone or in a list."""
     single = isinstance(highlight, Value | Explanation | Comparison)
     items: Iterable[Any] = [highlight] if single else (highlight or ())
     explanations = []
@@ -40,7 +42,7 @@ def resolve(root: Value, highlight: Any) -> list[Highlight]:
         elif isinstance(item, Explanation):
             found = [item]
         elif isinstance(item, Value):
-            found = [explain(root, item)]
+            found = [explain(root, item, names=names)]
         else:
             raise TypeError(
                 "draw: highlight takes Values (e.g. highlight=[w1, w3]), or what ts.explain "
@@ -66,8 +68,8 @@ class PathIndex:
         for item in highlights:
             for node in item.explanation.nodes:
                 self.node_colors.setdefault(node, []).append(item.color)
-            for factor in item.explanation.factors:
-                self.edge_colors.setdefault((factor.child, factor.index), []).append(item.color)
+            for edge in item.explanation.edges:
+                self.edge_colors.setdefault(edge, []).append(item.color)
         self.differing = self._differing()
         # The nodes whose value *is* a differing factor (w5 in ∂z3/∂a1 = w5): their cards
         # get the colour of the path they weigh on.
@@ -77,7 +79,8 @@ class PathIndex:
                 for factor in path.factors:
                     if id(factor) in self.differing:
                         for node in factor.child.parents:
-                            if node is not factor.parent and describe(node) == factor.formula:
+                            if (node is not factor.parent
+                                    and item.explanation.name_of(node) == factor.formula):
                                 self.factor_nodes.setdefault(node, item.color)
 
     def _differing(self) -> set[int]:
@@ -94,6 +97,7 @@ class PathIndex:
 
     @property
     def active(self) -> bool:
+        """Whether anything is highlighted."""
         return bool(self.highlights)
 
     @property

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..value import describe
 from . import colors
 from .labels import cell, escape, font, html_label, number, table, wrapped
 
@@ -104,7 +103,8 @@ def _no_list_reason(explanation: Any) -> str:
     if explanation.root is explanation.wrt:
         return "the node itself"
     if explanation.path_count == 0:
-        return f"{describe(explanation.root)} does not depend on {describe(explanation.wrt)}"
+        root, wrt = explanation.name_of(explanation.root), explanation.name_of(explanation.wrt)
+        return f"{root} does not depend on {wrt}"
     return f"{explanation.path_count:,} paths: too many to list one by one"
 
 

@@ -15,7 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from ..value import Value, describe, local_derivative, topological_order
+from ..explain import Names
+from ..value import Value, local_derivative, topological_order
 from . import colors, legend
 from .colors import CARD_STYLES, GradientScale, text_on
 from .highlight import PathIndex, resolve
@@ -35,6 +36,7 @@ from .output import GradientGraph
 
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
 NAME_LIMIT = 28  # characters of a generated name (describe) shown in a header
+
 
 def kind_of(node: Value, root: Value) -> str:
     """'root', 'parameter' (a leaf that requires a gradient), 'input' (a named leaf that
@@ -82,13 +84,14 @@ def draw(
         raise TypeError(f"draw: root must be a Value, not {type(root).__name__}")
     if not isinstance(digits, int) or not 1 <= digits <= 17:
         raise ValueError(f"draw: digits must be an integer from 1 to 17, got {digits!r}")
-    paths = PathIndex(resolve(root, highlight))
+    names = Names(root)  # the explainer's names, so the picture and its legend agree
+    paths = PathIndex(resolve(root, highlight, names))
     order = topological_order(root)
     keep = paths.nodes
     if len(order) > max_nodes and len(keep) > CONDENSED_BOXES // 2:
         keep = {item.wrt for item in paths.highlights}  # too many path nodes to draw each
     plan = condense(order, root, max_nodes, keep=keep)
-    picture = Picture(root, plan, paths, digits, derivatives, clusters, fontname)
+    picture = Picture(root, plan, paths, names, digits, derivatives, clusters, fontname)
     graph = picture.build()
     label = legend.graph_label(picture, key=key, title=title)
     if label:
@@ -103,10 +106,10 @@ class Picture:
     """Builds the DOT graph for one plan: cards, op pills, edges, clusters."""
 
     def __init__(
-        self, root: Value, plan: Plan, paths: PathIndex, digits: int, derivatives: bool,
-        clusters: bool, fontname: str,
+        self, root: Value, plan: Plan, paths: PathIndex, names: Names, digits: int,
+        derivatives: bool, clusters: bool, fontname: str,
     ) -> None:
-        self.root, self.plan, self.paths = root, plan, paths
+        self.root, self.plan, self.paths, self.names = root, plan, paths, names
         self.digits, self.derivatives, self.clusters = digits, derivatives, clusters
         self.fontname = fontname
         self.ids: dict[Value, str] = {node: f"n{i}" for i, node in enumerate(plan.shown)}
@@ -116,7 +119,8 @@ class Picture:
             float(np.max(np.abs(n.grad))) > self.scale.largest for n in plan.shown
             if n is not root and n.grad is not None
         )
-        self.root_name = root.label if root.label and len(root.label) <= 6 else None
+        root_name = names.given(root)
+        self.root_name = root_name if root_name and len(root_name) <= 6 else None
         self.kinds = {kind_of(node, root) for node in plan.shown}
 
     # ------------------------------------------------------------------ the graph
@@ -198,13 +202,19 @@ class Picture:
                                 cellpadding="3", color=border, bgcolor="#ffffff", **style))
 
     def _header(self, node: Value, ink: str) -> str:
-        if node.label:
-            text = font(escape(node.label), size=14, color=ink, bold=True)
+        """The card's title: the node's name (a short name with what it stands for), its
+        shape, and a dot per highlighted path through it."""
+        quiet = colors.MUTED if ink == colors.INK else ink
+        given = self.names.given(node)
+        if given:
+            text = font(escape(given), size=14, color=ink, bold=True)
+            if not node.label:  # a short name such as u1, as in the explainer's legend
+                expression = shorten(self.names.expression(node), NAME_LIMIT)
+                text += " " + font(escape(f"= {expression}"), size=10, color=quiet)
         else:
-            text = font(escape(shorten(describe(node), NAME_LIMIT)), size=11, color=ink)
+            text = font(escape(shorten(self.names(node), NAME_LIMIT)), size=11, color=ink)
         if node.shape:
-            text += " " + font(escape(shape_text(node.shape)), size=10, color=colors.MUTED
-                               if ink == colors.INK else ink)
+            text += " " + font(escape(shape_text(node.shape)), size=10, color=quiet)
         dots = "".join(font("●", size=10, color=c) for c in self.paths.node_colors.get(node, ()))
         return text + (" " + dots if dots else "")
 
@@ -216,8 +226,9 @@ class Picture:
                 + cell(font(escape(text), size=12, color=ink), align="right", **extra))
 
     def _grad_name(self, node: Value) -> str:
-        if self.root_name and node.label and len(node.label) <= 8:
-            return f"∂{self.root_name}/∂{node.label}"
+        name = self.names.given(node)
+        if self.root_name and name and len(name) <= 8:
+            return f"∂{self.root_name}/∂{name}"
         return "grad"
 
     def _grad_row(self, node: Value) -> str:
@@ -306,7 +317,7 @@ class Picture:
 
     def _summary_parameter(self, parameter: Value) -> str:
         """One parameter of a collapsed unit: name, value, gradient (coloured)."""
-        name = cell(font(escape(parameter.label or describe(parameter)), size=11, bold=True),
+        name = cell(font(escape(self.names(parameter)), size=11, bold=True),
                     align="left")
         value = cell(font(escape(self._value_text(parameter.data)), size=11), align="right")
         if parameter.grad is None or np.ndim(parameter.grad) != 0:
@@ -408,10 +419,9 @@ class Picture:
 
     def _derivative_label(self, node: Value, index: int, on_path: Sequence[str] | None) -> str:
         """'∂z3/∂a1 = w5 = 0.73' from the op table, via `local_derivative`."""
-        derivative = local_derivative(node, index)
-        parent = node.parents[index]
-        child_name = node.label or None
-        parent_name = parent.label or None
+        derivative = local_derivative(node, index, name=self.names)
+        child_name = self.names.given(node)
+        parent_name = self.names.given(node.parents[index])
         formula = shorten(derivative.formula, 32)
         parts = []
         if child_name and parent_name:

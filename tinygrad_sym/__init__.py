@@ -12,7 +12,7 @@ from .autograd import backward, detect_anomaly, grad, no_grad
 from .errors import AnomalyError, GradcheckError, ShapeError
 from .explain import compare, explain
 from .seeding import manual_seed
-from .value import Value, concatenate, linear, local_derivative, stack, topological_order
+from .value import Value, affine, concatenate, linear, local_derivative, stack, topological_order
 from .viz import draw
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "GradcheckError",
     "ShapeError",
     "Value",
+    "affine",
     "backward",
     "compare",
     "concatenate",

@@ -17,9 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import ops
 from ..errors import ShapeError
-from ..value import Value, apply, linear, stack
+from ..value import Value, affine, linear, stack
 from .init import ParameterTable, initial_values
 from .module import Module
 from .naming import Numbering, numberings
@@ -166,7 +165,7 @@ class Dense(Module):
         return self._forward_scalar(x) if self.scalar else self._forward_tensor(x)
 
     def _forward_tensor(self, x: Any) -> Value:
-        z = apply(ops.AFFINE, x, self.W, self.b)  # x @ W + b as one node
+        z = affine(x, self.W, self.b)  # x @ W + b as one node
         z.label, z.group = f"Z{self.numbering.layer}", self.numbering.group
         a = _activate(z, self.activation)
         if a is not z:

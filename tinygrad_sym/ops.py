@@ -161,7 +161,7 @@ def expand(grad: Any, shape: tuple[int, ...], axis: Any, keepdims: bool) -> Any:
 def _swap_last(x: Any) -> Any:
     """`x` with its last two axes swapped (the matrix transpose, batched)."""
     ndim = len(shape_of(x))
-    return x.transpose((*range(ndim - 2), ndim - 1, ndim - 2))
+    return x.T if ndim == 2 else x.transpose((*range(ndim - 2), ndim - 1, ndim - 2))
 
 
 def _matmul_rule(operand: int) -> Rule:

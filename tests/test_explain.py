@@ -79,22 +79,29 @@ def test_factor_prints_as_formula_and_number():
     assert nodes["a1"] is nodes["z3"].parents[factors["∂z3/∂a1"].index]
 
 
+def forward_nodes(parameters, x1, x2, target, loss_label):
+    """The 2→2→1 net on the given inputs and target, with the demo's parameter nodes:
+    {z1, a1, …, a3, loss}, each labelled as the course draws it."""
+    nodes = {}
+    inputs = [x1, x2]
+    for unit, (first, second) in ((1, ("w1", "w2")), (2, ("w3", "w4")), (3, ("w5", "w6"))):
+        if unit == 3:
+            inputs = [nodes["a1"], nodes["a2"]]
+        z = ts.linear([parameters[first], parameters[second]], inputs, parameters[f"b{unit}"])
+        a = z.sigmoid()
+        z.label, a.label = f"z{unit}", f"a{unit}"
+        nodes[z.label], nodes[a.label] = z, a
+    nodes["loss"] = apply(ops.BINARY_CROSS_ENTROPY, nodes["a3"], target)
+    nodes["loss"].label = loss_label
+    return nodes
+
+
 def test_an_input_reached_through_both_hidden_units_has_two_paths():
-    x1 = ts.Value(0.52, "x1")
-    nodes = demo_net()
-    # rebuild the hidden layer on a differentiable x1
-    z1 = ts.linear([nodes["w1"], nodes["w2"]], [x1, nodes["x2"]], nodes["b1"])
-    z2 = ts.linear([nodes["w3"], nodes["w4"]], [x1, nodes["x2"]], nodes["b2"])
-    z1.label, z2.label = "z1", "z2"
-    a1, a2 = z1.sigmoid(), z2.sigmoid()
-    a1.label, a2.label = "a1", "a2"
-    z3 = ts.linear([nodes["w5"], nodes["w6"]], [a1, a2], nodes["b3"])
-    z3.label = "z3"
-    a3 = z3.sigmoid()
-    a3.label = "a3"
-    J = apply(ops.BINARY_CROSS_ENTROPY, a3, 1.0)
-    J.label = "J"
-    explanation = ts.explain(J, x1)
+    x1 = ts.Value(0.52, "x1")  # differentiable: it reaches J through both hidden units
+    demo = demo_net()
+    nodes = forward_nodes(demo, x1, demo["x2"], 1.0, "J")
+    explanation = ts.explain(nodes["loss"], x1)
+    a1, a2, a3 = nodes["a1"], nodes["a2"], nodes["a3"]
     p = PARAMETERS
     by_hand = (a3.data - 1) * (p["w5"] * a1.data * (1 - a1.data) * p["w1"]
                                + p["w6"] * a2.data * (1 - a2.data) * p["w3"])
@@ -214,27 +221,37 @@ def test_a_stretch_of_tensors_between_scalars_is_crossed_as_one_factor():
     assert explanation.nodes == [total, a, total.parents[0]]
 
 
+def test_unreadable_generated_names_become_short_names_without_touching_the_graph():
+    x, y = ts.Value(0.5, "x"), ts.Value(-1.5, "y")
+    first, second = x * y, x * y  # both would be called (x × y)
+    f = first.tanh() + second * x
+    nodes = ts.topological_order(f)
+    explanation = ts.explain(f, x)
+    assert [node.label for node in nodes] == ["x", "y", None, None, None, None, None]
+    assert explanation.legend == ("u1 = x × y", "u2 = tanh(u1)", "u3 = x × y", "u4 = u3 × x",
+                                  "f = u2 + u4")
+    assert [path.route for path in explanation.paths] == [
+        "f → u2 → u1 → x", "f → u4 → u3 → x", "f → u4 → x"]
+    tanh_factor = explanation.paths[0].factors[1]
+    assert tanh_factor.format() == f"∂u2/∂u1 = 1 − u2² = {1 - math.tanh(-0.75) ** 2:.4g}"
+    assert str(explanation).startswith("Unlabeled intermediate results get short names here: "
+                                       "u1 = x × y; u2 = tanh(u1);")
+    # a graph whose generated names read well keeps them
+    plain = ts.explain(x * y + y, x)
+    assert plain.legend == () and plain.paths[0].route == "((x × y) + y) → (x × y) → x"
+
+
 # --------------------------------------------------------------------------- sums of terms
 
 
 def batch_221(data):
     """The demo parameters applied to several examples: J = mean of per-example losses."""
     nodes = demo_net()
-    losses = []
-    for (u1, u2), target in data:
-        x1, x2 = ts.Value(u1, "x1", False), ts.Value(u2, "x2", False)
-        z1 = ts.linear([nodes["w1"], nodes["w2"]], [x1, x2], nodes["b1"])
-        z2 = ts.linear([nodes["w3"], nodes["w4"]], [x1, x2], nodes["b2"])
-        z1.label, z2.label = "z1", "z2"
-        a1, a2 = z1.sigmoid(), z2.sigmoid()
-        a1.label, a2.label = "a1", "a2"
-        z3 = ts.linear([nodes["w5"], nodes["w6"]], [a1, a2], nodes["b3"])
-        z3.label = "z3"
-        a3 = z3.sigmoid()
-        a3.label = "a3"
-        loss = apply(ops.BINARY_CROSS_ENTROPY, a3, ts.Value(target, "y", False))
-        loss.label = "L"
-        losses.append(loss)
+    losses = [
+        forward_nodes(nodes, ts.Value(u1, "x1", False), ts.Value(u2, "x2", False),
+                      ts.Value(target, "y", False), "L")["loss"]
+        for (u1, u2), target in data
+    ]
     J = sum(losses) / len(losses)
     J.label = "J"
     return nodes, J

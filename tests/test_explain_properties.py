@@ -151,14 +151,14 @@ def tied_cost(net, examples):
     return J
 
 
-coordinates = st.floats(-2, 2, allow_nan=False)
+numbers = st.floats(-2, 2, allow_nan=False)
 
 
 @settings(max_examples=15)
 @given(st.integers(2, 3),
-       st.lists(st.tuples(st.tuples(coordinates, coordinates), st.sampled_from([0.0, 1.0])),
+       st.lists(st.tuples(st.tuples(numbers, numbers), st.sampled_from([0.0, 1.0])),
                 min_size=1, max_size=3),
-       coordinates, coordinates, coordinates)
+       numbers, numbers, numbers)
 def test_tied_units_get_equal_gradients_at_every_step(hidden, examples, first, second, bias):
     net = tied_net(hidden, examples, first, second, bias)
     weights, biases, output, output_bias = net
@@ -176,3 +176,44 @@ def test_tied_units_get_equal_gradients_at_every_step(hidden, examples, first, s
         with ts.no_grad():
             for parameter in parameters:
                 parameter.data -= 0.5 * parameter.grad
+
+
+def mixed_graph(data):
+    """A random graph of scalars joined through tensor stretches: scalars are stacked into
+    vectors, vectors combined (elementwise, or scaled by a scalar) and reduced back to
+    scalars, any node reused anywhere; the root is the last scalar. Returns (root, leaves)."""
+    count = data.draw(st.integers(1, 3))
+    leaves = [ts.Value(data.draw(numbers), f"x{k + 1}") for k in range(count)]
+    scalars, vectors = list(leaves), []
+    for _ in range(data.draw(st.integers(1, 7))):
+        pick = data.draw(st.sampled_from(["scalar", "stack", "vector", "reduce"] if vectors
+                                         else ["scalar", "stack"]))
+        a, b = data.draw(st.sampled_from(scalars)), data.draw(st.sampled_from(scalars))
+        if pick == "scalar":
+            scalars.append(data.draw(st.sampled_from([a * b, a + b, a.tanh()])))
+        elif pick == "stack":
+            vectors.append(ts.stack([a, b]))
+        else:
+            t, u = data.draw(st.sampled_from(vectors)), data.draw(st.sampled_from(vectors))
+            if pick == "vector":
+                vectors.append(data.draw(st.sampled_from([t * a, t * u, t + u, t.tanh()])))
+            else:
+                scalars.append(data.draw(st.sampled_from([t.sum(), t.mean(), t[1], t @ u])))
+    return scalars[-1], leaves
+
+
+@given(st.data())
+def test_tensor_stretches_between_scalars_are_crossed_exactly(data):
+    root, leaves = mixed_graph(data)
+    for leaf in leaves:
+        if not root.requires_grad:
+            break
+        explanation = ts.explain(root, leaf, max_paths=EVERY_PATH)
+        backward = ts.grad(root, leaf)
+        assert abs(explanation.total - backward) <= 1e-9 * (1 + explanation.magnitude)
+        assert explanation.agrees
+        grouped = ts.explain(root, leaf, max_paths=0)
+        assert grouped.total == pytest.approx(explanation.total, rel=1e-9, abs=1e-12)
+        for factor in explanation.factors:  # a stretch's edges lead from child to parent
+            assert factor.edges[0][0] is factor.child
+            assert factor.edges[-1][0].parents[factor.edges[-1][1]] is factor.parent

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import tinygrad_sym as ts
 from tinygrad_sym import nn, ops
+from tinygrad_sym.explain import demo_net
 from tinygrad_sym.testing import strategies as tst
 from tinygrad_sym.value import apply
 from tinygrad_sym.viz.colors import GradientScale, text_on
@@ -446,6 +447,43 @@ def test_highlight_with_several_paths_lists_each_and_their_sum():
     assert len(re.findall(r"∂y/∂", text)) >= 3  # every path's factors are listed
 
 
+def test_highlight_colours_every_edge_through_a_tensor_stretch():
+    """J = mean(stack(L1, L2, L3)): one factor ∂J/∂Lk = 1/n crosses the stack, and the
+    picture colours all of its edges, Lk → stack → mean → J."""
+    ts.manual_seed(0)
+    net = nn.MLP(2, [2, 1], activation="sigmoid", scalar=True)
+    X = np.array([[0.52, 0.30], [0.10, 0.90], [0.70, 0.60]])
+    J = nn.cost(net, X, np.array([1.0, 0.0, 1.0]))
+    J.backward()
+    w1 = dict(net.named_parameters())["w1"]
+    dot = parse_dot(ts.draw(J, highlight=[w1]).source)
+    (colour,) = {a["color"] for tail, _, a in dot.edges if tail == dot.name_of("w1")}
+    (stacked,) = [tail for tail, head, _ in dot.edges if head == dot.name_of("J") + "op"]
+    stretch = [(stacked, dot.name_of("J") + "op"), (dot.name_of("J") + "op", dot.name_of("J")),
+               (stacked + "op", stacked)]
+    stretch += [(dot.name_of(f"L{k}"), stacked + "op") for k in (1, 2, 3)]
+    for edge in stretch:
+        assert dot.edge(*edge)["color"] == colour, edge
+
+
+def test_the_picture_uses_the_explainers_short_names():
+    """Unlabeled results the explainer calls u1, u2, … carry those names on their cards and
+    edges, so the legend's factors can be found on the picture."""
+    x, y = ts.Value(0.5, "x"), ts.Value(-1.5, "y")
+    f = (x * y).tanh() + (x * y) * x  # two results would both be called (x × y)
+    f.backward()
+    dot = parse_dot(ts.draw(f, highlight=[x]).source)
+    legend = text_of(dot.graph["label"])
+    factor_names = set(re.findall(r"∂(\w+)/∂(\w+)", legend))
+    assert ("u2", "u1") in factor_names
+    for name in {name for pair in factor_names for name in pair}:
+        dot.card(name)  # exactly one card has that name
+    assert dot.card("u2").startswith("u2 = tanh(u1)")
+    tanh_edge = text_of(dot.edge(dot.name_of("u1"), dot.name_of("u2") + "op")["label"])
+    assert tanh_edge.startswith("∂u2/∂u1 = 1 − u2² = ")
+    assert all(node.label is None for node in ts.topological_order(f) if node.op)
+
+
 # ----------------------------------------------------------------------------- clusters
 
 
@@ -465,6 +503,14 @@ def test_units_are_drawn_as_clusters_named_by_layer_and_unit():
 def test_hand_built_graphs_and_clusters_off_have_no_clusters():
     assert not parse_dot(ts.draw(course_net(groups=False)["J"]).source).clusters
     assert not parse_dot(ts.draw(course_net()["J"], clusters=False).source).clusters
+
+
+def test_the_loss_of_the_explainers_demo_net_is_in_no_cluster():
+    nodes = demo_net()
+    dot = parse_dot(ts.draw(nodes["J"]).source)
+    clustered = {name for cluster in dot.clusters.values() for name in cluster["nodes"]}
+    assert len(dot.clusters) == 3 and dot.name_of("a3") in clustered
+    assert dot.name_of("J") not in clustered and dot.name_of("y") not in clustered
 
 
 def test_nn_scalar_mlp_is_drawn_unit_by_unit():

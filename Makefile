@@ -39,7 +39,9 @@ test: setup
 lint: $(STAMP)
 	$(BIN)/ruff check tinygrad_sym tests examples benchmarks
 
+# Speed and memory against numpy by hand and the peers (installed here; torch: see README).
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python -m benchmarks
 
 clean:

@@ -7,7 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import tinygrad_sym as ts
-from tinygrad_sym.explain.compare import REL_TOL, structure
+from tinygrad_sym.explain.alignment import REL_TOL, structure
 from tinygrad_sym.testing import strategies as tst
 
 EVERY_PATH = 10**6  # a max_paths no random graph here reaches: every path is listed

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from .. import ops
 from ..value import Value, apply, linear
 from .compare import compare
-from .explanation import MAX_PATHS, explain, paragraph
+from .derivation import paragraph
+from .explanation import MAX_PATHS, explain
 from .factor import DIGITS, number
 
 INPUTS = {"x1": 0.52, "x2": 0.30}

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..explain import Comparison, Explanation, Names, explain
-from ..explain.compare import align
+from ..explain.alignment import align
 from ..value import Value, describe
 from .colors import highlight_color
 

@@ -5,7 +5,8 @@
     print(ts.compare(J, w1, w3))          # which factors make ∂J/∂w1 and ∂J/∂w3 differ
 """
 
-from .compare import Comparison, FactorPair, PathPair, compare
+from .alignment import FactorPair, PathPair
+from .compare import Comparison, compare
 from .demo import demo_net, explain_cli
 from .explanation import Explanation, explain
 from .factor import Factor

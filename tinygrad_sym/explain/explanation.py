@@ -29,7 +29,8 @@ class Explanation:
     `grouped` is True, `paths` is empty and `node_gradients` carries the explanation.
     `total` is the explanation's own sum; `backward_grad` is what backpropagation gives.
     When the root adds up several terms (a batch mean of per-example losses),
-    `contributions` holds each term's share of the total.
+    `contributions` holds each term's share of the total. `names` names the nodes (see
+    `Names`), and `legend` defines the short names the text uses ('u1 = x1 × x2').
     """
 
     root: Value

@@ -22,6 +22,7 @@ LINEAR = {"add", "sub", "neg", "sum", "mean", "stack", "concatenate", "reshape",
           "broadcast_to", "getitem"}
 """Ops whose result is a sum of their operands' elements with constant coefficients."""
 SCALING = {"mul", "div"}
+"""Ops that scale: linear when only one operand varies (the numerator, for div)."""
 
 
 @dataclass(frozen=True, eq=False)

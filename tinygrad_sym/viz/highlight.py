@@ -71,17 +71,7 @@ class PathIndex:
             for edge in item.explanation.edges:
                 self.edge_colors.setdefault(edge, []).append(item.color)
         self.differing = self._differing()
-        # The nodes whose value *is* a differing factor (w5 in ∂z3/∂a1 = w5): their cards
-        # get the colour of the path they weigh on.
-        self.factor_nodes: dict[Value, str] = {}
-        for item in highlights:
-            for path in item.explanation.paths:
-                for factor in path.factors:
-                    if id(factor) in self.differing:
-                        for node in factor.child.parents:
-                            if (node is not factor.parent
-                                    and item.explanation.name_of(node) == factor.formula):
-                                self.factor_nodes.setdefault(node, item.color)
+        self.factor_nodes = self._factor_nodes()
 
     def _differing(self) -> set[int]:
         """ids of the factors that differ between the first highlighted input and another,
@@ -94,6 +84,20 @@ class PathIndex:
                     if not pair.equal:
                         differing.update(id(f) for f in (pair.a, pair.b) if f is not None)
         return differing
+
+    def _factor_nodes(self) -> dict[Value, str]:
+        """The nodes whose value *is* a differing factor (w5 in ∂z3/∂a1 = w5), each with
+        the colour of the path it weighs on: their cards are marked."""
+        found: dict[Value, str] = {}
+        for item in self.highlights:
+            name = item.explanation.name_of
+            factors = [f for path in item.explanation.paths for f in path.factors
+                       if id(f) in self.differing]
+            for factor in factors:
+                for node in factor.child.parents:
+                    if node is not factor.parent and name(node) == factor.formula:
+                        found.setdefault(node, item.color)
+        return found
 
     @property
     def active(self) -> bool:

@@ -8,15 +8,19 @@ compared on the picture itself. Factors that differ between the highlighted inpu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
+from ..explain import Explanation, Factor
 from . import colors
 from .labels import cell, escape, font, html_label, number, table, wrapped
+
+if TYPE_CHECKING:
+    from .render import Picture
 
 MAX_ROWS = 6  # paths listed per highlighted input; the rest are counted
 
 
-def graph_label(picture: Any, key: bool = True, title: str | None = None) -> str | None:
+def graph_label(picture: Picture, key: bool = True, title: str | None = None) -> str | None:
     """The graph's label (drawn under it): title, highlight table, key and notes."""
     parts = []
     if title:
@@ -33,7 +37,7 @@ def graph_label(picture: Any, key: bool = True, title: str | None = None) -> str
     return html_label(table(parts, border="0", cellspacing="6", cellpadding="0"))
 
 
-def highlight_table(picture: Any) -> str:
+def highlight_table(picture: Picture) -> str:
     """One row per path of each highlighted input: its factors, their product, the total.
 
     Factors sit in aligned columns, so the rows of ∂J/∂w1 and ∂J/∂w3 read against each
@@ -87,7 +91,7 @@ def highlight_table(picture: Any) -> str:
                   cell(factors, align="left")], border="0", cellspacing="2", cellpadding="0")
 
 
-def _factor_cell(factor: Any, digits: int, strong: bool, color: str) -> str:
+def _factor_cell(factor: Factor, digits: int, strong: bool, color: str) -> str:
     """'∂z3/∂a1' above 'w5 = 0.73': one factor of a path, boxed in its path's colour."""
     formula = factor.formula
     value = number(factor.value, digits)
@@ -99,7 +103,8 @@ def _factor_cell(factor: Any, digits: int, strong: bool, color: str) -> str:
                  cellspacing="0", cellpadding="2", style="rounded")
 
 
-def _no_list_reason(explanation: Any) -> str:
+def _no_list_reason(explanation: Explanation) -> str:
+    """Why the legend lists no path for this input."""
     if explanation.root is explanation.wrt:
         return "the node itself"
     if explanation.path_count == 0:
@@ -108,7 +113,7 @@ def _no_list_reason(explanation: Any) -> str:
     return f"{explanation.path_count:,} paths: too many to list one by one"
 
 
-def key_table(picture: Any) -> str:
+def key_table(picture: Picture) -> str:
     """What the colours mean: kinds of values, and the gradient scale with its extremes."""
     swatches = []
     names = {"parameter": "parameter (learned)", "input": "input / constant",

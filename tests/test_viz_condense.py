@@ -16,7 +16,7 @@ import tinygrad_sym as ts
 from tinygrad_sym import nn
 from tinygrad_sym.testing import strategies as tst
 from tinygrad_sym.viz.colors import HIGHLIGHTS
-from tinygrad_sym.viz.layout import CONDENSED_BOXES, condense
+from tinygrad_sym.viz.condense import CONDENSED_BOXES, condense
 
 
 def batch_cost(examples: int, hidden: list[int]) -> tuple[ts.Value, nn.Module]:

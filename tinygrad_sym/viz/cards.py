@@ -16,6 +16,7 @@ import numpy as np
 from ..value import Value
 from . import colors
 from .colors import CARD_STYLES, text_on
+from .condense import Summary
 from .labels import (
     array_preview,
     cell,
@@ -27,7 +28,6 @@ from .labels import (
     shorten,
     table,
 )
-from .layout import Summary
 
 if TYPE_CHECKING:
     from .render import Picture

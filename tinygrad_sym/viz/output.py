@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,22 +42,27 @@ class GraphvizNotFoundError(graphviz.ExecutableNotFound):
         return INSTALL_HINT
 
 
+@contextlib.contextmanager
+def _needs_dot(source: str) -> Iterator[None]:
+    """Turn graphviz's bare 'dot not found' into `GraphvizNotFoundError`, with help."""
+    try:
+        yield
+    except graphviz.ExecutableNotFound:
+        raise GraphvizNotFoundError(source) from None
+
+
 class GradientGraph(graphviz.Digraph):
     """A `graphviz.Digraph` (shown by Jupyter as it is) that writes image files safely."""
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         """As `graphviz.Digraph.pipe`, with installation help when `dot` is missing."""
-        try:
+        with _needs_dot(self.source):
             return super().pipe(*args, **kwargs)
-        except graphviz.ExecutableNotFound:
-            raise GraphvizNotFoundError(self.source) from None
 
     def render(self, *args: Any, **kwargs: Any) -> Any:
         """As `graphviz.Digraph.render`, with installation help when `dot` is missing."""
-        try:
+        with _needs_dot(self.source):
             return super().render(*args, **kwargs)
-        except graphviz.ExecutableNotFound:
-            raise GraphvizNotFoundError(self.source) from None
 
     def write(self, filename: str | os.PathLike, format: str | None = None) -> Path:
         """Draw the graph into `filename` (PNG, SVG or PDF) and return its path.

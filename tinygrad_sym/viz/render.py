@@ -18,10 +18,10 @@ from ..value import Value, topological_order
 from . import legend
 from .cards import kind_of, op_pill, summary_box, value_card
 from .colors import GradientScale
+from .condense import CONDENSED_BOXES, Plan, condense
 from .edges import edges
 from .highlight import PathIndex, resolve
 from .labels import escape, font, html_label
-from .layout import CONDENSED_BOXES, Plan, condense
 from .output import GradientGraph
 
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"

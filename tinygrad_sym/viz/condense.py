@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ...value import Value
+from ..value import Value
 
 CONDENSED_BOXES = 60
 """A condensed picture has at most this many boxes: beyond that it is no longer readable

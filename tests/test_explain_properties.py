@@ -30,12 +30,18 @@ def finite_difference(expression, data, k, h=1e-6):
     return (value(h) - value(-h)) / (2 * h)
 
 
-@given(tst.expressions())
-def test_sum_over_paths_equals_backward_and_finite_differences(expression):
+def listed_explanations(expression):
+    """Build `expression` on fresh leaves; for each leaf, (its position, the root, the leaf,
+    ∂root/∂leaf explained with every path listed)."""
     leaves = expression.leaves()
     root = expression(*leaves)
     for k, leaf in enumerate(leaves):
-        explanation = ts.explain(root, leaf, max_paths=EVERY_PATH)
+        yield k, root, leaf, ts.explain(root, leaf, max_paths=EVERY_PATH)
+
+
+@given(tst.expressions())
+def test_sum_over_paths_equals_backward_and_finite_differences(expression):
+    for k, root, leaf, explanation in listed_explanations(expression):
         products = [path.product for path in explanation.paths]
         assert explanation.total == math.fsum(products)
         scale = 1 + math.fsum(abs(p) for p in products)
@@ -47,10 +53,7 @@ def test_sum_over_paths_equals_backward_and_finite_differences(expression):
 
 @given(tst.expressions())
 def test_the_paths_are_exactly_every_route_down_the_parents(expression):
-    leaves = expression.leaves()
-    root = expression(*leaves)
-    for leaf in leaves:
-        explanation = ts.explain(root, leaf, max_paths=EVERY_PATH)
+    for _, root, leaf, explanation in listed_explanations(expression):
         found = [tuple((f.child, f.index) for f in path.factors) for path in explanation.paths]
         expected = all_paths(root, leaf) if root is not leaf else [()]
         assert sorted(map(_ids, found)) == sorted(map(_ids, expected))
@@ -67,10 +70,7 @@ def _ids(path):
 
 @given(tst.expressions(), st.integers(0, 3))
 def test_grouping_by_node_gives_the_same_total(expression, max_paths):
-    leaves = expression.leaves()
-    root = expression(*leaves)
-    for leaf in leaves:
-        listed = ts.explain(root, leaf, max_paths=EVERY_PATH)
+    for _, root, leaf, listed in listed_explanations(expression):
         grouped = ts.explain(root, leaf, max_paths=max_paths)
         assert grouped.grouped == (listed.path_count > max_paths)
         assert grouped.path_count == listed.path_count

@@ -24,7 +24,7 @@ from tinygrad_sym import nn, ops
 from tinygrad_sym.explain import demo_net
 from tinygrad_sym.testing import strategies as tst
 from tinygrad_sym.value import apply
-from tinygrad_sym.viz.colors import GradientScale, text_on
+from tinygrad_sym.viz.colors import GradientScale, contrast, luminance, text_on
 
 # ------------------------------------------------------------------------------ the net
 
@@ -284,18 +284,12 @@ def _rgb(color: str) -> tuple[int, int, int]:
     return tuple(int(color[i : i + 2], 16) for i in (1, 3, 5))
 
 
-def _luminance(color: str) -> float:
-    def linear(c: float) -> float:
-        c /= 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (linear(c) for c in _rgb(color))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def _contrast(a: str, b: str) -> float:
-    light, dark = sorted((_luminance(a), _luminance(b)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
+def test_contrast_is_the_wcag_ratio():
+    """Reference values of the WCAG 2 contrast ratio, as contrast checkers report them."""
+    assert contrast("#000000", "#ffffff") == pytest.approx(21)
+    assert contrast("#ffffff", "#767676") == pytest.approx(4.54, abs=0.005)  # lightest AA grey
+    assert contrast("#777777", "#ffffff") == pytest.approx(4.48, abs=0.005)
+    assert luminance("#ff0000") == pytest.approx(0.2126)
 
 
 @given(st.floats(1e-6, 1e6), st.floats(0, 1), st.floats(0, 1))
@@ -304,7 +298,7 @@ def test_gradient_colour_shows_sign_and_size(largest, small, large):
     scale = GradientScale(largest)
     for sign in (-1, 1):
         weak, strong = scale.fill(sign * small * largest), scale.fill(sign * large * largest)
-        assert _luminance(strong) <= _luminance(weak) + 1e-9  # bigger is deeper
+        assert luminance(strong) <= luminance(weak) + 1e-9  # bigger is deeper
         red, _, blue = _rgb(strong)
         if large > 0.05:
             assert (red > blue) == (sign < 0)  # red negative, blue positive
@@ -313,7 +307,7 @@ def test_gradient_colour_shows_sign_and_size(largest, small, large):
 @given(st.floats(-2, 2, allow_nan=False))
 def test_text_on_every_gradient_colour_is_readable(t):
     fill = GradientScale(1.0).fill(t)
-    assert _contrast(fill, text_on(fill)) >= 4.5  # WCAG AA for normal text
+    assert contrast(fill, text_on(fill)) >= 4.5  # WCAG AA for normal text
 
 
 def test_parameter_cards_are_coloured_by_their_gradient():
@@ -327,7 +321,7 @@ def test_parameter_cards_are_coloured_by_their_gradient():
         red, _, blue = _rgb(fill)
         assert (red > blue) == (net[name].grad < 0), name
     by_size = sorted(WEIGHTS, key=lambda n: abs(net[n].grad))
-    lums = [_luminance(fills[n]) for n in by_size]
+    lums = [luminance(fills[n]) for n in by_size]
     assert lums == sorted(lums, reverse=True)
 
 

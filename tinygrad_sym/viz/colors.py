@@ -82,7 +82,7 @@ class GradientScale:
         return _interpolate(dark, (t - _DARK_FROM) / (1 - _DARK_FROM))
 
 
-def _luminance(color: str) -> float:
+def luminance(color: str) -> float:
     """WCAG relative luminance, 0 for black to 1 for white."""
     def linear(channel: float) -> float:
         return channel / 12.92 if channel <= 0.03928 else ((channel + 0.055) / 1.055) ** 2.4
@@ -91,15 +91,15 @@ def _luminance(color: str) -> float:
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
 
 
-def _contrast(first: str, second: str) -> float:
+def contrast(first: str, second: str) -> float:
     """WCAG contrast ratio of two colours, from 1 (none) to 21 (black on white)."""
-    light, dark = sorted((_luminance(first), _luminance(second)), reverse=True)
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
     return (light + 0.05) / (dark + 0.05)
 
 
 def text_on(fill: str) -> str:
     """White or ink-black text, whichever contrasts more with `fill` (WCAG ratio)."""
-    return "#ffffff" if _contrast(fill, "#ffffff") > _contrast(fill, INK) else INK
+    return "#ffffff" if contrast(fill, "#ffffff") > contrast(fill, INK) else INK
 
 
 def highlight_color(index: int) -> str:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..value import Value, needs_grad, topological_order
 from .factor import Factor, number
 from .naming import Names
-from .segments import crossings
+from .stretches import crossings
 
 
 @dataclass(frozen=True, eq=False)

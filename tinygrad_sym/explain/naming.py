@@ -25,11 +25,15 @@ class Names:
 
     def __init__(self, root: Value) -> None:
         nodes = topological_order(root)
-        self.short: dict[Value, str] = _short_names(root, nodes) if _needs_names(nodes) else {}
+        made_up = {node: describe(node) for node in nodes}
+        self.short: dict[Value, str] = (
+            _short_names(root, nodes) if _needs_names(nodes, made_up) else {})
+        self._names = {**made_up, **self.short}
 
     def __call__(self, node: Value) -> str:
         """The node's name: its label, its short name, or the one `describe` makes up."""
-        return self.short.get(node) or describe(node)
+        name = self._names.get(node)
+        return describe(node) if name is None else name
 
     def given(self, node: Value) -> str | None:
         """The node's label or short name; None when only `describe` can name it."""
@@ -47,12 +51,12 @@ class Names:
         return f"{self(node)} = {self.expression(node)}"
 
 
-def _needs_names(nodes: list[Value]) -> bool:
+def _needs_names(nodes: list[Value], made_up: dict[Value, str]) -> bool:
     """True when some unlabeled result's generated name is elided or not unique."""
     seen: set[str] = set()
     ambiguous = False
     for node in nodes:
-        name = describe(node)
+        name = made_up[node]
         if node.op is not None and not node.label:
             if "…" in name:
                 return True

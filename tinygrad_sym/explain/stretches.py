@@ -4,14 +4,13 @@
 between the scalar J and the scalar L1 lie tensor nodes, whose edges have no single number.
 The explainer crosses such a stretch in one step, ∂J/∂L1 = 1/n. Its value is what
 backpropagation gives, restricted to the stretch: one pass over the tensor nodes seeded
-with 1 at the scalar above, then the last edge down to each scalar below.
+with 1 at the scalar above, then one step down to the scalars below.
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Callable, Collection
-from functools import partial
+from typing import Any
 
 from ..autograd import backpropagate
 from ..value import Value, local_derivative, topological_order
@@ -34,13 +33,25 @@ def crossings(child: Value, wanted: Collection[Value], name: Callable[[Value], s
     grads = backpropagate(child, 1.0, follow=inside.__contains__)
     values: dict[Value, float] = {}
     for node in reversed(stretch):  # from the child down, so factors come in graph order
-        for parent in dict.fromkeys(node.parents):
-            if parent.shape or parent not in wanted:
-                continue
-            # The last edge alone: a scalar's own parents are not part of this stretch.
-            share = backpropagate(node, grads[node], follow=partial(operator.is_, parent))
-            values[parent] = values.get(parent, 0.0) + float(share[parent])
+        below = [p for p in dict.fromkeys(node.parents) if not p.shape and p in wanted]
+        for parent, share in _last_step(node, grads[node], below).items():
+            values[parent] = values.get(parent, 0.0) + share
     return [_across(child, stretch, parent, value, name) for parent, value in values.items()]
+
+
+def _last_step(node: Value, grad: Any, below: list[Value]) -> dict[Value, float]:
+    """The shares of `grad` that the stretch's `node` hands to the scalars `below` it: one
+    backward step, which must not run on into the scalars' own parents. So where one of
+    them is a parent of another (y and y·x both stacked), each takes its step alone."""
+    if any(parent in below for scalar in below for parent in scalar.parents):
+        groups = [[scalar] for scalar in below]
+    else:
+        groups = [below]
+    shares: dict[Value, float] = {}
+    for group in groups:
+        grads = backpropagate(node, grad, follow=set(group).__contains__)
+        shares.update((scalar, float(grads[scalar])) for scalar in group)
+    return shares
 
 
 def _across(child: Value, stretch: list[Value], parent: Value, value: float,

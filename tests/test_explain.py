@@ -241,6 +241,20 @@ def test_unreadable_generated_names_become_short_names_without_touching_the_grap
     assert plain.legend == () and plain.paths[0].route == "((x × y) + y) → (x × y) → x"
 
 
+def test_scalars_stacked_together_are_crossed_to_one_by_one():
+    """stack(y, p) with p = y·x: the stretch's factor down to y is 3 alone; the route
+    through p is a path of its own (5 · x), not part of that factor."""
+    y, x = ts.Value(0.5, "y"), ts.Value(2.0, "x")
+    p = y * x
+    p.label = "p"
+    J = (ts.stack([y, p]) * np.array([3.0, 5.0])).sum()
+    J.label = "J"
+    explanation = ts.explain(J, y)
+    assert [(path.route, [f.value for f in path.factors]) for path in explanation.paths] == [
+        ("J → y", [3.0]), ("J → p → y", [5.0, 2.0])]
+    assert explanation.total == 13.0 == explanation.backward_grad
+
+
 # --------------------------------------------------------------------------- sums of terms
 
 

@@ -29,21 +29,29 @@ def crossings(child: Value, wanted: Collection[Value], name: Callable[[Value], s
     stretch = topological_order(child, follow=_in_stretch)[:-1]  # parents first, no child
     if not stretch:
         return []
+    above = [child, *reversed(stretch)]  # the child, then the stretch from the top down
     inside = set(stretch)
     grads = backpropagate(child, 1.0, follow=inside.__contains__)
     values: dict[Value, float] = {}
-    for node in reversed(stretch):  # from the child down, so factors come in graph order
+    for node in above[1:]:  # from the top down, so that factors come in graph order
         below = [p for p in dict.fromkeys(node.parents) if not p.shape and p in wanted]
         for parent, share in _last_step(node, grads[node], below).items():
             values[parent] = values.get(parent, 0.0) + share
-    return [_across(child, stretch, parent, value, name) for parent, value in values.items()]
+    users: dict[Value, list[tuple[Value, int]]] = {}  # the edges into each node from above
+    for node in above:
+        for index, parent in enumerate(node.parents):
+            if node is not child or parent in inside:  # not the child's own scalar edges
+                users.setdefault(parent, []).append((node, index))
+    rank = {node: k for k, node in enumerate(above)}
+    return [_across(child, rank, users, parent, value, name) for parent, value in values.items()]
 
 
 def _last_step(node: Value, grad: Any, below: list[Value]) -> dict[Value, float]:
     """The shares of `grad` that the stretch's `node` hands to the scalars `below` it: one
     backward step, which must not run on into the scalars' own parents. So where one of
     them is a parent of another (y and y·x both stacked), each takes its step alone."""
-    if any(parent in below for scalar in below for parent in scalar.parents):
+    members = set(below)
+    if any(parent in members for scalar in below for parent in scalar.parents):
         groups = [[scalar] for scalar in below]
     else:
         groups = [below]
@@ -54,25 +62,26 @@ def _last_step(node: Value, grad: Any, below: list[Value]) -> dict[Value, float]
     return shares
 
 
-def _across(child: Value, stretch: list[Value], parent: Value, value: float,
-            name: Callable[[Value], str]) -> Factor:
-    """The factor from `child` down to `parent` through the stretch: its nodes and edges."""
-    leading: set[Value] = set()  # the stretch's nodes that lead down to `parent`
-    for node in stretch:  # parents first, so a node's parents are settled before it
-        if any(p is parent or p in leading for p in node.parents):
-            leading.add(node)
-    edges = tuple(
-        (node, index)
-        for node in [child, *reversed(stretch)] if node is child or node in leading
-        for index, p in enumerate(node.parents)
-        if (p is parent and node is not child) or p in leading
-    )
-    via = tuple(node for node in reversed(stretch) if node in leading)
+def _across(child: Value, rank: dict[Value, int], users: dict[Value, list[tuple[Value, int]]],
+            parent: Value, value: float, name: Callable[[Value], str]) -> Factor:
+    """The factor from `child` down to `parent` through the stretch: the stretch's nodes
+    that lead to `parent` (found walking up from it) and the edges between them."""
+    via: set[Value] = set()
+    edges: list[tuple[Value, int]] = []
+    waiting = [parent]
+    while waiting:
+        for user, index in users.get(waiting.pop(), ()):
+            edges.append((user, index))
+            if user is not child and user not in via:
+                via.add(user)
+                waiting.append(user)
+    edges.sort(key=lambda edge: (rank[edge[0]], edge[1]))  # from the child down
     return Factor(child, parent, edges[0][1], _formula(child, parent, edges, name), value,
-                  name(child), name(parent), via, edges)
+                  name(child), name(parent), tuple(sorted(via, key=rank.__getitem__)),
+                  tuple(edges))
 
 
-def _formula(child: Value, parent: Value, edges: tuple[tuple[Value, int], ...],
+def _formula(child: Value, parent: Value, edges: list[tuple[Value, int]],
              name: Callable[[Value], str]) -> str:
     """The product of the local derivative formulas along the stretch, if it is one chain."""
     hops = dict(edges)

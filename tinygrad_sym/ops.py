@@ -62,7 +62,7 @@ class Op:
     or a function `(names, out) -> str`.
     """
 
-    __slots__ = ("derivatives", "forward", "name", "rules", "shape_hint", "symbol")
+    __slots__ = ("derivatives", "forward", "infix", "name", "rules", "shape_hint", "symbol")
 
     def __init__(
         self,
@@ -72,9 +72,11 @@ class Op:
         rules: Sequence[Rule] | Callable[[int], Rule],
         derivatives: Sequence[Formula] | Callable[[int], Formula],
         shape_hint: str = "",
+        infix: bool = False,
     ) -> None:
         self.name = name
         self.symbol = symbol
+        self.infix = infix  # written between its operands, a × b, rather than as op(a)
         self.forward = forward
         # rules[index] is the backward rule of operand `index`; likewise derivatives[index]
         self.rules = rules if isinstance(rules, tuple) else PerOperand(rules)
@@ -88,7 +90,7 @@ class Op:
         formula = self.derivatives[index]
         if callable(formula):
             return formula(names, out)
-        operands = dict(zip("abc", names, strict=False))
+        operands = {key: names[i] for i, key in enumerate("abc"[: len(names)])}
         return formula.format(out=out, **operands)
 
     def __repr__(self) -> str:
@@ -323,18 +325,21 @@ ADD = Op(
     (lambda grad, out, a, b: grad, lambda grad, out, a, b: grad),
     ("1", "1"),
     shape_hint="operands must broadcast: trailing axes equal or 1",
+    infix=True,
 )
 SUB = Op(
     "sub", "−", operator.sub,
     (lambda grad, out, a, b: grad, lambda grad, out, a, b: -grad),
     ("1", "−1"),
     shape_hint=ADD.shape_hint,
+    infix=True,
 )
 MUL = Op(
     "mul", "×", operator.mul,
     (lambda grad, out, a, b: grad * b, lambda grad, out, a, b: grad * a),
     ("{b}", "{a}"),
     shape_hint=ADD.shape_hint,
+    infix=True,
 )
 DIV = Op(
     "div", "÷", operator.truediv,
@@ -344,6 +349,7 @@ DIV = Op(
     ),
     ("1/{b}", "−{a}/{b}²"),
     shape_hint=ADD.shape_hint,
+    infix=True,
 )
 POW = Op(
     "pow", "^", _power,
@@ -353,6 +359,7 @@ POW = Op(
     ),
     (_power_formula, "{out}·ln {a}"),
     shape_hint=ADD.shape_hint,
+    infix=True,
 )
 NEG = Op("neg", "−", operator.neg, (lambda grad, out, a: -grad,), ("−1",))
 EXP = Op("exp", "exp", _unary(math.exp, np.exp), (lambda grad, out, a: grad * out,), ("e^{a}",))
@@ -457,6 +464,7 @@ MATMUL = Op(
     ("· {b}ᵀ", "{a}ᵀ ·"),
     shape_hint="the last axis of the left operand must equal the second-to-last axis of the "
     "right one (for vectors: equal lengths); transpose an operand (.T) or reshape it",
+    infix=True,
 )
 AFFINE = Op(
     "affine", "xW+b", lambda x, weight, bias: x @ weight + bias,

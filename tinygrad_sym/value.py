@@ -394,9 +394,6 @@ def topological_order(root: Value, follow: Callable[[Value], bool] | None = None
     return order
 
 
-_INFIX = {"add", "sub", "mul", "div", "pow", "matmul"}
-
-
 def describe(node: Value, depth: int = 2) -> str:
     """A short readable name: the label, a constant's value, or the op over its operands."""
     if node.label:
@@ -405,10 +402,32 @@ def describe(node: Value, depth: int = 2) -> str:
         return _summary(node.data)
     if depth == 0:
         return "…"
-    operands = [describe(parent, depth - 1) for parent in node.parents]
-    if node.op.name in _INFIX:
-        return "(" + f" {node.op.symbol} ".join(operands) + ")"
+    text = expression(node, lambda parent: describe(parent, depth - 1))
+    return f"({text})" if node.op.infix else text
+
+
+def expression(node: Value, name: Callable[[Value], str]) -> str:
+    """`node`'s op written over its operands' names: 'x1 × x2', 'tanh(u1)'."""
+    operands = [name(parent) for parent in node.parents]
+    if node.op.infix:
+        return f" {node.op.symbol} ".join(operands)
     return f"{node.op.name}({', '.join(operands)})"
+
+
+class _OperandNames(Sequence[str]):
+    """The names of a node's operands, each made when a formula asks for it (a stack of
+    n operands would otherwise name all n for each of its n edges)."""
+
+    def __init__(self, parents: tuple[Value, ...], name: Callable[[Value], str]) -> None:
+        self.parents, self.name = parents, name
+
+    def __len__(self) -> int:
+        return len(self.parents)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.name(parent) for parent in self.parents[index]]
+        return self.name(self.parents[index])
 
 
 class LocalDerivative(NamedTuple):
@@ -427,8 +446,7 @@ def local_derivative(
     by default); the value is the op's own backward rule applied to a gradient of 1, so
     it can never disagree with what backward computes.
     """
-    names = [name(parent) for parent in node.parents]
-    formula = node.op.derivative(index, names, name(node))
+    formula = node.op.derivative(index, _OperandNames(node.parents, name), name(node))
     if node.shape or any(parent.shape for parent in node.parents):
         return LocalDerivative(formula, None)
     rule_args = [1.0, node.data, *(parent.data for parent in node.parents)]

@@ -9,7 +9,7 @@ explainer and the renderer hand to `local_derivative`: the user's nodes are neve
 
 from __future__ import annotations
 
-from ..value import _INFIX, Value, describe, topological_order
+from ..value import Value, describe, expression, topological_order
 
 PREFIXES = ("u", "v", "h", "t")
 ROOT_NAMES = ("f", "F", "L")
@@ -39,16 +39,9 @@ class Names:
         """The node's label or short name; None when only `describe` can name it."""
         return node.label or self.short.get(node)
 
-    def expression(self, node: Value) -> str:
-        """The op over its operands' names, one level deep: 'x1 × x2', 'tanh(u1)'."""
-        operands = [self(parent) for parent in node.parents]
-        if node.op.name in _INFIX:
-            return f" {node.op.symbol} ".join(operands)
-        return f"{node.op.name}({', '.join(operands)})"
-
     def definition(self, node: Value) -> str:
         """What a short name stands for: 'u1 = x1 × x2'."""
-        return f"{self(node)} = {self.expression(node)}"
+        return f"{self(node)} = {expression(node, self)}"
 
 
 def _needs_names(nodes: list[Value], made_up: dict[Value, str]) -> bool:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..value import Value
+from ..value import Value, expression
 from . import colors
 from .colors import CARD_STYLES, text_on
 from .condense import Summary
@@ -134,8 +134,8 @@ def _header(picture: Picture, node: Value, ink: str) -> str:
     if given:
         text = font(escape(given), size=14, color=ink, bold=True)
         if not node.label:  # a short name such as u1, as in the explainer's legend
-            expression = shorten(picture.names.expression(node), NAME_LIMIT)
-            text += " " + font(escape(f"= {expression}"), size=10, color=quiet)
+            meaning = shorten(expression(node, picture.names), NAME_LIMIT)
+            text += " " + font(escape(f"= {meaning}"), size=10, color=quiet)
     else:
         text = font(escape(shorten(picture.names(node), NAME_LIMIT)), size=11, color=ink)
     if node.shape:

@@ -6,8 +6,8 @@ import sys
 import numpy as np
 import pytest
 
-from tinygrad_sym import datasets, nn
-from tinygrad_sym.stories import STORIES, blobs, coffee, seeds, symmetry, zero_init
+from tinygrad_sym import datasets, nn, stories
+from tinygrad_sym.stories import STORIES, coffee, seeds
 
 
 def sigmoid(z):
@@ -20,29 +20,14 @@ def forward(state, X):
     return hidden, sigmoid(hidden @ state["W2"] + state["b2"])
 
 
-@pytest.fixture(scope="module")
-def coffee_result():
-    return coffee.run(plots=False, verbose=False)
+def _story_fixture(name):
+    """A module-scoped fixture running one story once, quietly, without figures."""
+    return pytest.fixture(scope="module", name=f"{name}_result")(
+        lambda: getattr(stories, name).run(plots=False, verbose=False))
 
 
-@pytest.fixture(scope="module")
-def symmetry_result():
-    return symmetry.run(plots=False, verbose=False)
-
-
-@pytest.fixture(scope="module")
-def zero_init_result():
-    return zero_init.run(plots=False, verbose=False)
-
-
-@pytest.fixture(scope="module")
-def seeds_result():
-    return seeds.run(plots=False, verbose=False)
-
-
-@pytest.fixture(scope="module")
-def blobs_result():
-    return blobs.run(plots=False, verbose=False)
+coffee_result, symmetry_result, zero_init_result, seeds_result, blobs_result = (
+    _story_fixture(name) for name in ("coffee", "symmetry", "zero_init", "seeds", "blobs"))
 
 
 def test_the_cli_table():

@@ -122,11 +122,10 @@ class Constant(Init):
         return np.full(nout, self.value)
 
 
-class Explicit(Init):
-    """Values given by name (w1=0.2, or W1=matrix); the other parameters from `base`."""
+class Adjusted(Init):
+    """Draw every layer with `base` (Glorot by default), then `adjust` some values by name."""
 
-    def __init__(self, values: Mapping[str, Any], base: Init | None = None) -> None:
-        self.values = dict(values)
+    def __init__(self, base: Init | None = None) -> None:
         self.base = base or GlorotUniform()
 
     def weights(self, nin: int, nout: int) -> np.ndarray:
@@ -137,11 +136,22 @@ class Explicit(Init):
 
     def adjust(self, table: ParameterTable) -> None:
         self.base.adjust(table)
+
+
+class Explicit(Adjusted):
+    """Values given by name (w1=0.2, or W1=matrix); the other parameters from `base`."""
+
+    def __init__(self, values: Mapping[str, Any], base: Init | None = None) -> None:
+        super().__init__(base)
+        self.values = dict(values)
+
+    def adjust(self, table: ParameterTable) -> None:
+        super().adjust(table)
         for name, value in self.values.items():
             table[name] = value
 
 
-class Tied(Init):
+class Tied(Adjusted):
     """Draw with `base`, then give every parameter of a group the value of the group's first.
 
     `Tied(("w1", "w3"), ("w2", "w4"), ("w5", "w6"))` makes the two hidden units of a 2→2→1
@@ -149,17 +159,11 @@ class Tied(Init):
     """
 
     def __init__(self, *groups: Iterable[str], base: Init | None = None) -> None:
+        super().__init__(base)
         self.groups = [tuple(group) for group in groups]
-        self.base = base or GlorotUniform()
-
-    def weights(self, nin: int, nout: int) -> np.ndarray:
-        return self.base.weights(nin, nout)
-
-    def biases(self, nout: int) -> np.ndarray:
-        return self.base.biases(nout)
 
     def adjust(self, table: ParameterTable) -> None:
-        self.base.adjust(table)
+        super().adjust(table)
         for first, *others in self.groups:
             for name in others:
                 table[name] = table[first]

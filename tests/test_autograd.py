@@ -215,3 +215,15 @@ def test_ten_thousand_training_steps_keep_memory_flat():
     tracemalloc.stop()
     assert growth < 20_000, f"memory grew by {growth} bytes over 9,000 steps"
     assert w.data == pytest.approx(2.0, abs=1e-2)
+
+
+def test_zeroing_a_leaf_gradient_leaves_intermediate_gradients_alone():
+    from tinygrad_sym.nn.module import reset_grad
+
+    bias = ts.Value(np.zeros(3), requires_grad=True)
+    bias.grad = None  # as after backward with no previous gradient
+    z = ts.Value(np.ones(3), requires_grad=False) + bias
+    (z * 2.0).sum().backward()
+    reset_grad(bias)
+    np.testing.assert_array_equal(z.grad, [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(bias.grad, [0.0, 0.0, 0.0])

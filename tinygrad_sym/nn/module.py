@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..value import Value
+from ..value import Value, zeros_like
 
 
 class Module:
@@ -50,13 +50,9 @@ class Module:
 
 
 def reset_grad(parameter: Value) -> None:
-    """Set a parameter's gradient to zero: 0.0 for a float, an array of zeros (in place)."""
-    if type(parameter.data) is float:
-        parameter.grad = 0.0
-    elif parameter.grad is None:
-        parameter.grad = np.zeros_like(parameter.data)
-    else:
-        parameter.grad.fill(0)
+    """Set a parameter's gradient to zero (0.0, or a new array of zeros: never in place,
+    since backward may have handed the old array to an intermediate node's .grad too)."""
+    parameter.grad = zeros_like(parameter.data)
 
 
 def assign(parameter: Value, value: Any, name: str) -> None:

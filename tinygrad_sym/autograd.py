@@ -81,6 +81,7 @@ def backpropagate(
     seed: Any,
     create_graph: bool = False,
     follow: Callable[[Value], bool] | None = None,
+    keep: set[Value] | None = None,
 ) -> dict[Value, Any]:
     """The gradient of `output` (seeded with `seed`) for every node that needs one.
 
@@ -88,7 +89,8 @@ def backpropagate(
     back to the parent's shape where the op broadcast it. With `create_graph`, the rules
     run on Values, so the gradients are Values themselves and can be differentiated again.
     `follow` narrows the pass to the nodes for which it is true (the explainer crosses a
-    tensor stretch this way).
+    tensor stretch this way). With `keep`, only those nodes' gradients are returned, and
+    every other one is freed as soon as it has been handed down (lower peak memory).
     """
     grads: dict[Value, Any] = {output: seed}
     anomaly = Settings.detect_anomaly
@@ -123,6 +125,8 @@ def backpropagate(
                     check_finite(share, node.op, parents, "backward", node)
                 total = grads.get(parent)
                 grads[parent] = share if total is None else total + share
+            if keep is not None and node not in keep:
+                del grads[node]
     finally:
         Settings.grad_enabled = previous
     return grads
@@ -163,7 +167,8 @@ def grad(
                 f"grad: input {describe(node)} is a constant (requires_grad=False); "
                 "create it with Value(data, requires_grad=True) to differentiate with respect to it"
             )
-    grads = backpropagate(output, _seed(output, grad_output, create_graph), create_graph)
+    seed = _seed(output, grad_output, create_graph)
+    grads = backpropagate(output, seed, create_graph, keep=set(wanted))
     results = []
     for node in wanted:
         result = grads.get(node)

@@ -194,9 +194,13 @@ def _matmul_rule(operand: int) -> Rule:
 
 
 def _step(x: Any) -> Any:
-    """1 where x > 0, else 0: relu's derivative, a constant mask."""
-    x = raw(x)
-    return (1.0 if x > 0 else 0.0) if type(x) is float else (x > 0).astype(x.dtype)
+    """1 where x > 0, else 0: relu's derivative, a constant mask (a bool array multiplies
+    without a float copy; a graph node gets it in its own dtype, as a constant)."""
+    data = raw(x)
+    if type(data) is float:
+        return 1.0 if data > 0 else 0.0
+    mask = data > 0
+    return mask.astype(data.dtype) if isinstance(x, Node) else mask
 
 
 def _sign(x: Any) -> Any:

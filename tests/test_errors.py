@@ -50,8 +50,14 @@ def test_backward_on_non_scalar_says_what_to_pass():
 
 
 def test_backward_seed_of_wrong_shape():
-    with pytest.raises(ts.ShapeError, match="seed gradient has shape"):
+    with pytest.raises(ts.ShapeError, match=r"seed gradient grad has shape \(4,\)"):
         (ts.Value(np.ones(3)) * 2.0).backward(np.ones(4))
+
+
+def test_grad_on_non_scalar_names_its_own_argument():
+    x = ts.Value(np.ones(2))
+    with pytest.raises(ts.ShapeError, match=r"grad_output=np\.ones\(\(2,\)\)"):
+        ts.grad(x * 2.0, x)
 
 
 @numpy_warns_first

@@ -51,8 +51,9 @@ def detect_anomaly() -> Iterator[None]:
         Settings.detect_anomaly = previous
 
 
-def _seed(output: Value, grad: Any, create_graph: bool) -> Any:
-    """The gradient of `output` with respect to itself: ones, or the `grad` given."""
+def _seed(output: Value, grad: Any, create_graph: bool, argument: str = "grad") -> Any:
+    """The gradient of `output` with respect to itself: ones, or the `grad` given (passed as
+    `argument`, named in the errors)."""
     if not output.requires_grad:
         raise RuntimeError(
             f"{describe(output)} does not depend on anything that requires a gradient "
@@ -61,16 +62,16 @@ def _seed(output: Value, grad: Any, create_graph: bool) -> Any:
     if grad is None:
         if output.size != 1:
             raise ShapeError(
-                f"backward on {describe(output)} of shape {output.shape} needs a seed gradient: "
-                f"pass grad=np.ones({output.shape}) (the gradient of the sum of its elements), "
-                "or call .sum().backward()"
+                f"differentiating {describe(output)} of shape {output.shape} needs a seed "
+                f"gradient: pass {argument}=np.ones({output.shape}) (the gradient of the sum "
+                "of its elements), or differentiate .sum()"
             )
         grad = 1.0 if type(output.data) is float else np.ones_like(output.data)
     else:
         grad = as_data(grad.data if isinstance(grad, Value) else grad)
         if np.shape(grad) != output.shape:
             raise ShapeError(
-                f"backward: the seed gradient has shape {np.shape(grad)} but "
+                f"the seed gradient {argument} has shape {np.shape(grad)} but "
                 f"{describe(output)} has shape {output.shape}; they must be equal"
             )
     return constant(grad) if create_graph else grad
@@ -167,7 +168,7 @@ def grad(
                 f"grad: input {describe(node)} is a constant (requires_grad=False); "
                 "create it with Value(data, requires_grad=True) to differentiate with respect to it"
             )
-    seed = _seed(output, grad_output, create_graph)
+    seed = _seed(output, grad_output, create_graph, argument="grad_output")
     grads = backpropagate(output, seed, create_graph, keep=set(wanted))
     results = []
     for node in wanted:

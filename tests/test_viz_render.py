@@ -15,6 +15,7 @@ from test_viz import course_net
 
 import tinygrad_sym as ts
 from tinygrad_sym.viz import GraphvizNotFoundError
+from tinygrad_sym.viz.output import GradientGraph
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
                                reason="Graphviz's dot binary is not installed")
@@ -36,14 +37,17 @@ def no_dot(monkeypatch, tmp_path):
     monkeypatch.setenv("PATH", str(empty))
 
 
-@pytest.fixture
-def failing_dot(monkeypatch, tmp_path):
-    """A `dot` that prints half an image and fails, like one that crashes mid-render."""
+@pytest.fixture(params=["after reading the graph", "before reading the graph"])
+def failing_dot(request, monkeypatch, tmp_path):
+    """A `dot` that prints half an image and fails, like one that crashes mid-render —
+    once after reading its input, once without reading it (the writer then meets a
+    closed pipe)."""
     bin_dir = tmp_path / "bad-bin"
     bin_dir.mkdir()
     script = bin_dir / "dot"
-    script.write_text("#!/bin/sh\nprintf '\\211PNG half an image'\necho 'dot: crashed' >&2\n"
-                      "exit 3\n")
+    read_input = "cat > /dev/null\n" if request.param == "after reading the graph" else ""
+    script.write_text(f"#!/bin/sh\n{read_input}printf '\\211PNG half an image'\n"
+                      "echo 'dot: crashed' >&2\nexit 3\n")
     script.chmod(script.stat().st_mode | stat.S_IEXEC)
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
 
@@ -150,6 +154,18 @@ def test_a_crashing_dot_leaves_no_partial_file(failing_dot, tmp_path):
         ts.draw(course_net()["J"], filename=out / "new.png")
     assert not (out / "new.png").exists()
 
+
+
+def test_a_dot_that_fails_is_reported_by_its_own_message_not_a_broken_pipe(failing_dot,
+                                                                              tmp_path):
+    graph = GradientGraph()
+    for number in range(3000):  # DOT text larger than a pipe's buffer
+        graph.node(f"n{number}", label=f"node number {number}")
+    assert len(graph.source.encode()) > 2**16
+    with pytest.raises(graphviz.CalledProcessError) as error:
+        graph.write(tmp_path / "chain.png")
+    assert error.value.returncode == 3 and b"dot: crashed" in error.value.stderr
+    assert list(tmp_path.iterdir()) == [tmp_path / "bad-bin"]
 
 @needs_dot
 def test_writing_replaces_the_old_file_in_one_step(tmp_path):

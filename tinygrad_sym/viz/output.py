@@ -64,6 +64,12 @@ class GradientGraph(graphviz.Digraph):
         with _needs_dot(self.source):
             return super().render(*args, **kwargs)
 
+    def _image(self, format: str) -> bytes:
+        """The picture as bytes. The DOT text goes to `dot` in one piece, so a `dot` that
+        dies early is reported by its own error message, not as a broken pipe."""
+        with _needs_dot(self.source):
+            return graphviz.pipe(self.engine, format, self.source.encode(self.encoding))
+
     def write(self, filename: str | os.PathLike, format: str | None = None) -> Path:
         """Draw the graph into `filename` (PNG, SVG or PDF) and return its path.
 
@@ -84,7 +90,7 @@ class GradientGraph(graphviz.Digraph):
             )
         if suffix != format:
             path = path.with_name(f"{path.name}.{format}")
-        image = self.pipe(format=format)
+        image = self._image(format)
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = _new_file_beside(path)
         try:

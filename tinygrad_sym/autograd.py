@@ -22,6 +22,7 @@ from .value import (
     as_data,
     check_finite,
     constant,
+    data_of,
     describe,
     needs_grad,
     recompute_in_numpy,
@@ -101,12 +102,12 @@ def backpropagate(
             parents = node.parents
             if not parents:
                 continue
-            grad = grads[node]
+            grad = grads[node] if keep is None or node in keep else grads.pop(node)
             rules, attrs = node.op.rules, node.attrs
             if create_graph:
                 out, operands = node, parents
             else:
-                out, operands = node.data, [parent.data for parent in parents]
+                out, operands = node.data, tuple(map(data_of, parents))
             for index, parent in enumerate(parents):
                 if not parent.requires_grad or (follow and not follow(parent)):
                     continue
@@ -126,8 +127,6 @@ def backpropagate(
                     check_finite(share, node.op, parents, "backward", node)
                 total = grads.get(parent)
                 grads[parent] = share if total is None else total + share
-            if keep is not None and node not in keep:
-                del grads[node]
     finally:
         Settings.grad_enabled = previous
     return grads

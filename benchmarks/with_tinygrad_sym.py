@@ -16,15 +16,16 @@ from .problems import ChainProblem, MLPProblem
 
 
 def tensor_loss(problem: MLPProblem, params: dict[str, ts.Value], X: ts.Value, y: Any) -> ts.Value:
-    """The net's loss from core ops: ts.affine (x @ W + b, one node), sigmoid/relu, BCE from
-    the logits (one node, as numpy by hand fuses σ and BCE) or log_softmax + indexing."""
+    """The net's loss from core ops: ts.affine (x @ W + b, one node), sigmoid/relu, the mean
+    BCE from the logits (one node, as numpy by hand fuses σ, BCE and the mean) or
+    log_softmax + indexing."""
     depth = problem.depth
     h = X
     for i in range(1, depth + 1):
         z = ts.affine(h, params[f"W{i}"], params[f"b{i}"])
         h = (z.sigmoid() if problem.hidden == "sigmoid" else z.relu()) if i < depth else z
     if problem.loss == "bce":
-        return apply(ops.BCE_WITH_LOGITS, z, y).mean()
+        return apply(ops.BCE_WITH_LOGITS, z, y)
     if problem.loss == "softmax_ce":
         return -z.log_softmax(axis=1)[y].mean()
     raise ValueError(f"no tensor version of the {problem.loss!r} loss")

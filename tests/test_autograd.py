@@ -71,6 +71,17 @@ def test_broadcast_operand_gradient_is_reduced_to_its_shape():
     np.testing.assert_allclose(bias.grad, 2 * np.arange(6.0).reshape(2, 3).sum(axis=0))
 
 
+
+def test_a_rule_that_returns_the_wrong_shape_is_named_not_silently_reshaped():
+    shrink = ts.ops.Op("shrink", "s", lambda a: a * 2,
+                       (lambda grad, out, a: grad[..., :1],), ("2",))
+    x = ts.Value(np.ones((2, 3)))
+    with pytest.raises(ts.ShapeError, match=r"shape \(2, 1\) for an operand of shape \(2, 3\)"):
+        ts.value.apply(shrink, x).sum().backward()
+    smaller = ts.ops.Op("smaller", "s", lambda a: a * 2, (lambda grad, out, a: grad[0],), ("2",))
+    with pytest.raises(ts.ShapeError, match="must return its share in the broadcast shape"):
+        ts.value.apply(smaller, x).sum().backward()
+
 def test_no_grad_records_nothing():
     w = ts.Value(2.0)
     with ts.no_grad():

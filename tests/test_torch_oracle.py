@@ -42,7 +42,7 @@ def _index(a, index):
 
 
 def _softplus_bce(z, y):
-    return torch.nn.functional.softplus(z) - z * y
+    return (torch.nn.functional.softplus(z) - z * y).mean()
 
 
 TORCH = {

@@ -26,6 +26,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import ShapeError
+
 Rule = Callable[..., Any]
 Formula = str | Callable[[Sequence[str], str], str]
 
@@ -129,11 +131,16 @@ def sum_to(grad: Any, like: Any) -> Any:
     shape = () if type(like) is float else like.shape
     if grad.shape != shape:
         extra = grad.ndim - len(shape)
-        if extra:  # axes that numpy put in front of `like`'s own
+        if extra > 0:  # axes that numpy put in front of `like`'s own
             grad = grad.sum(axis=tuple(range(extra)))
-        if grad.shape != shape:  # axes of length 1 in `like` that numpy stretched
+        if grad.shape != shape and extra >= 0:  # axes of length 1 that numpy stretched
             stretched = tuple(i for i, n in enumerate(shape) if n == 1 != grad.shape[i])
             grad = grad.sum(axis=stretched, keepdims=True)
+        if grad.shape != shape:
+            raise ShapeError(
+                f"a backward rule gave a gradient of shape {shape_of(grad)} for an operand of "
+                f"shape {shape}: a rule must return its share in the broadcast shape"
+            )
     if type(like) is float and not isinstance(grad, Node):
         return float(grad)
     return grad
@@ -212,6 +219,16 @@ def _sign(x: Any) -> Any:
 def _take(grad: Any, index: int, axis: int) -> Any:
     """The slice `index` of `grad` along `axis`."""
     return grad[(slice(None),) * axis + (index,)]
+
+
+def _averaged(share: Any, a: Any, b: Any) -> Any:
+    """`share` as the part of each of the n elements of a mean over `a` and `b` broadcast
+    together: divided by n, in the broadcast shape (the engine sums it back)."""
+    a_shape, b_shape = shape_of(a), shape_of(b)
+    if a_shape == b_shape:
+        return share / math.prod(a_shape)
+    shape = np.broadcast_shapes(a_shape, b_shape)
+    return call(BROADCAST_TO, share / math.prod(shape), shape=shape)
 
 
 def _is_basic(index: Any) -> bool:
@@ -309,6 +326,7 @@ def _binary_cross_entropy(p: Any, y: Any) -> Any:
 
 
 def _bce_with_logits(z: Any, y: Any) -> Any:
+    """The binary cross-entropy of each σ(z) against y, from z itself (finite for any z)."""
     if type(z) is float:
         return max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z)))
     return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
@@ -554,12 +572,12 @@ BINARY_CROSS_ENTROPY = Op(
     shape_hint=ADD.shape_hint,
 )
 BCE_WITH_LOGITS = Op(
-    "bce_with_logits", "BCE(σ)", _bce_with_logits,
+    "bce_with_logits", "mean BCE(σ)", lambda z, y: _mean(_bce_with_logits(z, y)),
     (
-        lambda grad, out, z, y: grad * (call(SIGMOID, z) - y),
-        lambda grad, out, z, y: -grad * z,
+        lambda grad, out, z, y: _averaged(grad * (call(SIGMOID, z) - y), z, y),
+        lambda grad, out, z, y: _averaged(-grad * z, z, y),
     ),
-    ("σ({a}) − {b}", "−{a}"),
+    ("(σ({a}) − {b})/n", "−{a}/n"),
     shape_hint=ADD.shape_hint,
 )
 

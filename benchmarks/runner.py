@@ -100,7 +100,7 @@ def run_workload(
     timings = timing.time_side_by_side(
         steps,
         rounds or workload.rounds,
-        min_sample_seconds=0.002 if tiny else 0.05,
+        min_sample_seconds=0.002 if tiny else workload.sample_seconds,
         warmup_seconds=0.005 if tiny else 0.1,
     )
     for name, measured in timings.items():

@@ -45,7 +45,8 @@ class Workload:
     `builder` is the name of the function each implementation module provides for it;
     `unit` names what `per_unit` times divide by ("node" of the graph, "op" of a chain).
     `also_without_gc` times every implementation a second time with the garbage collector
-    off (rows marked GC_OFF): how much of each time is the collector's.
+    off (rows marked GC_OFF): how much of each time is the collector's. Each sample is at
+    least `sample_seconds` of back-to-back steps (longer for slow steps: less noise).
     """
 
     key: str
@@ -55,6 +56,7 @@ class Workload:
     implementations: tuple[str, ...]
     targets: tuple[Target, ...] = ()
     rounds: int = 15
+    sample_seconds: float = 0.05
     unit: str | None = None
     peak_memory: bool = True
     also_without_gc: bool = False
@@ -70,10 +72,12 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload(
         "medium", "256×784 → 128 relu → 10, softmax CE, f32, one step",
         problems.medium, "mlp", TENSOR_PEERS, (Target(OURS, "numpy", 1.10),),
+        sample_seconds=0.1,
     ),
     Workload(
         "large", "1024×1024 → 1024 → 1024 → 10, softmax CE, f32, one step",
         problems.large, "mlp", TENSOR_PEERS, (Target(OURS, "numpy", 1.05),), rounds=9,
+        sample_seconds=0.25,
     ),
     Workload(
         "scalar_mlp", "scalar MLP(2,[16,16,1]) on 100 points, SVM loss + L2, one step",

@@ -419,6 +419,11 @@ def test_highlight_errors_name_the_problem():
     other = course_net()
     with pytest.raises(ValueError, match="same root"):
         ts.draw(net["J"], highlight=ts.explain(other["J"], other["w1"]))
+    weights = ts.Value(np.ones((2, 1)), label="W1")
+    loss = (ts.Value(np.ones((3, 2)), requires_grad=False) @ weights).sigmoid().mean()
+    with pytest.raises(ValueError, match=r"draw: highlight takes scalar Values.*W1 has shape "
+                                         r"\(2, 1\).*to_scalar\(\)"):
+        ts.draw(loss, highlight=[weights])
 
 
 def test_highlight_of_a_node_the_root_ignores_says_so():

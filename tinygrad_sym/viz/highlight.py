@@ -42,6 +42,12 @@ def resolve(root: Value, highlight: Any, names: Names) -> list[Highlight]:
         elif isinstance(item, Explanation):
             found = [item]
         elif isinstance(item, Value):
+            if item.shape:
+                raise ValueError(
+                    f"draw: highlight takes scalar Values (one weight each), but "
+                    f"{describe(item)} has shape {item.shape}; for a tensor model, draw its "
+                    "scalar twin on one example (model.to_scalar()) and highlight its weights"
+                )
             found = [explain(root, item, names=names)]
         else:
             raise TypeError(

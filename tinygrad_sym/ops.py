@@ -125,7 +125,8 @@ def shape_of(x: Any) -> tuple[int, ...]:
 
 def sum_to(grad: Any, like: Any) -> Any:
     """Sum `grad` over the axes along which `like` was broadcast, so it takes `like`'s shape
-    (numpy's broadcasting, undone: what the engine does to every rule's result)."""
+    (numpy's broadcasting, undone: what the engine does to every rule's result). A `grad`
+    that no summing can fit to `like` comes from a faulty rule: ShapeError."""
     if type(grad) is float:
         return grad
     shape = () if type(like) is float else like.shape

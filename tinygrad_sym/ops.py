@@ -265,7 +265,7 @@ def _sum(a: Any, axis: Any = None, keepdims: bool = False) -> Any:
 
 def _mean(a: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """np.mean, as np.mean computes it (the sum divided by the count), minus its wrapper."""
-    total = np.add.reduce(a, axis=axis, keepdims=keepdims)
+    total = _sum(a, axis, keepdims)
     count = np.size(a) // max(np.size(total), 1)  # elements summed into each result
     return total / count
 

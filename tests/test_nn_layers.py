@@ -37,7 +37,7 @@ def test_scalar_forward_is_the_course_formula():
     assert a3.data == pytest.approx(sigmoid(-0.5 * a1 + 0.6 * a2 + 0.03), rel=1e-12)
     assert a3.label == "a3" and a3.group == ("layer 2", "unit 3")
     z3 = a3.parents[0]
-    assert z3.label == "z3" and z3.op is ts.ops.LINEAR
+    assert z3.label == "z3" and z3.op is ts.ops.WEIGHTED_SUM
     names = [ts.value.describe(parent) for parent in z3.parents]
     assert names == ["w5", "a1", "w6", "a2", "b3"]
     z1 = z3.parents[1].parents[0]

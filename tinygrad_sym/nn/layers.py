@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ShapeError
-from ..value import Value, affine, linear, stack
+from ..value import Value, affine, stack, weighted_sum
 from .init import ParameterTable, initial_values
 from .module import Module
 from .naming import Numbering, numberings
@@ -188,7 +188,7 @@ class Dense(Module):
         numbering = self.numbering
         zs = []
         for j, (weights, bias) in enumerate(zip(self.unit_weights, self.unit_biases, strict=True)):
-            z = linear(weights, inputs, bias)
+            z = weighted_sum(weights, inputs, bias)
             z.label, z.group = f"z{numbering.unit(j)}", numbering.unit_group(j)
             zs.append(z)
         if self.activation == "linear":

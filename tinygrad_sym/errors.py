@@ -11,3 +11,8 @@ class AnomalyError(FloatingPointError):
 
 class GradcheckError(AssertionError):
     """An analytic gradient disagrees with central finite differences."""
+
+
+class StaleGraphError(RuntimeError):
+    """A graph was used after one of its Values changed (an optimizer step, load_state_dict,
+    an assignment to `.data`): its forward values are out of date; re-run the forward pass."""

@@ -238,9 +238,57 @@ def _step(x: Any) -> Any:
 
 
 def _sign(x: Any) -> Any:
-    """The sign of x, a constant (abs's derivative)."""
+    """The sign of x, a constant: abs's derivative, 0 at 0 (as PyTorch's) for scalars and
+    arrays alike."""
     x = data_of(x)
-    return math.copysign(1.0, x) if type(x) is float else np.sign(x)
+    if type(x) is float:
+        return 1.0 if x > 0 else -1.0 if x < 0 else x * 0.0  # 0 at ±0, nan at nan
+    return np.sign(x)
+
+
+def _replaced(x: Any, where: Any, value: float) -> Any:
+    """`x` with the elements at `where` (a bool, or a bool array) replaced by `value`: a node
+    is shifted there by a constant, which keeps its derivative (for grad of grad)."""
+    data = data_of(x)
+    new = (value if where else data) if isinstance(where, bool) else np.where(where, value, data)
+    return x + (new - data) if isinstance(x, Node) else new
+
+
+def _zeroed(x: Any, where: Any) -> Any:
+    """`x` (finite) with the elements at `where` set to 0, their derivatives too."""
+    if where is True:
+        return x * 0.0
+    keep = np.logical_not(where).astype(np.result_type(data_of(x)))
+    return x * keep
+
+
+def _anywhere(mask: Any) -> Any:
+    """A bool array `mask`, or False when it holds no True (the common case: no special
+    point, the plain rule applies)."""
+    return mask if mask.any() else False
+
+
+def _pow_base_rule(grad: Any, out: Any, a: Any, b: Any) -> Any:
+    """∂(a^b)/∂a = b·a^(b−1), and 0 wherever b = 0 (a^0 = 1 is flat, at a = 0 too; b·0^(−1)
+    would be 0·∞ = NaN), as PyTorch's rule."""
+    exponent = data_of(b)
+    zero = exponent == 0.0 if type(exponent) is float else _anywhere(np.equal(exponent, 0))
+    if zero is False:
+        return grad * b * apply(POW, a, b - 1)
+    return _zeroed(grad * b * apply(POW, _replaced(a, zero, 1.0), b - 1), zero)
+
+
+def _pow_exponent_rule(grad: Any, out: Any, a: Any, b: Any) -> Any:
+    """∂(a^b)/∂b = a^b·ln a, and 0 where a = 0 and b ≥ 0 (0^b is 0 or 1 there; ln 0 = −∞
+    would make it NaN), as PyTorch's rule."""
+    base, exponent = data_of(a), data_of(b)
+    if type(base) is float and type(exponent) is float:
+        zero = base == 0.0 and exponent >= 0.0
+    else:
+        zero = _anywhere(np.logical_and(np.equal(base, 0), np.greater_equal(exponent, 0)))
+    if zero is False:
+        return grad * out * apply(LOG, a)
+    return _zeroed(grad * out * apply(LOG, _replaced(a, zero, 1.0)), zero)
 
 
 def _take(grad: Any, index: int, axis: int) -> Any:
@@ -420,10 +468,7 @@ DIV = Op(
 )
 POW = Op(
     "pow", "^", _power,
-    rules=(
-        lambda grad, out, a, b: grad * b * apply(POW, a, b - 1),
-        lambda grad, out, a, b: grad * out * apply(LOG, a),
-    ),
+    rules=(_pow_base_rule, _pow_exponent_rule),
     derivatives=(_power_formula, "{out}·ln {a}"),
     shape_hint=ADD.shape_hint,
     infix=True,

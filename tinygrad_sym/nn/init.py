@@ -66,7 +66,11 @@ class ParameterTable:
         return float(array[index])
 
     def __setitem__(self, name: str, value: Any) -> None:
-        value = np.asarray(value, dtype=np.float64)
+        try:
+            value = np.asarray(value, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"{name} must be set to numbers, not {type(value).__name__} "
+                            f"{value!r:.40}") from None
         if value.ndim == 0:
             array, index = self._slot(name)
             array[index] = value

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..autograd import grad
 from ..errors import GradcheckError
-from ..value import Value, describe
+from ..value import Value, describe, topological_order
 
 
 def _as_float64_leaf(x: Any, index: int) -> Value:
@@ -64,22 +64,45 @@ def gradcheck(
 
     Inputs (numbers, arrays or Values) are copied to float64; a Value with
     requires_grad=False is held constant and not checked. Raises `GradcheckError` naming
-    the input, the worst element, and the analytic and numeric values.
+    the input, the worst element, and the analytic and numeric values; also when there is
+    nothing to check (no input requires a gradient, or the output does not depend on the
+    inputs at all), rather than passing vacuously.
     """
+    return _check(fn, inputs, eps, atol, rtol, seed, constant_output_ok=False)
+
+
+def _check(
+    fn: Callable[..., Value], inputs: Sequence[Any], eps: float, atol: float, rtol: float,
+    seed: int, constant_output_ok: bool,
+) -> bool:
+    """`gradcheck`; with `constant_output_ok`, an output that does not depend on the inputs
+    passes when finite differences agree (a second derivative may be zero everywhere)."""
+    if not callable(fn):
+        raise TypeError(f"gradcheck: fn must be a function of the inputs, not "
+                        f"{type(fn).__name__}")
+    if isinstance(inputs, Value | np.ndarray | int | float) or not hasattr(inputs, "__iter__"):
+        raise TypeError("gradcheck: inputs must be a list of the function's arguments, "
+                        f"e.g. [x] for one, not {type(inputs).__name__}")
     leaves = [_as_float64_leaf(x, i) for i, x in enumerate(inputs)]
     output = fn(*leaves)
     if not isinstance(output, Value):
         raise TypeError(f"gradcheck: fn must return a Value, it returned {type(output).__name__}")
     projection = np.random.default_rng(seed).standard_normal(output.shape)
     checked = [i for i, leaf in enumerate(leaves) if leaf.requires_grad]
-    if output.requires_grad:
+    if not checked:
+        raise GradcheckError("gradcheck: no input requires a gradient, so there is nothing "
+                             "to check; pass numbers, arrays or Values with requires_grad=True")
+    connected = not {id(leaves[i]) for i in checked}.isdisjoint(
+        map(id, topological_order(output)))
+    if connected:
         seed_grad = projection if output.shape else float(projection)
         analytic = grad(output, [leaves[i] for i in checked], grad_output=seed_grad)
-    else:  # fn ignores its inputs: every gradient is zero
+    else:  # no path in the graph from any input to the output: backward gives zeros
         analytic = [np.zeros(leaves[i].shape) for i in checked]
+    numerics = {}
     for i, computed in zip(checked, analytic, strict=True):
         computed = np.asarray(computed.data if isinstance(computed, Value) else computed)
-        numeric = _numeric_gradient(fn, leaves, i, projection, eps)
+        numeric = numerics[i] = _numeric_gradient(fn, leaves, i, projection, eps)
         error = np.abs(computed - numeric) - (atol + rtol * np.abs(numeric))
         if error.size and (np.max(error) > 0 or not np.all(np.isfinite(computed))):
             error = np.where(np.isfinite(error), error, np.inf)
@@ -89,7 +112,16 @@ def gradcheck(
                 f"gradient of input {i} ({describe(leaves[i])}) is wrong{where}: "
                 f"backward gives {computed[worst]:.8g}, finite differences give "
                 f"{numeric[worst]:.8g} (atol={atol}, rtol={rtol})"
+                + ("" if connected else
+                   "; the output is not connected to the inputs in the graph (computed from "
+                   ".data, detach() or under no_grad()?)")
             )
+    if not connected and not constant_output_ok and not any(map(np.any, numerics.values())):
+        raise GradcheckError(
+            "gradcheck: the output does not depend on these inputs (no path in the graph, and "
+            "finite differences are 0 too), so nothing was checked; pass the inputs the "
+            "function computes from"
+        )
     return True
 
 
@@ -103,9 +135,11 @@ def gradgradcheck(
 ) -> bool:
     """True if second derivatives of `fn` (grad of grad, via create_graph) are right.
 
-    It differentiates the first gradient, projected on random directions, and compares
-    that with finite differences of the first gradient itself.
+    It checks the first derivatives (`gradcheck`), then differentiates the first gradient,
+    projected on random directions, and compares that with finite differences of the first
+    gradient itself (which may not depend on the inputs: a linear fn).
     """
+    gradcheck(fn, inputs, eps, atol, rtol, seed)
 
     def directions(shape: tuple[int, ...], salt: int) -> Any:
         """The same random direction on every call, so the function stays deterministic."""
@@ -121,4 +155,4 @@ def gradgradcheck(
             total = total + (gradient * directions(gradient.shape, salt)).sum()
         return total
 
-    return gradcheck(projected_first_gradient, inputs, eps, atol, rtol, seed)
+    return _check(projected_first_gradient, inputs, eps, atol, rtol, seed, constant_output_ok=True)

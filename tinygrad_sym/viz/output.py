@@ -74,12 +74,19 @@ class GradientGraph(graphviz.Digraph):
         """Draw the graph into `filename` (PNG, SVG or PDF) and return its path.
 
         The format is `format`, else the file's suffix, else PNG; a name without a
-        suffix gets one. The file appears complete or not at all.
+        suffix gets one. A suffix draw cannot write (.jpg) is refused unless `format` is
+        given (then the format's suffix is added). The file appears complete or not at all.
         """
         path = Path(filename)
         suffix = path.suffix.lower().lstrip(".")
+        if format is None and suffix and suffix not in FORMATS:
+            raise ValueError(
+                f"draw: cannot write {path.name!r}: .{suffix} is not a format draw writes; "
+                f"name the file .png, .svg or .pdf (or pass format='png' to keep the name, "
+                f"which then gets .png added)"
+            )
         if format is None:
-            format = suffix if suffix in FORMATS else "png"
+            format = suffix or "png"
         format = format.lower()
         if format not in FORMATS:
             raise ValueError(f"draw: cannot write format {format!r}; choose one of {FORMATS}")

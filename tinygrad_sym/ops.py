@@ -227,14 +227,18 @@ def _matmul_rule(operand: int) -> Rule:
     return rule
 
 
-def _step(x: Any) -> Any:
-    """1 where x > 0, else 0: relu's derivative, a constant mask (a bool array multiplies
-    without a float copy; a graph node gets it in its own dtype, as a constant)."""
+def _where_positive(grad: Any, x: Any) -> Any:
+    """`grad` where x > 0, else 0, also where `grad` is ∞ or NaN (relu is flat there): relu's
+    backward, as PyTorch's. Nodes are masked by a constant, for grad of grad."""
     data = data_of(x)
     if type(data) is float:
-        return 1.0 if data > 0 else 0.0
-    mask = data > 0
-    return mask.astype(data.dtype) if isinstance(x, Node) else mask
+        if data > 0:
+            return grad
+        return _zeroed(_replaced(grad, True, 0.0), True) if isinstance(grad, Node) else 0.0
+    if not isinstance(grad, Node):
+        return np.where(data > 0, grad, 0)
+    flat = _anywhere(data <= 0)
+    return grad if flat is False else _zeroed(_replaced(grad, flat, 0.0), flat)
 
 
 def _sign(x: Any) -> Any:
@@ -269,10 +273,13 @@ def _anywhere(mask: Any) -> Any:
 
 
 def _pow_base_rule(grad: Any, out: Any, a: Any, b: Any) -> Any:
-    """∂(a^b)/∂a = b·a^(b−1), and 0 wherever b = 0 (a^0 = 1 is flat, at a = 0 too; b·0^(−1)
-    would be 0·∞ = NaN), as PyTorch's rule."""
-    exponent = data_of(b)
-    zero = exponent == 0.0 if type(exponent) is float else _anywhere(np.equal(exponent, 0))
+    """∂(a^b)/∂a = b·a^(b−1), and 0 where b = 0 and a = 0 (a^0 = 1 is flat there too, but
+    b·0^(−1) would be 0·∞ = NaN), as PyTorch's rule."""
+    base, exponent = data_of(a), data_of(b)
+    if type(base) is float and type(exponent) is float:
+        zero = exponent == 0.0 and base == 0.0
+    else:
+        zero = _anywhere(np.logical_and(np.equal(exponent, 0), np.equal(base, 0)))
     if zero is False:
         return grad * b * apply(POW, a, b - 1)
     return _zeroed(grad * b * apply(POW, _replaced(a, zero, 1.0), b - 1), zero)
@@ -501,7 +508,7 @@ SIGMOID = Op(
 )
 RELU = Op(
     "relu", "relu", _unary(lambda x: x if x > 0 else 0.0, lambda x: np.maximum(x, 0)),
-    rules=(lambda grad, out, a: grad * _step(a),),
+    rules=(lambda grad, out, a: _where_positive(grad, a),),
     derivatives=("1 if {a} > 0 else 0",),
 )
 SUM = Op(
@@ -592,9 +599,36 @@ MATMUL = Op(
     "right one (for vectors: equal lengths); transpose an operand (.T) or reshape it",
     infix=True,
 )
+def _matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of a @ b for operands of shapes a and b (numpy's rules, 1-d included)."""
+    left = (1, *a) if len(a) == 1 else a
+    right = (*b, 1) if len(b) == 1 else b
+    shape = [*np.broadcast_shapes(left[:-2], right[:-2]), left[-2], right[-1]]
+    if len(b) == 1:
+        del shape[-1]
+    if len(a) == 1:
+        del shape[-2 if len(b) != 1 else -1]
+    return tuple(shape)
+
+
+def _affine_rule(operand: int) -> Rule:
+    """Backward of x @ weight + bias for x (0) or weight (1): the matmul rule, given the
+    gradient of the product (summed back where the bias enlarged it by broadcasting)."""
+    matmul_rule = _matmul_rule(operand)
+
+    def rule(grad: Any, out: Any, x: Any, weight: Any, bias: Any) -> Any:
+        weight_shape, bias_shape = shape_of(weight), shape_of(bias)
+        if len(weight_shape) < 2 or bias_shape not in ((), weight_shape[-1:]):
+            product = _matmul_shape(shape_of(x), weight_shape)
+            grad = sum_to(grad, np.broadcast_to(0.0, product))
+        return matmul_rule(grad, out, x, weight)
+
+    return rule
+
+
 AFFINE = Op(
     "affine", "xW+b", lambda x, weight, bias: x @ weight + bias,
-    rules=(_matmul_rule(0), _matmul_rule(1), lambda grad, out, x, weight, bias: grad),
+    rules=(_affine_rule(0), _affine_rule(1), lambda grad, out, x, weight, bias: grad),
     derivatives=("· {b}ᵀ", "{a}ᵀ ·", "1"),
     shape_hint=MATMUL.shape_hint + "; the bias must broadcast to the product's shape",
 )

@@ -164,6 +164,9 @@ class Value(ops.Node):
     def __float__(self) -> float:
         return self.item()
 
+    def __int__(self) -> int:
+        return int(self.item())
+
     def __bool__(self) -> bool:
         """The truth of a one-element Value, as numpy and PyTorch have it; for more
         elements it is ambiguous (ValueError)."""

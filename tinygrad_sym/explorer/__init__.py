@@ -12,6 +12,7 @@ reads a History and a model through their public attributes only).
 
 from .document import SCHEMA, graph_document, to_json
 from .explore import explore
+from .film import film
 from .page import Page
 
-__all__ = ["SCHEMA", "Page", "explore", "graph_document", "to_json"]
+__all__ = ["SCHEMA", "Page", "explore", "film", "graph_document", "to_json"]

@@ -18,9 +18,10 @@ from typing import Any
 
 import numpy as np
 
-from ..explain import Names
-from ..explain.derivation import product_text, sum_text
-from ..value import Value, local_derivative, needs_grad, topological_order
+from ..explainer import Names
+from ..explainer.explanation_text import product_text, sum_text
+from ..formulas import local_derivative
+from ..value import Value, needs_grad, topological_order
 from ..viz.labels import number
 from .document import edge_numbers, text_of
 

@@ -52,8 +52,9 @@ from typing import Any
 
 import numpy as np
 
-from ..explain import Names
-from ..value import Value, local_derivative, topological_order
+from ..explainer import Names
+from ..formulas import local_derivative
+from ..value import Value, topological_order
 from ..viz.cards import kind_of
 from ..viz.labels import array_preview, number
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..explain import Explanation, Names, compare, explain
+from ..explainer import Explanation, Names, compare, explain
 from ..value import Value, describe, topological_order
 from ..viz import draw
 from .backward_steps import backward_steps

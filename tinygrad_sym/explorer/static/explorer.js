@@ -343,11 +343,14 @@
       const gradient = card.querySelector(".ts-grad-text");
       if (gradient && film.gradients[frame][i] !== null) {
         gradient.textContent = film.gradients[frame][i];
-        const [fill, ink] = film.palette[film.fills[frame][i]];
-        card.querySelectorAll(".ts-grad-fill").forEach((p) => p.setAttribute("fill", fill));
-        card.querySelectorAll(".ts-grad-row").forEach((el) => {
-          if (el.tagName === "text") el.setAttribute("fill", ink);
-        });
+        const color = film.fills[frame][i];
+        if (color !== null) {
+          const [fill, ink] = film.palette[color];
+          card.querySelectorAll(".ts-grad-fill").forEach((p) => p.setAttribute("fill", fill));
+          card.querySelectorAll(".ts-grad-row").forEach((el) => {
+            if (el.tagName === "text") el.setAttribute("fill", ink);
+          });
+        }
       }
     });
     edgeGroups.forEach((group, e) => {
@@ -521,7 +524,6 @@
     event.preventDefault();
   });
 
-  applyZoom();
   if (film) {
     startFilm();
   } else {
@@ -534,5 +536,6 @@
     light();
     render();
   }
+  applyZoom();
   document.body.dataset.ready = "true";
 }());

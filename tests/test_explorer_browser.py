@@ -163,7 +163,11 @@ def test_clicking_w1_then_w3_compares_them(browser, readme_page, tmp_path):
     different = browser.find_elements(By.CSS_SELECTOR, "#panel pre span.different")
     assert [row.text.split()[0] for row in different] == ["∂z3/∂a1", "∂a1/∂z1"]
     assert browser.find_elements(By.CSS_SELECTOR, ".edge.lit-1[data-edge]")
-    ActionChains(browser).move_to_element(card(browser, index_of(J, "w3"))).perform()
+    # The README's picture: the pointer on an edge whose factor differs.
+    label = browser.find_element(
+        By.CSS_SELECTOR, f'[data-edge="{edge_index(J, "z3", "a2")}"] .ts-edge-label')
+    ActionChains(browser).move_to_element(label).perform()
+    assert tooltip(browser).startswith("∂z3/∂a2 = w6 = −0.45")
     shoot(browser, "explorer.png", tmp_path)
     no_console_errors(browser)
 

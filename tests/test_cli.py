@@ -34,6 +34,10 @@ def test_demo_writes_the_gradient_graphs(tmp_path):
         else:  # without Graphviz the story writes the DOT source and says how to install dot
             assert picture.with_suffix(".dot").read_text().startswith("digraph")
             assert "apt-get install graphviz" in result.stdout
+    if shutil.which("dot"):  # the training films: one page each, every step's numbers
+        for name in ("symmetry_untied_film", "symmetry_tied_film"):
+            page = (tmp_path / "symmetry" / f"{name}.html").read_text(encoding="utf-8")
+            assert page.startswith("<!DOCTYPE html>") and '"frames":1501,' in page  # 1,500 steps
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot binary is not installed")

@@ -100,7 +100,8 @@
       box.appendChild(element("div", "∂" + rootName() + "/∂" + node.name + " = " + gradient));
     }
     if (explanations[i] && !film) {
-      const verb = selection.length === 1 && selection[0] !== i ? "compare with " : "explain ";
+      const verb = selection.length === 1 && selection[0] !== i
+        ? "compare " + nodeName(selection[0]) + " with " : "explain ";
       box.appendChild(element("div", "click to " + verb + node.name, "quiet"));
     }
     return box;
@@ -249,12 +250,14 @@
 
   // ---------------------------------------------------------------- clicks
   svg.addEventListener("click", (event) => {
+    if (film) return; // the film's panel follows its two weights
     const card = event.target.closest("[data-node]");
     const i = card ? Number(card.dataset.node) : null;
     if (i === null || !explanations[i]) {
       if (!card) { selection = film ? film.pair.slice() : []; light(); render(); }
       return;
     }
+    tooltip.hidden = true;
     if (step !== null) leaveSteps();
     if (selection.length === 1 && selection[0] !== i) selection = [selection[0], i];
     else if (selection.length === 1 && selection[0] === i) selection = [];
@@ -262,7 +265,7 @@
     light();
     render();
   });
-  cards.forEach((card, i) => { if (explanations[i]) card.classList.add("clickable"); });
+  cards.forEach((card, i) => { if (explanations[i] && !film) card.classList.add("clickable"); });
 
   // ---------------------------------------------------------------- backward replay
   function showStep(k) {

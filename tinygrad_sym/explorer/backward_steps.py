@@ -53,6 +53,7 @@ def backward_steps(root: Value, names: Names, digits: int) -> list[dict[str, Any
 
 
 def _seed_lines(root: Value, names: Names, digits: int) -> list[str]:
+    """The first step: the root's gradient is the seed."""
     name = names(root)
     seed = text_of(root.grad, digits)
     return [f"∂{name}/∂{name} = {seed}",
@@ -62,6 +63,7 @@ def _seed_lines(root: Value, names: Names, digits: int) -> list[str]:
 
 def _sum_lines(root: Value, node: Value, terms: list[tuple[Value, int]], names: Names,
                digits: int) -> list[str]:
+    """∂J/∂node as the sum over the edges from its children, with the numbers."""
     J, name = names(root), names(node)
     symbolic = " + ".join(f"∂{J}/∂{names(child)} · ∂{names(child)}/∂{name}"
                           for child, _ in terms)

@@ -110,6 +110,7 @@ def text_of(data: Any, digits: int) -> str:
 
 def _node(node: Value, i: int, root: Value, names: Names, index: dict[Value, int],
           digits: int) -> dict[str, Any]:
+    """One node of the document (see the module's docstring)."""
     short = node in names.short
     gradient = node.grad
     return {
@@ -134,6 +135,7 @@ def _node(node: Value, i: int, root: Value, names: Names, index: dict[Value, int
 
 def _edge(child: Value, k: int, names: Names, index: dict[Value, int],
           digits: int) -> dict[str, Any]:
+    """The edge from operand `k` of `child` (see the module's docstring)."""
     parent = child.parents[k]
     derivative = local_derivative(child, k, name=names)
     name = f"∂{names(child)}/∂{names(parent)}"

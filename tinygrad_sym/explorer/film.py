@@ -48,7 +48,8 @@ class Recording(Protocol):
 class Model(Protocol):
     """What the film asks of a model: a scalar twin it can load each recorded state into."""
 
-    def to_scalar(self) -> Any: ...
+    def to_scalar(self) -> Any:
+        """The model with one scalar Value per weight, holding the same numbers (a copy)."""
 
 
 def film(
@@ -165,6 +166,7 @@ class Recorder:
 
     def _first(self, root: Value, order: list[Value], structure: list[tuple[Any, ...]],
                a: Value, b: Value) -> None:
+        """Step 0 fixes the structure, the document, the pair and their lit paths."""
         self.structure = structure
         names = Names(root)
         self.document = graph_document(root, self.digits, names)
@@ -177,6 +179,7 @@ class Recorder:
             self.explanations[str(index[node])] = shown
 
     def _pair(self, order: list[Value], root: Value) -> tuple[Value, Value]:
+        """The two highlighted parameters of this step's graph, found by label."""
         found = {node.label: node for node in order if node.label and node.op is None}
         missing = [name for name in self.highlight if name not in found]
         if missing:

@@ -25,10 +25,12 @@ NOTEBOOK_HEIGHT = 720
 
 
 def _static(name: str) -> str:
+    """A file of the page (HTML template, CSS, script), shipped as package data."""
     return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
 
 
 def _hash(text: str) -> str:
+    """The CSP source that allows exactly this inline style or script."""
     digest = hashlib.sha256(text.encode("utf-8")).digest()
     return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
 
@@ -62,6 +64,7 @@ class Page:
 
 
 def _assemble(title: str, svg: str, data: dict[str, Any]) -> str:
+    """The template filled in: policy, title, style, picture, data, script."""
     style, script = _static("explorer.css"), _static("explorer.js")
     policy = (f"default-src 'none'; style-src {_hash(style)}; script-src {_hash(script)}; "
               "img-src data:; base-uri 'none'; form-action 'none'")

@@ -71,6 +71,7 @@ def annotate(svg: bytes | str, document: dict[str, Any]) -> Picture:
 
 
 def _mark_node(group: ElementTree.Element, name: str, document: dict, picture: Picture) -> None:
+    """Mark a card (its value text, its gradient's row) or an op pill."""
     if match := _PILL.fullmatch(name):
         group.set("data-op", match[1])
         group.set("class", "node ts-pill")
@@ -110,6 +111,8 @@ def _mark_node(group: ElementTree.Element, name: str, document: dict, picture: P
 
 def _mark_edge(group: ElementTree.Element, name: str, edge_of: dict[tuple[int, int], int],
                picture: Picture) -> None:
+    """Mark an edge into an op pill with its document index, or a pill's edge into its
+    result with the result's index; both get a hit area."""
     if match := _OPERAND.fullmatch(group.get("id", "")):
         edge = edge_of.get((int(match[1]), int(match[2])))
         if edge is None:
@@ -140,5 +143,6 @@ def _add_hit_area(group: ElementTree.Element) -> None:
 
 
 def _add_class(element: ElementTree.Element, name: str) -> None:
+    """Add a CSS class, keeping those Graphviz wrote."""
     classes = element.get("class")
     element.set("class", f"{classes} {name}" if classes else name)

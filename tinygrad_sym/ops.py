@@ -227,18 +227,32 @@ def _matmul_rule(operand: int) -> Rule:
     return rule
 
 
-def _where_positive(grad: Any, x: Any) -> Any:
-    """`grad` where x > 0, else 0, also where `grad` is ∞ or NaN (relu is flat there): relu's
-    backward, as PyTorch's. Nodes are masked by a constant, for grad of grad."""
+def _kept(x: Any, keep: Any) -> Any:
+    """`x` where `keep` (a bool array), exactly 0 elsewhere, even where x is ∞ or NaN (where
+    multiplying by a 0/1 mask would give NaN). A node is picked and put back in place
+    (getitem, scatter), so the zeros have derivative 0, for grad of grad."""
+    if not isinstance(x, Node):
+        return np.where(keep, x, 0)
+    shape = shape_of(x)
+    positions = np.flatnonzero(np.broadcast_to(keep, shape))
+    flat = apply(RESHAPE, x, shape=(math.prod(shape),))
+    picked = apply(GETITEM, flat, index=positions)
+    return apply(RESHAPE, apply(SCATTER, picked, shape=flat.shape, index=positions),
+                 shape=shape)
+
+
+def _relu_backward(grad: Any, x: Any) -> Any:
+    """`grad`, but 0 where x ≤ 0, also where `grad` is ∞ or NaN (relu is flat there), as
+    PyTorch's (a NaN x passes the gradient on, as it passes through relu)."""
     data = data_of(x)
     if type(data) is float:
-        if data > 0:
+        if not data <= 0:
             return grad
-        return _zeroed(_replaced(grad, True, 0.0), True) if isinstance(grad, Node) else 0.0
+        return _kept(grad, np.zeros(shape_of(grad), bool)) if isinstance(grad, Node) else 0.0
     if not isinstance(grad, Node):
-        return np.where(data > 0, grad, 0)
-    flat = _anywhere(data <= 0)
-    return grad if flat is False else _zeroed(_replaced(grad, flat, 0.0), flat)
+        return np.where(data <= 0, 0, grad)
+    flat = data <= 0
+    return _kept(grad, ~flat) if flat.any() else grad
 
 
 def _sign(x: Any) -> Any:
@@ -507,8 +521,8 @@ SIGMOID = Op(
     derivatives=("{out}·(1 − {out})",),
 )
 RELU = Op(
-    "relu", "relu", _unary(lambda x: x if x > 0 else 0.0, lambda x: np.maximum(x, 0)),
-    rules=(lambda grad, out, a: _where_positive(grad, a),),
+    "relu", "relu", _unary(lambda x: 0.0 if x <= 0 else x, lambda x: np.maximum(x, 0)),
+    rules=(lambda grad, out, a: _relu_backward(grad, a),),
     derivatives=("1 if {a} > 0 else 0",),
 )
 SUM = Op(

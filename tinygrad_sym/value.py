@@ -42,7 +42,11 @@ def as_data(x: Any, copy: bool = False) -> Any:
     if type(x) is float:
         return x
     if isinstance(x, bool | int | float | np.integer | np.bool_):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise ValueError(f"Value data {str(x)[:12]}… is too large for a float "
+                             "(at most about 1.8e308)") from None
     if isinstance(x, np.floating):
         return x
     if isinstance(x, Value):
@@ -506,12 +510,20 @@ def check_finite(data: Any, op: Op, parents: Sequence[Value], stage: str, node: 
 
 def stack(values: Sequence[Any], axis: int = 0) -> Value:
     """Join scalars (or same-shaped tensors) along a new axis: from scalars to a tensor."""
-    return record(ops.STACK, *values, axis=axis)
+    return record(ops.STACK, *_operand_list("stack", values), axis=axis)
 
 
 def concatenate(values: Sequence[Any], axis: int = 0) -> Value:
     """Join tensors along an existing axis."""
-    return record(ops.CONCATENATE, *values, axis=axis)
+    return record(ops.CONCATENATE, *_operand_list("concatenate", values), axis=axis)
+
+
+def _operand_list(caller: str, values: Any) -> list[Any]:
+    """The operands of stack or concatenate as a list, or a clear error."""
+    if isinstance(values, Value | np.ndarray | str) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{caller}: give a list of Values (or numbers and arrays), not "
+                        f"{type(values).__name__}; e.g. ts.{caller}([a, b])")
+    return list(values)
 
 
 def affine(x: Any, weight: Any, bias: Any) -> Value:
@@ -522,6 +534,10 @@ def affine(x: Any, weight: Any, bias: Any) -> Value:
 def weighted_sum(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = 0.0) -> Value:
     """z = w1·x1 + w2·x2 + … + b as one node (a scalar neuron's z), so ∂z/∂w1 = x1 shows
     on its edge."""
+    for name, values in (("weights", weights), ("inputs", inputs)):
+        if not isinstance(values, Sequence):
+            raise TypeError(f"weighted_sum: {name} must be a list of numbers or Values, not "
+                            f"{type(values).__name__}")
     if len(weights) != len(inputs):
         raise ShapeError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
     pairs = [operand for pair in zip(weights, inputs, strict=True) for operand in pair]
@@ -538,6 +554,8 @@ def topological_order(root: Value, follow: Callable[[Value], bool] | None = None
     With `follow`, only parents for which `follow(parent)` is true are visited (backward
     passes `needs_grad`).
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"topological_order: root must be a Value, not {type(root).__name__}")
     order: list[Value] = []
     visited = {root}
     stack = [(root, iter(root.parents))]

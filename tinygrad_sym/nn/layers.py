@@ -49,6 +49,13 @@ def _check_dtype(dtype: Any) -> np.dtype:
     return np.dtype(dtype)
 
 
+def _number(x: Any, index: int) -> float:
+    """Input number `index` of an example as a float, or a clear error."""
+    if isinstance(x, str) or not isinstance(x, int | float | np.integer | np.floating):
+        raise TypeError(f"input x{index + 1} must be a number, not {type(x).__name__} {x!r:.40}")
+    return float(x)
+
+
 def _activate(z: Value, activation: str) -> Value:
     """The activation of a tensor of pre-activations (softmax along the last axis)."""
     if activation == "linear":
@@ -263,7 +270,7 @@ class ScalarDense(Dense):
                 "the rows, or use nn.cost(model, X, y, loss) for a batch")
         # Raw numbers (numpy scalars included) become Python floats: the engine's fast path.
         inputs = [v if isinstance(v, Value)
-                  else Value(float(v), label=f"x{i + 1}", requires_grad=False)
+                  else Value(_number(v, i), label=f"x{i + 1}", requires_grad=False)
                   for i, v in enumerate(x)]
         if len(inputs) != self.nin:
             raise ShapeError(f"layer {self.numbering.layer} has {self.nin} inputs per unit, "
@@ -288,13 +295,16 @@ class ScalarDense(Dense):
 
 def load_layers(layers: Sequence[Dense], state: Mapping[str, Any]) -> None:
     """Load `state` into `layers`, converting between scalar and tensor names when needed."""
+    if not isinstance(state, Mapping):
+        raise TypeError(f"load_state_dict: state must be a dict of values by name (as "
+                        f"state_dict() gives), not {type(state).__name__}")
     table = ParameterTable([(layer.numbering, layer.weight_matrix(), layer.bias_vector())
                             for layer in layers])
     scalar_names = {name for layer in layers for name in layer.numbering.scalar_names()}
     tensor_names = {name for layer in layers for name in layer.numbering.tensor_names()}
     if set(state) not in (scalar_names, tensor_names):
         expected = sorted(scalar_names if layers[0].scalar else tensor_names)
-        raise KeyError(f"load_state_dict: the state names {sorted(state)} are neither this "
+        raise ValueError(f"load_state_dict: the state names {sorted(state)} are neither this "
                        f"net's tensor names {sorted(tensor_names)} nor its scalar names "
                        f"(expected e.g. {expected})")
     for name, value in state.items():
@@ -354,7 +364,7 @@ class Sequential(Module):
             where = layer.numbering.locate(name)
             if where is not None:
                 return where
-        raise KeyError(f"no scalar parameter {name!r} in {self!r}")
+        raise ValueError(f"no scalar parameter {name!r} in {self!r}")
 
     def to_scalar(self) -> Sequential:
         """The scalar twin: one Value per weight, the same numbers (a copy, not shared)."""

@@ -48,7 +48,7 @@ class Module:
                             f"not {type(state).__name__}")
         if set(state) != set(parameters):
             missing, unexpected = set(parameters) - set(state), set(state) - set(parameters)
-            raise KeyError(f"load_state_dict: missing {sorted(missing)}, "
+            raise ValueError(f"load_state_dict: missing {sorted(missing)}, "
                            f"unexpected {sorted(unexpected)}")
         values = [(parameters[name], checked_value(parameters[name], value, name))
                   for name, value in state.items()]

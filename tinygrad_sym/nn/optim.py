@@ -32,9 +32,11 @@ def _check_number(owner: str, name: str, value: Any, low: float, high: float = m
                         f"{value!r:.40}")
     value = float(value)
     inside = low <= value <= high if high_included else low <= value < high
+    inside = inside and math.isfinite(value)
     if not inside:
         upper = f"{high:g}]" if high_included else f"{high:g})"
-        raise ValueError(f"{owner}: {name} must lie in [{low:g}, {upper}, got {value!r}")
+        raise ValueError(f"{owner}: {name} must be a finite number in [{low:g}, {upper}, "
+                         f"got {value!r}")
     return value
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -119,6 +120,9 @@ def accuracy(model: Sequential, X: Any, y: Any, threshold: float = 0.5) -> float
     """
     outputs = predict(model, X)
     y = np.asarray(y)
+    if y.size != len(outputs):
+        raise ValueError(f"accuracy: X has {len(outputs)} examples but y has {y.size} labels; "
+                         "give one label per example")
     if outputs.shape[-1] == 1:
         predicted = (outputs.reshape(-1) >= threshold).astype(float)
         return float(np.mean(predicted == y.reshape(-1)))
@@ -130,11 +134,14 @@ class History:
     """What `fit` saw: the loss of every epoch and, on request, the parameters at every step.
 
     `parameters[0]` is the state before the first step, `parameters[t]` after step t.
+    `cost(model, X, y)` is the cost `fit` minimised, so a recorded step can be replayed
+    (`ts.film` draws the graph of every step with it).
     """
 
     loss: list[float] = field(default_factory=list)
     parameters: list[dict[str, Any]] = field(default_factory=list)
     locate: Callable[[str], tuple[str, tuple[int, ...]]] | None = None
+    cost: Callable[[Any, Any, Any], Value] | None = None
     steps: int = 0
     """Optimizer steps taken."""
     interrupted: bool = False
@@ -149,7 +156,7 @@ class History:
         if name in self.parameters[0]:
             return np.array([state[name] for state in self.parameters])
         if self.locate is None:
-            raise KeyError(f"no parameter {name!r} recorded")
+            raise ValueError(f"no parameter {name!r} recorded")
         tensor, index = self.locate(name)
         return np.array([state[tensor][index] for state in self.parameters])
 
@@ -201,7 +208,7 @@ def fit(
         raise ValueError("fit: the optimizer holds none of this model's parameters (made for "
                          "another net?): build it with optimizer(model.parameters(), ...)")
     size = batch_size or count
-    history = History(locate=model.locate)
+    history = History(locate=model.locate, cost=partial(cost, loss=loss))
     steps_before = optimizer.steps
     bar = ProgressBar(epochs, enabled=progress)
     try:

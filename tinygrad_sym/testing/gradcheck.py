@@ -23,7 +23,11 @@ def _as_float64_leaf(x: Any, index: int) -> Value:
         data = x.data if type(x.data) is float else np.asarray(x.data, dtype=np.float64)
         label = x.label or f"input {index}"
         return Value(data, label=label, requires_grad=x.requires_grad)
-    data = float(x) if np.ndim(x) == 0 else np.asarray(x, dtype=np.float64)
+    array = np.asarray(x)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"gradcheck: input {index} must be a number, an array of numbers or a "
+                        f"Value, not {type(x).__name__} {x!r:.40}")
+    data = float(array) if array.ndim == 0 else array.astype(np.float64)
     return Value(data, label=f"input {index}")
 
 

@@ -166,6 +166,10 @@ of max) on purpose."""
 
 KINK_EXPONENTS = (0.0, 0.5, 1.0, 2.0, math.e)
 
+INTO_DOMAIN = {"log": "exp", "sqrt": "exp", "pow": "exp", "binary_cross_entropy": "sigmoid"}
+"""A step that gives an op a node in its domain, when no input is (all elements positive,
+or all inside (0, 1))."""
+
 ELEMENTWISE = ("neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu")
 FUZZED = (*ELEMENTWISE, "add", "sub", "mul", "div", "pow", "sum", "mean", "max", "reshape",
           "transpose", "broadcast_to", "getitem", "scatter", "matmul", "affine", "softmax",
@@ -471,10 +475,13 @@ def graphs(draw: Any, max_inputs: int = 3, max_steps: int = 6, smooth: bool = Tr
     steps: list[Step] = []
     builder = _Builder(draw, nodes, smooth)
     wanted = draw(st.integers(1, max_steps))
+    started = start_with is None
     with np.errstate(all="ignore"):
         for attempt in range(3 * wanted):
-            name = start_with if start_with and not steps else draw(st.sampled_from(names))
+            name = draw(st.sampled_from(names)) if started else start_with
             step = builder.step(name)
+            if step is None and not steps and name in INTO_DOMAIN:
+                step = builder.step(INTO_DOMAIN[name])  # first a node in the op's domain
             if step is not None:
                 op, operands, attrs = step
                 args = [o.data if isinstance(o, Constant) else nodes[o] for o in operands]
@@ -482,7 +489,9 @@ def graphs(draw: Any, max_inputs: int = 3, max_steps: int = 6, smooth: bool = Tr
                 if not smooth or _acceptable(node):
                     nodes.append(node)
                     steps.append(step)
-            assume(steps or not start_with)  # the first op must fit the inputs drawn
+                    started = started or op == start_with
+            # The first op must fit the inputs drawn (at most after one step into its domain).
+            assume(started or (attempt == 0 and len(steps) == 1))
             if len(steps) == wanted or attempt == 3 * wanted - 1:
                 break
     assume(steps)

@@ -77,7 +77,13 @@ class GradientGraph(graphviz.Digraph):
         suffix gets one. A suffix draw cannot write (.jpg) is refused unless `format` is
         given (then the format's suffix is added). The file appears complete or not at all.
         """
+        if not isinstance(filename, str | os.PathLike):
+            raise TypeError(f"draw: filename must be a path (str or pathlib.Path), not "
+                            f"{type(filename).__name__}")
         path = Path(filename)
+        if path.is_dir() or str(filename).endswith(("/", os.sep)):
+            raise ValueError(f"draw: {str(filename)!r} is a directory; name the file, e.g. "
+                             f"{str(path / 'graph.png')!r}")
         suffix = path.suffix.lower().lstrip(".")
         if format is None and suffix and suffix not in FORMATS:
             raise ValueError(
@@ -97,18 +103,23 @@ class GradientGraph(graphviz.Digraph):
             )
         if suffix != format:
             path = path.with_name(f"{path.name}.{format}")
-        image = self._image(format)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = _new_file_beside(path)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(image)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
+        write_atomically(path, self._image(format))
         return path
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write `content` to `path` (creating its folder): a temporary file beside it, then
+    an atomic rename, so the file appears complete or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = _new_file_beside(path)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(content)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def _new_file_beside(path: Path) -> tuple[int, Path]:

@@ -7,8 +7,9 @@
     w.grad  # 3.0
 """
 
-from . import datasets, nn, ops, testing
+from . import bridge, datasets, nn, ops, testing
 from .autograd import backward, detect_anomaly, grad, no_grad
+from .bridge import from_torch
 from .errors import AnomalyError, GradcheckError, ShapeError
 from .explain import compare, explain
 from .seeding import manual_seed
@@ -22,12 +23,14 @@ __all__ = [
     "Value",
     "affine",
     "backward",
+    "bridge",
     "compare",
     "concatenate",
     "datasets",
     "detect_anomaly",
     "draw",
     "explain",
+    "from_torch",
     "grad",
     "linear",
     "local_derivative",

@@ -8,12 +8,14 @@
 """
 
 from . import bridge, datasets, nn, ops, testing
-from .autograd import backward, detect_anomaly, grad, no_grad
+from .autograd import backward, grad
 from .bridge import from_torch
 from .errors import AnomalyError, GradcheckError, ShapeError
-from .explain import compare, explain
+from .explainer import compare, explain
+from .formulas import local_derivative
+from .modes import detect_anomaly, no_grad
 from .seeding import manual_seed
-from .value import Value, affine, concatenate, linear, local_derivative, stack, topological_order
+from .value import Value, affine, concatenate, stack, topological_order, weighted_sum
 from .viz import draw
 
 __all__ = [
@@ -32,7 +34,6 @@ __all__ = [
     "explain",
     "from_torch",
     "grad",
-    "linear",
     "local_derivative",
     "manual_seed",
     "nn",
@@ -41,4 +42,5 @@ __all__ = [
     "stack",
     "testing",
     "topological_order",
+    "weighted_sum",
 ]

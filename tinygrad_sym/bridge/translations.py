@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .. import ops
-from ..value import Value, apply
+from ..value import Value, record
 from .errors import UnsupportedNode
 from .saved import TorchNode
 
@@ -120,7 +120,7 @@ def _addmm(node: TorchNode, bias: Value, mat1: Value, mat2: Value) -> Value:
     """bias + mat1 @ mat2: what nn.Linear records on a batch (mat2 = weightᵀ)."""
     alpha, beta = node.saved("_saved_alpha"), node.saved("_saved_beta")
     if alpha == 1 and beta == 1:
-        return apply(ops.AFFINE, mat1, mat2, bias)
+        return record(ops.AFFINE, mat1, mat2, bias)
     return _scaled(mat1 @ mat2, alpha) + _scaled(bias, beta)
 
 
@@ -148,7 +148,7 @@ def _mse(node: TorchNode, predictions: Value, targets: Value) -> Value:
 
 def _binary_cross_entropy(node: TorchNode, probabilities: Value, targets: Value) -> Value:
     _refuse_weights(node, "_saved_weight")
-    return _reduce(apply(ops.BINARY_CROSS_ENTROPY, probabilities, targets), node)
+    return _reduce(record(ops.BINARY_CROSS_ENTROPY, probabilities, targets), node)
 
 
 def _bce_with_logits(node: TorchNode, logits: Value, targets: Value) -> Value:
@@ -156,7 +156,7 @@ def _bce_with_logits(node: TorchNode, logits: Value, targets: Value) -> Value:
     reduction = REDUCTIONS[node.saved("_saved_reduction")]
     if reduction == "none":
         raise UnsupportedNode(f"{node.name} with reduction='none': use 'mean' or 'sum'")
-    mean = apply(ops.BCE_WITH_LOGITS, logits, targets)  # one node, as PyTorch fuses it
+    mean = record(ops.BCE_WITH_LOGITS, logits, targets)  # one node, as PyTorch fuses it
     if reduction == "mean":
         return mean
     return mean * float(math.prod(np.broadcast_shapes(logits.shape, targets.shape)))

@@ -12,7 +12,8 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
-from ..value import Value, local_derivative
+from ..formulas import local_derivative
+from ..value import Value
 from . import colors
 from .cards import kind_of
 from .labels import cell, escape, font, html_label, number, shorten, table

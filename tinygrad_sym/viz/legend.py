@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..explain import Explanation, Factor
+from ..explainer import Explanation, Factor
 from . import colors
 from .labels import cell, escape, font, html_label, number, table, wrapped
 

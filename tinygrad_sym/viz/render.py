@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from ..explain import Names
+from ..explainer import Names
 from ..value import Value, topological_order
 from . import legend
 from .cards import kind_of, op_pill, summary_box, value_card

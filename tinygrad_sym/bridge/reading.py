@@ -20,7 +20,7 @@ from ..value import Value, constant, topological_order
 from .constants import recover
 from .errors import UnsupportedNode, ValueMismatch
 from .graph import TorchGraph
-from .saved import FREED_HINT, TorchNode, to_numpy
+from .saved import CHANGED_HINT, FREED_HINT, TorchNode, to_numpy
 from .structure import LOSSES, LossRecord, linear_layers
 from .torch_import import require_torch
 from .translations import LEAF, REDUCTIONS, TRANSLATIONS, Translation, supported
@@ -191,9 +191,7 @@ def _check(node: TorchNode, value: Value, observed: list[np.ndarray]) -> None:
             what = "parameter" if node.name == LEAF else "rebuilt value"
             raise ValueMismatch(
                 f"{node.name}: the {what} differs from the one PyTorch used in the forward "
-                f"pass (largest difference {difference}). Were parameters changed after the "
-                "forward pass (optimizer.step(), an in-place edit)? Run the forward pass again "
-                "and call ts.from_torch(loss) before changing them.")
+                f"pass (largest difference {difference}). {CHANGED_HINT}")
 
 
 def _named_graph(root: Value, record: LossRecord | None, leaves: dict[Any, Value],

@@ -11,12 +11,17 @@ from typing import Any
 
 import numpy as np
 
-from .errors import SavedTensorsFreed
+from .errors import SavedTensorsFreed, ValueMismatch
 
 FREED_HINT = (
     "PyTorch frees the tensors a graph saved when backward() runs. Call ts.from_torch(loss) "
     "before loss.backward() (then backward as usual), or call "
     "loss.backward(retain_graph=True) if you need PyTorch's gradients first."
+)
+
+CHANGED_HINT = (
+    "Were parameters changed after the forward pass (optimizer.step(), an in-place edit)? "
+    "Run the forward pass again and call ts.from_torch(loss) before changing them."
 )
 
 
@@ -46,10 +51,13 @@ class TorchNode:
         try:
             value = getattr(self.function, attribute)
         except RuntimeError as error:
-            if "freed" not in str(error):
-                raise
-            raise SavedTensorsFreed(
-                f"{self.name}: the tensors this node saved are gone. {FREED_HINT}") from None
+            if "freed" in str(error):
+                raise SavedTensorsFreed(
+                    f"{self.name}: the tensors this node saved are gone. {FREED_HINT}") from None
+            if "inplace" in str(error):
+                raise ValueMismatch(f"{self.name}: a tensor this node saved was changed in "
+                                    f"place after the forward pass. {CHANGED_HINT}") from None
+            raise
         return to_numpy(value) if hasattr(value, "detach") else value
 
     def __repr__(self) -> str:

@@ -232,6 +232,9 @@ def _named_graph(root: Value, record: LossRecord | None, leaves: dict[Any, Value
         module_name, users = given.get(by_value[value], (None, True))
         if not users:
             torch_names[name] = module_name
+    for layer in layers:
+        layer.transposed.label = f"{layer.weight.label}ᵀ"
+        layer.transposed.group = layer.weight.group
     root.label = "J"
     ordered = [layer_parameter for layer in layers
                for layer_parameter in (layer.weight, layer.bias) if layer_parameter is not None]

@@ -34,6 +34,7 @@ class LinearLayer:
     """z = x @ Wᵀ + b: `weight` is the parameter as PyTorch holds it (units × inputs)."""
 
     weight: Value
+    transposed: Value  # the node Wᵀ, as PyTorch's TBackward0 records it
     bias: Value | None
     input: Value
     output: Value
@@ -90,18 +91,19 @@ def linear_layers(order: list[Value]) -> list[LinearLayer]:
             x, transposed, bias = node.parents
             weight = _transposed_parameter(transposed)
             if weight is not None and _is_parameter(bias, 1):
-                found = (weight, bias, x)
+                found = (weight, transposed, bias, x)
         elif node.op is ops.MATMUL:
             x, transposed = node.parents
             weight = _transposed_parameter(transposed)
             if weight is not None and not _bias_added(node, consumers):
-                found = (weight, None, x)
+                found = (weight, transposed, None, x)
         elif node.op is ops.ADD:
             product, bias = node.parents
             if product.op is ops.MATMUL and _bias_added(product, consumers):
-                weight = _transposed_parameter(product.parents[1])
+                x, transposed = product.parents
+                weight = _transposed_parameter(transposed)
                 if weight is not None:
-                    found = (weight, bias, product.parents[0])
+                    found = (weight, transposed, bias, x)
         if found is not None:
             users = consumers.get(node, [])
             activation = users[0] if len(users) == 1 and users[0].op in ACTIVATION_OPS else None

@@ -55,8 +55,9 @@ def _scaled(operand: Value, factor: Any) -> Value:
 
 
 def _reduce(losses: Value, node: TorchNode) -> Value:
-    """A loss node's reduction of its per-element losses: mean, sum or none."""
+    """A loss node's reduction of its per-element losses (labelled L): mean, sum or none."""
     reduction = REDUCTIONS[node.saved("_saved_reduction")]
+    losses.label = "L"
     if reduction == "mean":
         return losses.mean()
     return losses.sum() if reduction == "sum" else losses

@@ -12,6 +12,7 @@ from .autograd import backward, grad
 from .bridge import from_torch
 from .errors import AnomalyError, GradcheckError, ShapeError
 from .explainer import compare, explain
+from .explorer import explore, film, to_json
 from .formulas import local_derivative
 from .modes import detect_anomaly, no_grad
 from .seeding import manual_seed
@@ -32,6 +33,8 @@ __all__ = [
     "detect_anomaly",
     "draw",
     "explain",
+    "explore",
+    "film",
     "from_torch",
     "grad",
     "local_derivative",
@@ -41,6 +44,7 @@ __all__ = [
     "ops",
     "stack",
     "testing",
+    "to_json",
     "topological_order",
     "weighted_sum",
 ]

@@ -5,6 +5,8 @@ the rebuilt graph must give every parameter the `.grad` PyTorch computes, and th
 view of an MLP must give each weight its entry of that `.grad`.
 """
 
+import json
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -322,7 +324,9 @@ def test_backward_with_retain_graph_keeps_them():
 def test_parameters_changed_after_the_forward_pass_are_detected():
     module, loss = coffee_like()
     loss.backward(retain_graph=True)
-    torch.optim.SGD(module.parameters(), lr=0.5).step()
+    with torch.no_grad():  # what optimizer.step() does (torch.optim takes seconds to import)
+        for parameter in module.parameters():
+            parameter -= 0.5 * parameter.grad
     with pytest.raises(ValueMismatch, match=r"changed in place.*optimizer.step\(\)"):
         ts.from_torch(loss, params=module)  # PyTorch's own version counter sees it
     module, loss = coffee_like()
@@ -458,7 +462,7 @@ def test_the_course_picture_from_a_pytorch_net():
                                                        rel=1e-10)
 
 
-def test_draw_reads_the_rebuilt_graph_and_its_scalar_view():
+def test_draw_and_explore_read_the_rebuilt_graph_and_its_scalar_view():
     module, loss = coffee_like()
     graph = ts.from_torch(loss, params=module)
     graph.loss.backward()
@@ -469,6 +473,10 @@ def test_draw_reads_the_rebuilt_graph_and_its_scalar_view():
     view.loss.backward()
     picture = ts.draw(view.loss, highlight=[view.parameters["w1"], view.parameters["w3"]])
     assert "w1" in picture.source and "w5" in picture.source
+    document = json.loads(ts.to_json(view.loss))
+    assert {"w1", "w3", "w6", "J"} <= {node["name"] for node in document["nodes"]}
+    page = ts.explore(view.loss, highlight=[view.parameters["w1"], view.parameters["w3"]])
+    assert "w3" in page.html and page.data
 
 
 def test_the_multiclass_lab_net_from_pytorch():
@@ -521,3 +529,31 @@ def test_single_example_and_batched_inputs_go_through_views():
         graph.loss.backward()
         np.testing.assert_allclose(graph.parameters["W1"].grad, linear.weight.grad.numpy(),
                                    rtol=RTOL, atol=ATOL)
+
+
+def test_a_custom_module_with_a_squeezed_prediction_is_an_mlp():
+    """How PyTorch users often write it: their own Module, F.relu, .squeeze(1), nn.BCELoss."""
+
+    class Classifier(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = torch.nn.Linear(2, 3)
+            self.fc2 = torch.nn.Linear(3, 1)
+
+        def forward(self, x):
+            return torch.sigmoid(self.fc2(F.relu(self.fc1(x)))).squeeze(1)
+
+    torch.manual_seed(2)
+    model = Classifier()  # float32, PyTorch's default
+    X, y = torch.randn(6, 2), torch.tensor([1.0, 0.0, 1.0, 1.0, 0.0, 0.0])
+    loss = torch.nn.BCELoss()(model(X), y)
+    graph = ts.from_torch(loss, params=model)
+    loss.backward()
+    assert graph.torch_names["W2"] == "fc2.weight" and graph.loss.dtype == np.float32
+    view = graph.scalar_view()
+    view.loss.backward()
+    assert view.loss.data == pytest.approx(loss.item(), rel=1e-6)
+    for name, weight in view.parameters.items():
+        tensor, index = view.origins[name]
+        expected = model.get_parameter(tensor).grad[index].item()
+        assert weight.grad == pytest.approx(expected, rel=1e-4, abs=1e-7), name

@@ -136,6 +136,10 @@ def mlp_shape(loss: LossRecord | None, layers: list[LinearLayer]) -> MLPShape:
     if isinstance(targets, Value) and targets.requires_grad:
         raise NotAnMLP("its targets require a gradient")
     targets = np.asarray(targets.data if isinstance(targets, Value) else targets)
+    if kind != "softmax_cross_entropy" and targets.shape == prediction.shape:
+        while prediction.op is ops.RESHAPE:  # model(X).squeeze(1) or .view(-1) before the loss
+            prediction = prediction.parents[0]
+        targets = targets.reshape(prediction.shape)  # the same pairs, element by element
     by_output = {layer.output: layer for layer in layers}
     chain: list[LinearLayer] = []
     activations: list[str] = []

@@ -40,6 +40,7 @@ class TorchGraph:
 
     @cached_property
     def _shape(self) -> MLPShape | NotAnMLP:
+        """The graph as an MLP under a loss, or the reason it is not one (found once)."""
         try:
             return mlp_shape(self.loss_record, list(self.layers))
         except NotAnMLP as error:
@@ -51,6 +52,7 @@ class TorchGraph:
         return isinstance(self._shape, MLPShape)
 
     def _mlp(self) -> MLPShape:
+        """The graph as an MLP under a loss, or NotAnMLP saying what fits and what does not."""
         if isinstance(self._shape, NotAnMLP):
             raise NotAnMLP(
                 f"this graph is not an MLP under a loss: {self._shape}. The net and the scalar "

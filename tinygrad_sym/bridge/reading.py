@@ -21,7 +21,7 @@ from .constants import recover
 from .errors import UnsupportedNode, ValueMismatch
 from .graph import TorchGraph
 from .saved import CHANGED_HINT, FREED_HINT, TorchNode, to_numpy
-from .structure import LOSSES, LossRecord, linear_layers
+from .structure import LOSSES, LinearLayer, LossRecord, linear_layers
 from .torch_import import require_torch
 from .translations import LEAF, REDUCTIONS, TRANSLATIONS, Translation, supported
 
@@ -59,8 +59,7 @@ def from_torch(loss: Any, params: Any = None) -> TorchGraph:
     result = values[root.function]
     record = None
     if root.name in LOSSES:
-        operands = [_operand(root, TRANSLATIONS[root.name], i, values, observed)
-                    for i in range(2)]
+        operands = [_operand(root, TRANSLATIONS[root.name], i, values) for i in range(2)]
         record = LossRecord(root.name, REDUCTIONS[root.saved("_saved_reduction")],
                             tuple(operands))
     leaves = {node.function.variable: values[node.function] for node in nodes
@@ -69,6 +68,7 @@ def from_torch(loss: Any, params: Any = None) -> TorchGraph:
 
 
 def _root(loss: Any, torch: Any) -> TorchNode:
+    """The node that computed `loss`, or an error saying why there is none."""
     if not isinstance(loss, torch.Tensor):
         raise TypeError(f"from_torch: give the PyTorch tensor your forward pass computed "
                         f"(the loss), not {type(loss).__name__}")
@@ -138,8 +138,8 @@ def _observations(nodes: list[TorchNode], loss: Any) -> dict[Any, list[np.ndarra
     return observed
 
 
-def _operand(node: TorchNode, translation: Translation, index: int, values: dict[Any, Value],
-             observed: dict[Any, list[np.ndarray]]) -> Any:
+def _operand(node: TorchNode, translation: Translation, index: int,
+             values: dict[Any, Value]) -> Any:
     """Operand `index` of `node`: a rebuilt Value, a saved constant, or None (not saved)."""
     parents = node.parents
     parent = parents[index] if index < len(parents) else None
@@ -157,8 +157,9 @@ def _operand(node: TorchNode, translation: Translation, index: int, values: dict
 
 def _rebuild(node: TorchNode, translation: Translation, values: dict[Any, Value],
              observed: dict[Any, list[np.ndarray]]) -> Value:
-    operands = [_operand(node, translation, i, values, observed)
-                for i in range(len(translation.inputs))]
+    """`node` computed again from its operands; a constant it did not save is recovered
+    from its result (see `constants`), or the error says why it cannot be."""
+    operands = [_operand(node, translation, i, values) for i in range(len(translation.inputs))]
     missing = [i for i, operand in enumerate(operands) if operand is None]
     if missing:
         results = observed.get(node.function)
@@ -196,48 +197,50 @@ def _check(node: TorchNode, value: Value, observed: list[np.ndarray]) -> None:
 
 def _named_graph(root: Value, record: LossRecord | None, leaves: dict[Any, Value],
                  given: dict[Any, tuple[str, bool]]) -> TorchGraph:
-    """Label the rebuilt graph as the course does (X, W1, b1, Z1, A1, …, J) and collect the
-    parameters by name."""
-    order = topological_order(root)
-    layers = linear_layers(order)
-    by_value = {value: tensor for tensor, value in leaves.items()}
-    names: dict[Value, str] = {}
-    torch_names: dict[str, str] = {}
-    for value in leaves.values():
-        name, users = given.get(by_value[value], (None, False))
-        if users:
-            names[value] = name
+    """Label the rebuilt graph as the course does (X, W1, b1, Z1, A1, …, L, J) and collect
+    the parameters by name, Linear layers first."""
+    layers = linear_layers(topological_order(root))
+    names = _parameter_names(leaves, layers, given)
+    for value, name in names.items():
+        value.label = name
     for k, layer in enumerate(layers, start=1):
         group = (f"layer {k}",)
+        for node in (layer.weight, layer.transposed, layer.bias, layer.output, layer.activation):
+            if node is not None:
+                node.group = group
+        layer.transposed.label = f"{layer.weight.label}ᵀ"
+        layer.output.label = f"Z{k}"
+        if layer.activation is not None:
+            layer.activation.label = f"A{k}"
+        if k == 1 and layer.input.op is None and not layer.input.requires_grad:
+            layer.input.label = "X"
+    root.label = "J"
+    in_layers = [node for layer in layers for node in (layer.weight, layer.bias) if node]
+    ordered = dict.fromkeys([*in_layers, *leaves.values()])
+    tensor_of = {value: tensor for tensor, value in leaves.items()}
+    torch_names = {names[value]: given[tensor_of[value]][0] for value in ordered
+                   if tensor_of[value] in given and not given[tensor_of[value]][1]}
+    return TorchGraph(root, {names[value]: value for value in ordered}, torch_names,
+                      tuple(layers), record)
+
+
+def _parameter_names(leaves: dict[Any, Value], layers: list[LinearLayer],
+                     given: dict[Any, tuple[str, bool]]) -> dict[Value, str]:
+    """Each leaf's name: yours (a mapping), else W1/b1… for Linear layers, else the module's
+    name, else leaf1, leaf2, …"""
+    tensor_of = {value: tensor for tensor, value in leaves.items()}
+    names = {value: given[tensor][0] for tensor, value in leaves.items()
+             if given.get(tensor, ("", False))[1]}
+    for k, layer in enumerate(layers, start=1):
         for parameter, name in ((layer.weight, f"W{k}"), (layer.bias, f"b{k}")):
             if parameter is not None and parameter not in names:
                 names[parameter] = name
-            if parameter is not None:
-                parameter.group = group
-        layer.output.label, layer.output.group = f"Z{k}", group
-        if layer.activation is not None:
-            layer.activation.label, layer.activation.group = f"A{k}", group
-        if k == 1 and layer.input.op is None and not layer.input.requires_grad:
-            layer.input.label = "X"
     count = 0
     for value in leaves.values():
         if value not in names:
-            name, _ = given.get(by_value[value], (None, False))
-            if name is None:
+            if tensor_of[value] in given:
+                names[value] = given[tensor_of[value]][0]
+            else:
                 count += 1
-                name = f"leaf{count}"
-            names[value] = name
-    for value, name in names.items():
-        value.label = name
-        module_name, users = given.get(by_value[value], (None, True))
-        if not users:
-            torch_names[name] = module_name
-    for layer in layers:
-        layer.transposed.label = f"{layer.weight.label}ᵀ"
-        layer.transposed.group = layer.weight.group
-    root.label = "J"
-    ordered = [layer_parameter for layer in layers
-               for layer_parameter in (layer.weight, layer.bias) if layer_parameter is not None]
-    ordered += [value for value in leaves.values() if value not in ordered]
-    parameters = {names[value]: value for value in dict.fromkeys(ordered)}
-    return TorchGraph(root, parameters, torch_names, tuple(layers), record)
+                names[value] = f"leaf{count}"
+    return names

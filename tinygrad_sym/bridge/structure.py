@@ -67,6 +67,7 @@ class MLPShape:
 
 
 def _is_parameter(node: Value, ndim: int) -> bool:
+    """True for a leaf that requires a gradient and has `ndim` axes."""
     return node.op is None and node.requires_grad and node.ndim == ndim
 
 

@@ -46,10 +46,11 @@ class Translation:
     solve: Solve | None = None
 
     def role(self, index: int) -> str:
+        """What operand `index` is ("" when nothing special)."""
         return self.roles[index] if index < len(self.roles) else ""
 
 
-def _scaled(operand: Value, factor: Any) -> Value:
+def _scaled(operand: Any, factor: Any) -> Any:
     """operand·factor, or the operand itself when the factor is 1 (PyTorch's alpha, beta)."""
     return operand if factor == 1 else operand * factor
 
@@ -64,6 +65,7 @@ def _reduce(losses: Value, node: TorchNode) -> Value:
 
 
 def _refuse_weights(node: TorchNode, *attributes: str) -> None:
+    """Refuse a loss with class or element weights (not rebuilt), naming the argument."""
     for attribute in attributes:
         if node.saved(attribute) is not None:
             raise UnsupportedNode(f"{node.name} with {attribute.removeprefix('_saved_')}=…: "
@@ -71,6 +73,7 @@ def _refuse_weights(node: TorchNode, *attributes: str) -> None:
 
 
 def _axis(node: TorchNode, ndim: int, attribute: str = "_saved_dim") -> int:
+    """A saved dimension, counted from 0 (PyTorch may save it negative)."""
     dim = node.saved(attribute)
     return dim + ndim if dim < 0 else dim
 
@@ -79,10 +82,12 @@ def _axis(node: TorchNode, ndim: int, attribute: str = "_saved_dim") -> int:
 
 
 def _add(node: TorchNode, a: Value, b: Value) -> Value:
+    """a + alpha·b."""
     return a + _scaled(b, node.saved("_saved_alpha"))
 
 
 def _sub(node: TorchNode, a: Value, b: Value) -> Value:
+    """a − alpha·b."""
     return a - _scaled(b, node.saved("_saved_alpha"))
 
 
@@ -96,8 +101,8 @@ def _solve_add(node: TorchNode, operands: list[Any], out: np.ndarray) -> tuple[A
     a, b = operands
     alpha = node.saved("_saved_alpha")
     if a is None:
-        return out - alpha * b, lambda c: c + alpha * b if alpha != 1 else c + b
-    return (out - a) / alpha, lambda c: a + (alpha * c if alpha != 1 else c)
+        return out - _scaled(b, alpha), lambda c: c + _scaled(b, alpha)
+    return (out - a) / alpha, lambda c: a + _scaled(c, alpha)
 
 
 def _solve_sub(node: TorchNode, operands: list[Any], out: np.ndarray) -> tuple[Any, Callable]:
@@ -105,15 +110,14 @@ def _solve_sub(node: TorchNode, operands: list[Any], out: np.ndarray) -> tuple[A
     a, b = operands
     alpha = node.saved("_saved_alpha")
     if a is None:
-        return out + alpha * b, lambda c: c - (alpha * b if alpha != 1 else b)
-    return (a - out) / alpha, lambda c: a - (alpha * c if alpha != 1 else c)
+        return out + _scaled(b, alpha), lambda c: c - _scaled(b, alpha)
+    return (a - out) / alpha, lambda c: a - _scaled(c, alpha)
 
 
 def _solve_rsub(node: TorchNode, operands: list[Any], out: np.ndarray) -> tuple[Any, Callable]:
     """The constant b of out = b − alpha·a (`1 - a`) that PyTorch did not save."""
     a, _ = operands
-    alpha = node.saved("_saved_alpha")
-    scaled = alpha * a if alpha != 1 else a
+    scaled = _scaled(a, node.saved("_saved_alpha"))
     return out + scaled, lambda c: c - scaled
 
 
@@ -139,20 +143,24 @@ def _solve_addmm(node: TorchNode, operands: list[Any], out: np.ndarray) -> tuple
 
 
 def _loss(what: str, build: Build, **fields: Any) -> Translation:
+    """A loss node: operands (predictions, targets), the targets saved."""
     return Translation(what, build, ("_saved_self", "_saved_target"), ("", "target"), **fields)
 
 
 def _mse(node: TorchNode, predictions: Value, targets: Value) -> Value:
+    """(prediction − target)², reduced; the squares as nn.mse writes them (e·e)."""
     errors = predictions - targets
     return _reduce(errors * errors, node)
 
 
 def _binary_cross_entropy(node: TorchNode, probabilities: Value, targets: Value) -> Value:
+    """−[y·log p + (1 − y)·log(1 − p)] per element (one node), reduced."""
     _refuse_weights(node, "_saved_weight")
     return _reduce(record(ops.BINARY_CROSS_ENTROPY, probabilities, targets), node)
 
 
 def _bce_with_logits(node: TorchNode, logits: Value, targets: Value) -> Value:
+    """The mean BCE of σ(z) from z in one node (sum: that mean times the count)."""
     _refuse_weights(node, "_saved_weight", "_saved_pos_weight")
     reduction = REDUCTIONS[node.saved("_saved_reduction")]
     if reduction == "none":
@@ -183,10 +191,12 @@ def _nll_loss(node: TorchNode, log_probabilities: Value, labels: np.ndarray) -> 
 
 
 def _view(node: TorchNode, a: Value) -> Value:
+    """Any view that keeps the order of the elements: a reshape to PyTorch's output shape."""
     return a.reshape(node.output_shape)
 
 
 def _transpose(node: TorchNode, a: Value) -> Value:
+    """transpose(dim0, dim1): those two axes swapped."""
     axes = list(range(a.ndim))
     first, second = _axis(node, a.ndim, "_saved_dim0"), _axis(node, a.ndim, "_saved_dim1")
     axes[first], axes[second] = axes[second], axes[first]
@@ -194,15 +204,18 @@ def _transpose(node: TorchNode, a: Value) -> Value:
 
 
 def _select(node: TorchNode, a: Value) -> Value:
+    """a[..., i] along the saved dim."""
     return a[(slice(None),) * _axis(node, a.ndim) + (node.saved("_saved_index"),)]
 
 
 def _slice(node: TorchNode, a: Value) -> Value:
+    """a[..., start:end:step] along the saved dim."""
     window = slice(node.saved("_saved_start"), node.saved("_saved_end"), node.saved("_saved_step"))
     return a[(slice(None),) * _axis(node, a.ndim) + (window,)]
 
 
 def _dims(node: TorchNode) -> tuple[int, ...]:
+    """The dims a reduction ran over."""
     return tuple(node.saved("_saved_dim"))
 
 

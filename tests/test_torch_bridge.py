@@ -180,6 +180,8 @@ ENDINGS = {
     "mean": lambda v, t: v.mean(),
     "mse": lambda v, t: F.mse_loss(v, t["c"]),
     "squares": lambda v, t: ((v - t["c"]) ** 2).mean(),
+    "soft cross-entropy": lambda v, t: F.cross_entropy(v.reshape(1, 3),
+                                                       torch.softmax(t["c"], 0).reshape(1, 3)),
 }
 
 
@@ -557,3 +559,13 @@ def test_a_custom_module_with_a_squeezed_prediction_is_an_mlp():
         tensor, index = view.origins[name]
         expected = model.get_parameter(tensor).grad[index].item()
         assert weight.grad == pytest.approx(expected, rel=1e-4, abs=1e-7), name
+
+
+def test_a_number_keeps_float32_float32():
+    """A 0-d tensor (or a Python number) does not promote a float32 tensor, in PyTorch or here."""
+    w = torch.tensor([0.5, -1.5], requires_grad=True)
+    loss = (w * torch.tensor(2.0, dtype=torch.float64) - 0.25).tanh().sum()
+    graph = ts.from_torch(loss, params={"w": w})
+    assert loss.dtype == torch.float32
+    assert all(node.dtype == np.float32 for node in ts.topological_order(graph.loss)
+               if node.requires_grad)

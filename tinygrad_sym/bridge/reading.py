@@ -152,6 +152,8 @@ def _operand(node: TorchNode, translation: Translation, index: int,
     role = translation.role(index)
     if role == "labels":
         return np.asarray(data)
+    if np.ndim(data) == 0:  # a number: weakly typed, as PyTorch treats it (float32 stays)
+        data = float(data)
     return constant(data, "y" if role == "target" else None)
 
 

@@ -233,6 +233,8 @@ TRANSLATIONS: dict[str, Translation] = {
     # products and powers
     "MulBackward0": Translation("a · b", lambda node, a, b: a * b, _PLAIN),
     "DivBackward0": Translation("a / b", lambda node, a, b: a / b, _PLAIN),
+    "DivBackward1": Translation("a / number (e.g. inside CrossEntropyLoss with probabilities)",
+                                lambda node, a: a / float(node.saved("_saved_other")), (None,)),
     "ReciprocalBackward0": Translation("1 / a", lambda node, a: 1.0 / a, (None,),
                                        result="_saved_result"),
     "PowBackward0": Translation(

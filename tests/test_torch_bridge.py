@@ -133,7 +133,8 @@ C = [0.25, -2.0, 1.0]  # a constant tensor (requires no grad)
 
 # Each step maps the current vector v (3,) and the leaves to a new vector (3,). A constant
 # added or subtracted is followed by a node that saves its input (a product, log, abs, a
-# power), from which the constant is recovered (see below for what happens when none does).
+# power) or its own result (exp, sigmoid, tanh, sqrt, 1/x), from which the constant is
+# recovered (see below for what happens when none does).
 STEPS = {
     "add": lambda v, t: v + t["a"],
     "sub": lambda v, t: v - t["b"],
@@ -144,13 +145,17 @@ STEPS = {
     "number pow": lambda v, t: 2.0 ** v.tanh(),
     "exp": lambda v, t: v.tanh().exp(),
     "log": lambda v, t: (v * v + 1).log(),
-    "sqrt": lambda v, t: v.exp().sqrt(),
+    "sqrt": lambda v, t: (v * v + 0.5).sqrt(),
     "abs": lambda v, t: (v + 0.1).abs(),
     "sigmoid": lambda v, t: v.sigmoid(),
     "tanh": lambda v, t: v.tanh(),
     "relu": lambda v, t: v.relu() + 0.5 * v,
     "neg": lambda v, t: -v,
-    "reciprocal": lambda v, t: 1 / v.exp(),
+    "reciprocal": lambda v, t: 1 / (v * v + 1),
+    "sigmoid by hand": lambda v, t: 1 / (1 + (-v).exp()),
+    "shifted tanh": lambda v, t: (v - 0.3).tanh(),
+    "shifted exp": lambda v, t: (v.tanh() + 0.5).exp(),
+    "shifted sigmoid": lambda v, t: (v + 0.2).sigmoid(),
     "add number": lambda v, t: (v + 2.5) * t["a"],
     "sub constant": lambda v, t: (v - t["c"]) * t["b"],
     "constant minus": lambda v, t: (t["c"] - v) * t["a"],
@@ -282,6 +287,29 @@ def test_a_number_is_recovered_as_the_number():
     graph = ts.from_torch(loss, params={"p": p})
     one_minus_p = graph.loss.parents[0].parents[0]
     assert one_minus_p.op is ops.SUB and one_minus_p.parents[0].data == 1.0
+
+
+def test_a_course_net_written_by_hand():
+    """σ(z) = 1/(1 + e^−z) and the cross-entropy written out, as a from-scratch course does:
+    the 1s that PyTorch does not save come back as 1.0."""
+    torch.manual_seed(4)
+    W1 = torch.randn(2, 2, dtype=torch.float64, requires_grad=True)
+    W2 = torch.randn(2, 1, dtype=torch.float64, requires_grad=True)
+    X = torch.randn(5, 2, dtype=torch.float64)
+    y = torch.tensor([[1.0], [0.0], [1.0], [1.0], [0.0]], dtype=torch.float64)
+    a1 = 1 / (1 + torch.exp(-(X @ W1)))
+    p = 1 / (1 + torch.exp(-(a1 @ W2)))
+    loss = -(y * torch.log(p) + (1 - y) * torch.log(1 - p)).mean()
+    graph = ts.from_torch(loss, params={"W1": W1, "W2": W2})
+    loss.backward()
+    graph.loss.backward()
+    for name, tensor in (("W1", W1), ("W2", W2)):
+        np.testing.assert_allclose(graph.parameters[name].grad, tensor.grad.numpy(),
+                                   rtol=RTOL, atol=ATOL)
+    numbers = [operand.data for node in ts.topological_order(graph.loss)
+               if node.op in (ops.ADD, ops.SUB) for operand in node.parents
+               if operand.op is None and not operand.requires_grad and not operand.shape]
+    assert numbers == [1.0, 1.0, 1.0]  # 1 + e^−z twice, 1 − p
 
 
 def test_a_constant_no_node_saved_is_refused_with_the_way_out():

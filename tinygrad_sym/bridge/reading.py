@@ -48,13 +48,14 @@ def from_torch(loss: Any, params: Any = None) -> TorchGraph:
         raise UnsupportedNode(f"from_torch cannot rebuild {', '.join(unsupported)}. "
                               f"Supported PyTorch nodes:\n{supported()}")
     given = _given_names(params, torch, nodes)
-    observed = _observations(nodes, loss)
+    observed, estimated = _observations(nodes, loss)
     values: dict[Any, Value] = {}
     for node in nodes:
         if node.name == LEAF:
             values[node.function] = Value(to_numpy(node.function.variable))
         else:
-            values[node.function] = _rebuild(node, TRANSLATIONS[node.name], values, observed)
+            values[node.function] = _rebuild(node, TRANSLATIONS[node.name], values, observed,
+                                             estimated)
         _check(node, values[node.function], observed.get(node.function, []))
     result = values[root.function]
     record = None
@@ -120,22 +121,30 @@ def _given_names(params: Any, torch: Any, nodes: list[TorchNode]) -> dict[Any, t
     return {tensor: (str(name), True) for name, tensor in params.items()}
 
 
-def _observations(nodes: list[TorchNode], loss: Any) -> dict[Any, list[np.ndarray]]:
+def _observations(nodes: list[TorchNode], loss: Any
+                  ) -> tuple[dict[Any, list[np.ndarray]], dict[Any, np.ndarray]]:
     """node → the values PyTorch saved of its output: its own saved result, the inputs its
-    consumers saved, and for the root the loss itself."""
+    consumers saved, and for the root the loss itself. Second, node → its output estimated
+    from a consumer that saved only its own result (exp, sigmoid, … inverted)."""
     observed: dict[Any, list[np.ndarray]] = {nodes[-1].function: [to_numpy(loss)]}
+    estimated: dict[Any, np.ndarray] = {}
     for node in nodes:
         translation = TRANSLATIONS.get(node.name)
         if translation is None:
             continue
         if translation.result:
-            observed.setdefault(node.function, []).append(node.saved(translation.result))
+            result = node.saved(translation.result)
+            observed.setdefault(node.function, []).append(result)
+            parent = node.parents[0]
+            if translation.inverse and parent is not None and parent not in estimated:
+                with np.errstate(all="ignore"):
+                    estimated[parent] = translation.inverse(result)
         for parent, attribute in zip(node.parents, translation.inputs, strict=False):
             if parent is not None and attribute:
                 value = node.saved(attribute)
                 if isinstance(value, np.ndarray):
                     observed.setdefault(parent, []).append(value)
-    return observed
+    return observed, estimated
 
 
 def _operand(node: TorchNode, translation: Translation, index: int,
@@ -158,14 +167,15 @@ def _operand(node: TorchNode, translation: Translation, index: int,
 
 
 def _rebuild(node: TorchNode, translation: Translation, values: dict[Any, Value],
-             observed: dict[Any, list[np.ndarray]]) -> Value:
+             observed: dict[Any, list[np.ndarray]], estimated: dict[Any, np.ndarray]) -> Value:
     """`node` computed again from its operands; a constant it did not save is recovered
     from its result (see `constants`), or the error says why it cannot be."""
     operands = [_operand(node, translation, i, values) for i in range(len(translation.inputs))]
     missing = [i for i, operand in enumerate(operands) if operand is None]
     if missing:
         results = observed.get(node.function)
-        if translation.solve is None or len(missing) > 1 or not results:
+        out = results[0] if results else estimated.get(node.function)
+        if translation.solve is None or len(missing) > 1 or out is None:
             raise UnsupportedNode(
                 f"{node.name}: PyTorch saved no copy of its constant operand {missing[0] + 1} "
                 "(its gradient does not need it) and no later node saved this node's result, "
@@ -173,8 +183,8 @@ def _rebuild(node: TorchNode, translation: Translation, values: dict[Any, Value]
                 "(y.requires_grad_()) and name it with params={'y': y}; or, if the tensors "
                 f"were freed: {FREED_HINT}")
         raw = [None if operand is None else operand.data for operand in operands]
-        candidate, combine = translation.solve(node, raw, results[0])
-        operands[missing[0]] = constant(recover(candidate, combine, results[0]))
+        candidate, combine = translation.solve(node, raw, out)
+        operands[missing[0]] = constant(recover(candidate, combine, out, exact=bool(results)))
     return translation.build(node, *operands)
 
 

@@ -34,8 +34,9 @@ class Translation:
     `inputs` names, operand by operand, the saved attribute holding its value (None: not
     saved); `roles` says what each operand is ("input", "target", "labels", or "") so a
     constant can be labelled X or y (labels stay integer class indices); `result` names
-    the attribute holding the node's own output; `solve` recovers a constant operand that
-    was not saved from the node's output.
+    the attribute holding the node's own output, and `inverse` estimates the node's input
+    from it (to the last bits); `solve` recovers a constant operand that was not saved
+    from the node's output.
     """
 
     what: str
@@ -43,6 +44,7 @@ class Translation:
     inputs: tuple[str | None, ...] = ("_saved_self",)
     roles: tuple[str, ...] = ()
     result: str | None = None
+    inverse: Callable[[np.ndarray], np.ndarray] | None = None
     solve: Solve | None = None
 
     def role(self, index: int) -> str:
@@ -214,6 +216,12 @@ def _slice(node: TorchNode, a: Value) -> Value:
     return a[(slice(None),) * _axis(node, a.ndim) + (window,)]
 
 
+def _logit(p: np.ndarray) -> np.ndarray:
+    """The input of a sigmoid, from its output."""
+    with np.errstate(divide="ignore"):
+        return np.log(p) - np.log1p(-p)
+
+
 def _dims(node: TorchNode) -> tuple[int, ...]:
     """The dims a reduction ran over."""
     return tuple(node.saved("_saved_dim"))
@@ -236,7 +244,7 @@ TRANSLATIONS: dict[str, Translation] = {
     "DivBackward1": Translation("a / number (e.g. inside CrossEntropyLoss with probabilities)",
                                 lambda node, a: a / float(node.saved("_saved_other")), (None,)),
     "ReciprocalBackward0": Translation("1 / a", lambda node, a: 1.0 / a, (None,),
-                                       result="_saved_result"),
+                                       result="_saved_result", inverse=np.reciprocal),
     "PowBackward0": Translation(
         "a ** number", lambda node, a: a ** float(node.saved("_saved_exponent"))),
     "PowBackward1": Translation("a ** b", lambda node, a, b: a**b,
@@ -255,15 +263,16 @@ TRANSLATIONS: dict[str, Translation] = {
     "DotBackward0": Translation("vector @ vector (dot)", lambda node, a, b: a @ b,
                                 ("_saved_self", "_saved_tensor")),
     # elementwise functions
-    "ExpBackward0": Translation("exp", lambda node, a: a.exp(), (None,), result="_saved_result"),
+    "ExpBackward0": Translation("exp", lambda node, a: a.exp(), (None,), result="_saved_result",
+                                inverse=np.log),
     "LogBackward0": Translation("log", lambda node, a: a.log()),
     "SqrtBackward0": Translation("sqrt", lambda node, a: a.sqrt(), (None,),
-                                 result="_saved_result"),
+                                 result="_saved_result", inverse=np.square),
     "AbsBackward0": Translation("abs", lambda node, a: abs(a)),
     "SigmoidBackward0": Translation("sigmoid", lambda node, a: a.sigmoid(), (None,),
-                                    result="_saved_result"),
+                                    result="_saved_result", inverse=_logit),
     "TanhBackward0": Translation("tanh", lambda node, a: a.tanh(), (None,),
-                                 result="_saved_result"),
+                                 result="_saved_result", inverse=np.arctanh),
     "ReluBackward0": Translation("relu", lambda node, a: a.relu(), (None,),
                                  result="_saved_result"),
     "SoftmaxBackward0": Translation("softmax(dim)", lambda node, a: a.softmax(

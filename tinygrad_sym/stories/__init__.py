@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import blobs, coffee, seeds, symmetry, zero_init
+from . import blobs, blobs_seeds, coffee, seeds, symmetry, zero_init
 
 STORIES: dict[str, Callable[..., Any]] = {
     "coffee": coffee.run,
@@ -19,6 +19,7 @@ STORIES: dict[str, Callable[..., Any]] = {
     "zero-init": zero_init.run,
     "seeds": seeds.run,
     "blobs": blobs.run,
+    "blobs-seeds": blobs_seeds.run,
 }
 
-__all__ = ["STORIES", "blobs", "coffee", "seeds", "symmetry", "zero_init"]
+__all__ = ["STORIES", "blobs", "blobs_seeds", "coffee", "seeds", "symmetry", "zero_init"]

@@ -12,6 +12,7 @@ from ..plots import loss_curves, weight_trajectories
 from ..seeding import manual_seed
 from ..value import Value
 from .common import (
+    ADAM,
     EPOCHS,
     CoffeeData,
     Figures,
@@ -21,7 +22,6 @@ from .common import (
     percent,
     signed,
 )
-from .common import train as train_net
 
 SEED = 0
 
@@ -56,7 +56,7 @@ def _train(name: str, sizes: list[int], init: str | None, data: CoffeeData,
            record: bool = False) -> ZeroInitRun:
     manual_seed(SEED)
     net = nn.MLP(2, sizes, init=init)
-    history = train_net(net, data.features, data.y, record_parameters=record)
+    history = ADAM.fit(net, data.features, data.y, record_parameters=record)
     return ZeroInitRun(name, net, history, nn.accuracy(net, data.features, data.y))
 
 

@@ -387,3 +387,78 @@ def seed_sweep(
     if title:
         figure.suptitle(title, fontsize=14)
     return _save(figure, path)
+
+
+def gap_growth(
+    runs: Sequence[tuple[str, np.ndarray, int | None]],
+    path: Path | str,
+    threshold: float,
+    until: int | None = None,
+    title: str | None = None,
+) -> Path:
+    """For each run (name, the gap between two weights at every step, the step where it first
+    exceeds `threshold`), the gap on a log scale over the steps (up to step `until`), the
+    crossing marked."""
+    figure = _figure(9.0, 5.6)
+    axes = figure.subplots()
+    colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+    for (name, gaps, crossing), color in zip(runs, colors, strict=False):
+        gaps = gaps[: None if until is None else until + 1]
+        steps = np.arange(len(gaps))
+        shown = gaps > 0
+        label = name if crossing is None else f"{name}: crosses at step {crossing}"
+        axes.plot(steps[shown], gaps[shown], color=color, linewidth=2.2, label=label)
+        if crossing is not None:
+            axes.plot([crossing], [gaps[crossing]], "o", color=color, markersize=8,
+                      markeredgecolor="black")
+    axes.axhline(threshold, color="black", linestyle="--", linewidth=1.2)
+    axes.text(0.99, threshold * 1.6, f"visible: {threshold:g}", ha="right", fontsize=11,
+              transform=axes.get_yaxis_transform())
+    axes.set_yscale("log")
+    axes.set_xlabel("training step", fontsize=12)
+    axes.set_ylabel("|w1 − w3|", fontsize=12)
+    axes.grid(alpha=0.3, which="major")
+    axes.legend(fontsize=11, loc="lower right")
+    if title:
+        axes.set_title(title, fontsize=12)
+    return _save(figure, path)
+
+
+def cost_between_twins(
+    points: np.ndarray,
+    paths: Mapping[str, np.ndarray],
+    runs: Sequence[tuple[str, History, int]],
+    path: Path | str,
+    title: str | None = None,
+) -> Path:
+    """Two panels: the cost along straight lines from a trained net (t = 0) to equivalent
+    twins (t = 1); and the loss of training runs per step, each (name, history, first step),
+    so a run that continues another starts where that one ended."""
+    figure = _figure(13.0, 5.0)
+    along, during = figure.subplots(1, 2)
+    for (name, costs), style in zip(paths.items(), ["-", "--", ":"], strict=False):
+        along.plot(points, costs, linestyle=style, linewidth=2.4, label=name)
+    along.axvline(0.5, color="grey", linewidth=1)
+    along.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0\nthe net", "0.25", "0.5", "0.75",
+                                                "1\nits twin"])
+    along.text(0.5, 0.42, "halfway (solid):\nunits 1 and 2\nare equal", ha="center", va="center",
+               fontsize=11, transform=along.get_xaxis_transform(),
+               bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+    along.set_xlabel("t: the point (1 − t)·net + t·twin", fontsize=12)
+    along.set_ylabel("J (mean binary cross-entropy)", fontsize=12)
+    along.set_yscale("log")
+    along.grid(alpha=0.3, which="both")
+    along.legend(fontsize=10, loc="lower center", framealpha=0.95)
+    along.set_title("same cost at both ends, a hill between", fontsize=12)
+    for (name, history, first), style in zip(runs, ["-", "--", "-."], strict=False):
+        steps = first + np.arange(1, len(history.loss) + 1)
+        during.plot(steps, history.loss, linestyle=style, linewidth=2.4, label=name)
+    during.set_yscale("log")
+    during.set_xlabel("gradient-descent step", fontsize=12)
+    during.set_ylabel("J", fontsize=12)
+    during.grid(alpha=0.3, which="both")
+    during.legend(fontsize=10)
+    during.set_title("equal units stay equal until nudged", fontsize=12)
+    if title:
+        figure.suptitle(title, fontsize=14)
+    return _save(figure, path)

@@ -11,15 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import blobs, blobs_seeds, coffee, seeds, symmetry, zero_init
+from . import asymmetry, blobs, blobs_seeds, coffee, minima, seeds, symmetry, zero_init
 
 STORIES: dict[str, Callable[..., Any]] = {
     "coffee": coffee.run,
     "symmetry": symmetry.run,
+    "asymmetry": asymmetry.run,
     "zero-init": zero_init.run,
     "seeds": seeds.run,
+    "minima": minima.run,
     "blobs": blobs.run,
     "blobs-seeds": blobs_seeds.run,
 }
 
-__all__ = ["STORIES", "blobs", "blobs_seeds", "coffee", "seeds", "symmetry", "zero_init"]
+__all__ = ["STORIES", "asymmetry", "blobs", "blobs_seeds", "coffee", "minima", "seeds", "symmetry",
+           "zero_init"]

@@ -412,7 +412,7 @@ def gap_growth(
             axes.plot([crossing], [gaps[crossing]], "o", color=color, markersize=8,
                       markeredgecolor="black")
     axes.axhline(threshold, color="black", linestyle="--", linewidth=1.2)
-    axes.text(0.99, threshold * 1.6, f"visible: {threshold:g}", ha="right", fontsize=11,
+    axes.text(0.62, threshold * 1.6, f"visible: {threshold:g}", ha="center", fontsize=11,
               transform=axes.get_yaxis_transform())
     axes.set_yscale("log")
     axes.set_xlabel("training step", fontsize=12)
@@ -432,8 +432,8 @@ def cost_between_twins(
     title: str | None = None,
 ) -> Path:
     """Two panels: the cost along straight lines from a trained net (t = 0) to equivalent
-    twins (t = 1); and the loss of training runs per step, each (name, history, first step),
-    so a run that continues another starts where that one ended."""
+    twins (t = 1); and the loss of training runs per step, each (name, history, first step:
+    a run that continues another can start where that one ended)."""
     figure = _figure(13.0, 5.0)
     along, during = figure.subplots(1, 2)
     for (name, costs), style in zip(paths.items(), ["-", "--", ":"], strict=False):
@@ -441,7 +441,7 @@ def cost_between_twins(
     along.axvline(0.5, color="grey", linewidth=1)
     along.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0\nthe net", "0.25", "0.5", "0.75",
                                                 "1\nits twin"])
-    along.text(0.5, 0.42, "halfway (solid):\nunits 1 and 2\nare equal", ha="center", va="center",
+    along.text(0.5, 0.3, "halfway (solid):\nunits 1 and 2\nare equal", ha="center", va="center",
                fontsize=11, transform=along.get_xaxis_transform(),
                bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85})
     along.set_xlabel("t: the point (1 − t)·net + t·twin", fontsize=12)
@@ -458,7 +458,7 @@ def cost_between_twins(
     during.set_ylabel("J", fontsize=12)
     during.grid(alpha=0.3, which="both")
     during.legend(fontsize=10)
-    during.set_title("equal units stay equal until nudged", fontsize=12)
+    during.set_title("equal units stay equal; 1e−6 away, they part", fontsize=12)
     if title:
         figure.suptitle(title, fontsize=14)
     return _save(figure, path)

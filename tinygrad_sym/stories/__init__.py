@@ -11,7 +11,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import asymmetry, blobs, blobs_seeds, coffee, minima, seeds, symmetry, zero_init
+from . import (
+    asymmetry,
+    blobs,
+    blobs_seeds,
+    coffee,
+    minima,
+    seed_vs_tie,
+    seeds,
+    symmetry,
+    zero_init,
+)
 
 STORIES: dict[str, Callable[..., Any]] = {
     "coffee": coffee.run,
@@ -20,9 +30,20 @@ STORIES: dict[str, Callable[..., Any]] = {
     "zero-init": zero_init.run,
     "seeds": seeds.run,
     "minima": minima.run,
+    "seed-vs-tie": seed_vs_tie.run,
     "blobs": blobs.run,
     "blobs-seeds": blobs_seeds.run,
 }
 
-__all__ = ["STORIES", "asymmetry", "blobs", "blobs_seeds", "coffee", "minima", "seeds", "symmetry",
-           "zero_init"]
+__all__ = [
+    "STORIES",
+    "asymmetry",
+    "blobs",
+    "blobs_seeds",
+    "coffee",
+    "minima",
+    "seed_vs_tie",
+    "seeds",
+    "symmetry",
+    "zero_init",
+]

@@ -15,15 +15,15 @@ import numpy as np
 
 from .. import nn
 from ..plots import gap_growth
-from .common import CoffeeData, Figures, Printer, Training, coffee_data, percent
+from .common import GRADIENT_DESCENT, CoffeeData, Figures, Printer, coffee_data, percent
 from .symmetry import TIED
 
 NUDGES = (0.0, 1e-12, 1e-6, 1e-3, 0.1)
 """The values of w6 − w5 at the start (w5 = 0.5); 0 is the tie itself."""
 THRESHOLD = 0.01
 """A gap |w1 − w3| you can see: the weights printed to two decimals differ."""
-TRAINING = Training("gd", 10.0, 1500)
-"""Gradient descent as in the coffee story (α = 10), long enough for ε = 1e−12 to separate."""
+TRAINING = GRADIENT_DESCENT
+"""Gradient descent as in the coffee story: long enough for ε = 1e−12 to separate."""
 
 
 @dataclass

@@ -35,7 +35,7 @@ from .common import (
 State = dict[str, np.ndarray]
 NUDGE = 1e-6
 NUDGE_TEXT = "1e−6"
-"""The size of the random numbers added to every parameter of the all-equal net."""
+"""The size of the random numbers added to every parameter of the all-equal start."""
 PATH_POINTS = np.linspace(-0.25, 1.25, 61)
 """Where on the straight line from a net (t = 0) to its twin (t = 1) the cost is measured."""
 
@@ -73,7 +73,8 @@ def twins(state: State) -> list[State]:
 
 def all_units_equal(state: State) -> State:
     """The net whose hidden units are all the average unit of `state` (incoming weights,
-    bias and outgoing weight averaged): a point where every unit is equal."""
+    bias and outgoing weight averaged): a point where every unit is equal, at the scale of
+    `state`."""
     units = state["W1"].shape[1]
     return {"W1": np.repeat(state["W1"].mean(axis=1, keepdims=True), units, axis=1),
             "b1": np.repeat(state["b1"].mean(), units),
@@ -132,7 +133,7 @@ class MinimaResult:
     equal_all_along: bool
     """The all-equal run's units were equal at every recorded state."""
     nudged: Outcome
-    """Trained on from the all-equal run's end plus noise of size NUDGE."""
+    """Trained from the all-equal start plus noise of size NUDGE."""
     figures: list[Path] = field(default_factory=list)
 
 
@@ -143,7 +144,7 @@ def _costs(model: nn.MLP, states: list[State], data: CoffeeData) -> list[float]:
 def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -> MinimaResult:
     say = Printer(verbose)
     data = coffee_data()
-    model, history = train_coffee_net(SEED, data)
+    model, history = train_coffee_net(SEED, data, record_parameters=True)
     trained = outcome(f"random start (seed {SEED})", model, history, data)
     state = model.state_dict()
     found = twins(state)
@@ -157,15 +158,15 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
                                           for t in PATH_POINTS], data))
     halfway = net_at(model, between(state, swap, 0.5))
     halfway_accuracy = nn.accuracy(halfway, data.features, data.y)
-    equal_start = all_units_equal(state)
+    equal_start = all_units_equal(history.parameters[0])
     equal_net = net_at(model, equal_start)
     equal_history = GRADIENT_DESCENT.fit(equal_net, data.features, data.y,
                                          record_parameters=True)
-    all_equal = outcome("start: all units = their average", equal_net, equal_history, data)
-    nudged_net = net_at(model, nudged(equal_net.state_dict(), NUDGE))
+    all_equal = outcome("start with all units equal", equal_net, equal_history, data)
+    nudged_net = net_at(model, nudged(equal_start, NUDGE))
     nudged_history = GRADIENT_DESCENT.fit(nudged_net, data.features, data.y)
-    again = outcome(f"its end + noise of size {NUDGE_TEXT}, trained again", nudged_net,
-                    nudged_history, data)
+    near = outcome(f"the same start + noise of size {NUDGE_TEXT}", nudged_net, nudged_history,
+                   data)
     equal_all_along = all(np.all(recorded["W1"] == recorded["W1"][:, :1])
                           and np.all(recorded["W2"] == recorded["W2"][0])
                           for recorded in equal_history.parameters)
@@ -192,22 +193,22 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
         f"accuracy {percent(halfway_accuracy)}: a hill between two equally deep valleys,",
         "   not one bowl. (Towards the twin with unit 3 mirrored, J halfway is "
         f"{mirror_path[t_mid]:.4f}: unit 3 is silenced there.)", "",
-        "3. A start where all units are equal: every unit set to the average of the trained "
-        "net's three units",
-        f"   (J = {equal_history.loss[0]:.4f} there), then the same training:")
-    rows = (trained, all_equal, again)
+        "3. A start where all units are equal: the random start above with every hidden unit "
+        "set to the average of its",
+        "   three units (so it is just as random in scale), then the same training:")
+    rows = (trained, all_equal, near)
     say(f"   {'':44}{'J':>10}{'accuracy':>11}{'|∂J/∂θ|':>11}",
         *[f"   {row.name:44}{row.loss:>10.4f}{percent(row.accuracy):>11}"
           f"{row.gradient_norm:>11.1e}" for row in rows],
         "   From an all-equal start every unit gets the same gradient at every step, so the "
         "units stay equal",
         f"   ({'at every recorded step' if equal_all_along else 'NOT at every step'}): gradient "
-        f"descent settles at J = {all_equal.loss:.4f}, what one unit can do, far worse than",
-        "   the random start. It is stuck only because it started exactly there: add noise "
-        f"of size {NUDGE_TEXT} and the same training leaves,",
-        f"   to J = {again.loss:.4f} (accuracy {percent(again.accuracy)})"
-        + (f", still falling (J was {again.history.loss[-500]:.4f} 500 steps earlier)."
-           if again.history.loss[-1] < again.history.loss[-500] else "."),
+        f"descent settles at J = {all_equal.loss:.4f} with three copies of one unit, far worse",
+        "   than the random start. It is stuck only because it started exactly there: start "
+        f"{NUDGE_TEXT} away and the same training leaves,",
+        f"   to J = {near.loss:.4f} (accuracy {percent(near.accuracy)})"
+        + (f", still falling (J was {near.history.loss[-500]:.4f} 500 steps earlier)."
+           if near.history.loss[-1] < near.history.loss[-500] else "."),
         "   Points where units are equal are not where training goes; they are where it stays "
         "if it starts there.", "",
         "So there is no single minimum all units are drawn to. There is one cost for the whole "
@@ -217,9 +218,8 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
     figures.draw("minima_path.png", cost_between_twins, PATH_POINTS,
                  {"to the twin with units 1 ↔ 2 swapped": path,
                   "to the twin with unit 3 mirrored": mirror_path},
-                 [(trained.name, trained.history, 0), (all_equal.name, all_equal.history, 0),
-                  (again.name, again.history, len(all_equal.history.loss))],
+                 [(row.name, row.history, 0) for row in rows],
                  title="The coffee net's cost has many minima; equal units sit on hills "
                        "between them")
     return MinimaResult(trained, losses, found, path, mirror_path, halfway_accuracy, all_equal,
-                        equal_all_along, again, figures.paths)
+                        equal_all_along, near, figures.paths)

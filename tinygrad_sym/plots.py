@@ -462,3 +462,79 @@ def cost_between_twins(
     if title:
         figure.suptitle(title, fontsize=14)
     return _save(figure, path)
+
+
+def accuracy_by_width(
+    widths: Sequence[int],
+    series: Mapping[str, Sequence[Sequence[float]]],
+    path: Path | str,
+    title: str | None = None,
+) -> Path:
+    """Accuracy against the number of hidden units: for each series (training, test, …) one
+    marker per run (seed) at each width and a line through their means."""
+    figure = _figure(8.8, 5.2)
+    axes = figure.subplots()
+    positions = np.arange(len(widths))
+    styles = [("#1f77b4", "o", "-"), ("#d62728", "s", "-"), ("#7f7f7f", "^", ":")]
+    for offset, ((name, values), (color, marker, line)) in enumerate(
+            zip(series.items(), styles, strict=False)):
+        shift = (offset - (len(series) - 1) / 2) * 0.08
+        means = [100 * np.mean(runs) for runs in values]
+        axes.plot(positions + shift, means, linestyle=line, color=color, linewidth=2.2,
+                  label=f"{name} (line: mean)")
+        for position, runs in zip(positions, values, strict=True):
+            axes.scatter(np.full(len(runs), position + shift), 100 * np.asarray(runs), s=46,
+                         color=color, marker=marker, edgecolors="black", linewidths=0.5,
+                         zorder=3, alpha=0.85)
+    axes.set_xticks(positions, [str(width) for width in widths])
+    axes.set_xlabel("hidden units (each marker: one seed)", fontsize=12)
+    axes.set_ylabel("accuracy (%)", fontsize=12)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=11, loc="lower right")
+    if title:
+        axes.set_title(title, fontsize=12)
+    return _save(figure, path)
+
+
+def init_scales(
+    slopes: Mapping[str, np.ndarray],
+    histories: Mapping[str, History],
+    path: Path | str,
+    saturated: float,
+    title: str | None = None,
+) -> Path:
+    """Two panels for starts of different scales: the sigmoid's slope a(1 − a) over the hidden
+    units and examples at the start (cumulative: the share with a smaller slope); the loss
+    during training."""
+    figure = _figure(13.0, 5.0)
+    spread, during = figure.subplots(1, 2)
+    colors = ["#9467bd", "#2ca02c", "#ff7f0e", "#d62728", "#8c564b"]
+    for (name, values), color in zip(slopes.items(), colors, strict=False):
+        ordered = np.sort(np.ravel(values))
+        shares = np.arange(1, len(ordered) + 1) / len(ordered)
+        spread.step(np.concatenate([[0], ordered, [0.25]]),
+                    100 * np.concatenate([[0], shares, [1]]), where="post", color=color,
+                    linewidth=2.6, label=name)
+    spread.axvspan(0, saturated, color="#d62728", alpha=0.12)
+    spread.text(saturated * 1.4, 0.22, "saturated:\nσ flat,\na ≈ 0 or 1", fontsize=11,
+                color="#d62728", transform=spread.get_xaxis_transform())
+    spread.set_xlim(0, 0.255)
+    spread.set_ylim(0, 102)
+    spread.set_xlabel("a(1 − a): the sigmoid's slope (at most 0.25)", fontsize=11)
+    spread.set_ylabel("% of (roast, hidden unit) pairs with a smaller slope", fontsize=11)
+    spread.grid(alpha=0.3)
+    spread.legend(fontsize=11, loc="center")
+    spread.set_title("at the start: how steep is each hidden unit on each roast?", fontsize=12)
+    for (name, history), color in zip(histories.items(), colors, strict=False):
+        during.plot(np.arange(1, len(history.loss) + 1), history.loss, color=color,
+                    linewidth=2.4, label=name)
+    during.set_xscale("log")
+    during.set_yscale("log")
+    during.set_xlabel("gradient-descent step", fontsize=11)
+    during.set_ylabel("J (mean binary cross-entropy)", fontsize=11)
+    during.grid(alpha=0.3, which="both")
+    during.legend(fontsize=11)
+    during.set_title("the loss during training", fontsize=12)
+    if title:
+        figure.suptitle(title, fontsize=13)
+    return _save(figure, path)

@@ -16,10 +16,12 @@ from . import (
     blobs,
     blobs_seeds,
     coffee,
+    init_scale,
     minima,
     seed_vs_tie,
     seeds,
     symmetry,
+    width,
     zero_init,
 )
 
@@ -33,6 +35,8 @@ STORIES: dict[str, Callable[..., Any]] = {
     "seed-vs-tie": seed_vs_tie.run,
     "blobs": blobs.run,
     "blobs-seeds": blobs_seeds.run,
+    "width": width.run,
+    "init-scale": init_scale.run,
 }
 
 __all__ = [
@@ -41,9 +45,11 @@ __all__ = [
     "blobs",
     "blobs_seeds",
     "coffee",
+    "init_scale",
     "minima",
     "seed_vs_tie",
     "seeds",
     "symmetry",
+    "width",
     "zero_init",
 ]

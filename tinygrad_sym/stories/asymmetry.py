@@ -93,16 +93,19 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
         say(f"  {_nudge(run_.nudge):14}{crossing:>36}{run_.gaps[100]:>24.2e}"
             f"{run_.history.loss[-1]:>17.4f}, {percent(run_.accuracy)}".replace("e-", "e−"))
     tied = runs[0]
-    steps = [run_.crossing for run_ in runs[1:]]
-    decades = np.log10(runs[-1].nudge / smallest.nudge)
+    # while ε is well below the threshold the growth is exponential all the way up to it
+    largest = max((run_ for run_ in runs if 0 < run_.nudge <= THRESHOLD / 10),
+                  key=lambda run_: run_.nudge)
+    steps = smallest.crossing - largest.crossing
+    decades = np.log10(largest.nudge / smallest.nudge)
     say("", f"  ε = 0: |w1 − w3| is 0 at all {len(tied.gaps)} recorded states; the units stay "
         f"equal and the net stays at {percent(tied.accuracy)}.",
         f"  Any ε > 0 separates them. While the gap is small it grows ×{growth:.3f} per step "
         f"(doubling every {np.log(2) / np.log(growth):.1f} steps),",
         "  roughly exponentially: the tied state is unstable, like a pencil on its tip. A 10× "
         f"smaller ε costs about {np.log(10) / np.log(growth):.0f} more steps",
-        f"  (measured: {steps[0] - steps[-1]} steps for {decades:.0f} factors of 10, "
-        f"{(steps[0] - steps[-1]) / decades:.0f} per factor).",
+        f"  (measured from ε = {_nudge(smallest.nudge)} to {_nudge(largest.nudge)}: {steps} steps "
+        f"for {decades:.0f} factors of 10, {steps / decades:.0f} per factor).",
         "  However small the nudge, the units end up different and the net ends equally good; "
         "the nudge decides only when.",
         "  (Float64 keeps about 16 digits: w6 = 0.5 + 1e−12 is still a different number from "

@@ -43,6 +43,7 @@ class NudgedRun:
 
 
 def nudged_run(nudge: float, data: CoffeeData) -> NudgedRun:
+    """Train the tied 2 → 2 → 1 net with w6 = w5 + nudge, recording every state."""
     net = nn.MLP(2, [2, 1], init={**TIED, "w6": TIED["w5"] + nudge})
     history = TRAINING.fit(net, data.features, data.y, record_parameters=True)
     gaps = np.abs(history.trajectory("w1") - history.trajectory("w3"))
@@ -59,12 +60,15 @@ def growth_per_step(run: NudgedRun) -> float:
 
 @dataclass
 class AsymmetryResult:
+    """Every nudged run and the gap's fitted growth per step."""
+
     runs: list[NudgedRun]
     growth: float
     """The factor by which the gap grows per step (fitted on the smallest nudge)."""
     figures: list[Path] = field(default_factory=list)
 
     def run_for(self, nudge: float) -> NudgedRun:
+        """The run that started with w6 − w5 = nudge."""
         return next(run for run in self.runs if run.nudge == nudge)
 
 

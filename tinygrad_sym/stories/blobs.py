@@ -52,9 +52,11 @@ class UnitLine:
         return tuple(k for k, share in enumerate(self.shares) if share > 0.5)
 
     def z(self, points: np.ndarray) -> np.ndarray:
+        """The unit's pre-activation z at each point."""
         return np.asarray(points) @ np.array(self.weights) + self.bias
 
     def equation(self) -> str:
+        """z = w1·x1 + w2·x2 + b with the numbers, e.g. "z1 = 0.40·x1 − 3.46·x2 + 1.97"."""
         (a, b), c = self.weights, self.bias
         return f"z{self.unit} = {_term(a, 'x1', first=True)} {_term(b, 'x2')} {_term(c, '')}"
 
@@ -156,6 +158,9 @@ def compare_at_start(seed: int, X: np.ndarray, y: np.ndarray) -> StartComparison
 
 @dataclass
 class BlobsResult:
+    """What the blobs story found: the trained lab net, its lines and corners, the comparison
+    at the start, and the baseline."""
+
     model: nn.MLP
     X: np.ndarray
     y: np.ndarray
@@ -194,6 +199,7 @@ def _blob_rows(net: nn.Sequential, X: np.ndarray, y: np.ndarray,
 
 
 def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -> BlobsResult:
+    """The blobs story: print it, draw its figures into `out_dir`, return what it found."""
     say = Printer(verbose)
     X, y = datasets.blobs()
     net, history = train_lab_net(SEED, X, y)

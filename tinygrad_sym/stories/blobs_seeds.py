@@ -49,6 +49,7 @@ class SeedRun:
 
     @property
     def kind(self) -> str:
+        """How the run ended: one of KINDS."""
         if self.dead_units:
             return "dead unit"
         if self.angle < SIMILAR_ANGLE:
@@ -58,6 +59,7 @@ class SeedRun:
         return "two blobs share a corner"
 
     def describe(self) -> str:
+        """One line: the angle, each line's split, accuracy and J."""
         splits = " and ".join(line.split() for line in self.lines)
         return (f"seed {self.seed:>2}: lines {self.angle:4.0f}° apart, splits {splits}, "
                 f"accuracy {percent(self.accuracy):>7}, J = {self.loss:.3f}")
@@ -75,12 +77,15 @@ def sweep_run(seed: int, X: np.ndarray, y: np.ndarray) -> SeedRun:
 
 @dataclass
 class BlobsSeedsResult:
+    """The sweep: the data and one SeedRun per seed."""
+
     X: np.ndarray
     y: np.ndarray
     runs: list[SeedRun]
     figures: list[Path] = field(default_factory=list)
 
     def of_kind(self, kind: str) -> list[SeedRun]:
+        """The runs that ended as `kind`."""
         return [run for run in self.runs if run.kind == kind]
 
 

@@ -69,6 +69,7 @@ class ScaledRun:
 
 
 def scaled_run(scale: float, seed: int, data: CoffeeData) -> ScaledRun:
+    """The coffee net from seed `seed`'s Glorot start × `scale`, trained by gradient descent."""
     manual_seed(seed)
     net = nn.MLP(2, [3, 1])
     start = {name: value * scale for name, value in net.state_dict().items()}
@@ -80,10 +81,13 @@ def scaled_run(scale: float, seed: int, data: CoffeeData) -> ScaledRun:
 
 @dataclass
 class InitScaleResult:
+    """One ScaledRun per (scale, seed)."""
+
     runs: list[ScaledRun]
     figures: list[Path] = field(default_factory=list)
 
     def of_scale(self, scale: float) -> list[ScaledRun]:
+        """The runs started at `scale` × Glorot."""
         return [run for run in self.runs if run.scale == scale]
 
 

@@ -95,6 +95,7 @@ def between(first: State, second: State, t: float) -> State:
 
 
 def flatten(state: State) -> np.ndarray:
+    """All parameters of a state in one vector (W1, b1, W2, b2): a point in weight space."""
     return np.concatenate([np.ravel(state[name]) for name in ("W1", "b1", "W2", "b2")])
 
 
@@ -112,6 +113,7 @@ class Outcome:
 
 
 def outcome(name: str, model: nn.MLP, history: nn.History, data: CoffeeData) -> Outcome:
+    """Where a trained net ended: its J, accuracy and gradient norm on the roasts."""
     gradients = scalar_gradients(model, data.features, data.y)
     return Outcome(name, model, history, float(nn.cost(model, data.features, data.y).data),
                    nn.accuracy(model, data.features, data.y),
@@ -120,6 +122,9 @@ def outcome(name: str, model: nn.MLP, history: nn.History, data: CoffeeData) -> 
 
 @dataclass
 class MinimaResult:
+    """What the minima story found: the trained net and its twins, the costs between them,
+    and the all-equal start with and without a nudge."""
+
     trained: Outcome
     twin_losses: list[float]
     twin_states: list[State]

@@ -81,6 +81,8 @@ def _twice(start: Start) -> str:
 
 @dataclass
 class SeedVsTieResult:
+    """The two starts side by side, and the net another seed builds."""
+
     seeded: Start
     tied: Start
     other_seed: nn.MLP

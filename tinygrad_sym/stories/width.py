@@ -44,10 +44,12 @@ class Split:
     """Fitted on the training roasts only."""
 
     def features(self, rows: np.ndarray) -> np.ndarray:
+        """The normalised features of the roasts `rows`."""
         return self.normalize(self.X[rows])
 
 
 def split_roasts(test_share: float = TEST_SHARE, seed: int = SPLIT_SEED) -> Split:
+    """Shuffle the course's roasts once and hold out `test_share` of them as the test set."""
     X, y = datasets.coffee_roasting()
     order = np.random.default_rng(seed).permutation(len(X))
     cut = len(X) - round(test_share * len(X))
@@ -69,12 +71,15 @@ class WidthRun:
 
 @dataclass
 class WidthResult:
+    """The split, the fresh roasts and one WidthRun per (width, seed)."""
+
     split: Split
     runs: list[WidthRun]
     fresh: tuple[np.ndarray, np.ndarray]
     figures: list[Path] = field(default_factory=list)
 
     def of_width(self, width: int) -> list[WidthRun]:
+        """The runs with `width` hidden units."""
         return [run for run in self.runs if run.width == width]
 
 

@@ -597,3 +597,19 @@ def test_a_number_keeps_float32_float32():
     assert loss.dtype == torch.float32
     assert all(node.dtype == np.float32 for node in ts.topological_order(graph.loss)
                if node.requires_grad)
+
+
+def test_hidden_layers_with_different_activations_are_a_sequential():
+    module = torch.nn.Sequential(torch.nn.Linear(2, 3), torch.nn.Sigmoid(), torch.nn.Linear(3, 2),
+                                 torch.nn.Tanh(), torch.nn.Linear(2, 1)).double()
+    X, y = make_batch(3, 4, 2, 1, "mse")
+    loss = F.mse_loss(module(X), y)
+    graph = ts.from_torch(loss, params=module)
+    loss.backward()
+    net = graph.net()
+    assert type(net).__name__ == "Sequential"
+    assert [layer.activation for layer in net.layers] == ["sigmoid", "tanh", "linear"]
+    view = graph.scalar_view()
+    view.loss.backward()
+    assert view.parameters["w7"].grad == pytest.approx(module[2].weight.grad[0, 0].item(),
+                                                       rel=1e-9)

@@ -65,7 +65,9 @@ class TorchGraph:
     def net(self, scalar: bool = False) -> nn.Sequential:
         """The MLP as an `nn.MLP` (an `nn.Sequential` if its hidden activations differ),
         holding the same numbers: its W1 is PyTorch's `fc1.weight` transposed."""
-        return build_net(self._mlp().arrays(), nn.MLP, scalar)
+        layers = self._mlp().arrays()
+        hidden = {activation for _, _, activation in layers[:-1]}
+        return build_net(layers, nn.MLP if len(hidden) <= 1 else nn.Sequential, scalar)
 
     def scalar_view(self, examples: Any = None) -> ScalarView:
         """The same loss on one Value per weight (w1, w2, … b1, …, as nn names them).
@@ -79,7 +81,7 @@ class TorchGraph:
         rows = rows if examples is None else np.atleast_1d(rows[examples])
         if rows.size == 0:
             raise ValueError("scalar_view: no examples selected")
-        twin = build_net(shape.arrays(), nn.MLP, scalar=True)
+        twin = self.net(scalar=True)
         loss = nn.cost(twin, shape.inputs[rows], shape.targets[rows], shape.loss)
         return ScalarView(loss, dict(twin.named_parameters()), twin,
                           _origins(twin, shape, self.torch_names), [int(row) for row in rows])

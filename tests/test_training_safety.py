@@ -94,6 +94,7 @@ def test_fit_refuses_a_linear_output_trained_with_bce_and_points_to_bce_with_log
     assert np.all(np.isfinite(history.loss))
 
 
+@pytest.mark.filterwarnings("ignore:overflow encountered")
 def test_a_loss_that_diverges_stops_fit_with_the_history_so_far():
     model = net(output_activation="linear")
     with pytest.raises(FloatingPointError, match=r"the loss is (inf|nan) at epoch") as error:

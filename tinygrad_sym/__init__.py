@@ -10,7 +10,7 @@
 from . import bridge, datasets, nn, ops, testing
 from .autograd import backward, grad
 from .bridge import from_torch
-from .errors import AnomalyError, GradcheckError, ShapeError
+from .errors import AnomalyError, GradcheckError, ShapeError, StaleGraphError
 from .explainer import compare, explain
 from .explorer import explore, film, to_json
 from .formulas import local_derivative
@@ -23,6 +23,7 @@ __all__ = [
     "AnomalyError",
     "GradcheckError",
     "ShapeError",
+    "StaleGraphError",
     "Value",
     "affine",
     "backward",

@@ -116,9 +116,12 @@ def backpropagate(
                         rule, [grad, out, *operands], attrs or {}, error, node.op, parents
                     )
                 if type(share) is not float:
-                    share = sum_to(share, operands[index])
-                    if not create_graph and type(share) is not float:
-                        share = _as_dtype_of(share, operands[index])
+                    operand = operands[index]
+                    share = sum_to(share, operand)
+                    # A gradient takes its operand's dtype (float32 met with float64 data).
+                    if not create_graph and type(operand) is not float and (
+                            share.dtype is not operand.dtype):
+                        share = share.astype(operand.dtype)
                 if anomaly:
                     check_finite(share, node.op, parents, "backward", node)
                 total = grads.get(parent)
@@ -126,13 +129,6 @@ def backpropagate(
     finally:
         thread.grad_enabled = previous
     return grads
-
-
-def _as_dtype_of(share: Any, operand: Any) -> Any:
-    """`share` in `operand`'s float dtype (numpy promotes a float32 operand met with float64
-    data; its gradient stays float32, as in PyTorch)."""
-    dtype = operand.dtype if type(operand) is not float else np.float64
-    return share if share.dtype == dtype else share.astype(dtype)
 
 
 def backward(output: Value, grad: Any = None, create_graph: bool = False) -> None:
@@ -155,19 +151,21 @@ def backward(output: Value, grad: Any = None, create_graph: bool = False) -> Non
 
 def _input_list(inputs: Any) -> list[Value]:
     """`inputs` as a list of Values, or a TypeError saying what was given instead."""
-    if isinstance(inputs, np.ndarray | str | bytes | int | float) or not hasattr(
-            inputs, "__iter__"):
+    if type(inputs) is not list and type(inputs) is not tuple and (isinstance(
+            inputs, np.ndarray | str | bytes | int | float) or not hasattr(inputs, "__iter__")):
         raise TypeError(
             f"grad: inputs must be a Value or a list of Values (the leaves to differentiate "
             f"with respect to), not {type(inputs).__name__} {inputs!r:.40}; wrap data as "
             "ts.Value(data) before computing the output from it"
         )
     wanted = list(inputs)
-    for index, node in enumerate(wanted):
-        if not isinstance(node, Value):
-            raise TypeError(
-                f"grad: input {index} must be a Value, not {type(node).__name__} {node!r:.40}"
-            )
+    if not all(type(node) is Value for node in wanted):
+        for index, node in enumerate(wanted):
+            if not isinstance(node, Value):
+                raise TypeError(
+                    f"grad: input {index} must be a Value, not {type(node).__name__} "
+                    f"{node!r:.40}"
+                )
     return wanted
 
 

@@ -110,7 +110,7 @@ class Value(ops.Node):
     # ------------------------------------------------------------- data and version
     data = property(
         attrgetter("_data"),
-        lambda self, data: _assign(self, data),
+        lambda self, data: _assign(self, data),  # _assign is defined below the class
         doc="""The number or array this node holds.
 
         Assigning to it (`w.data = 0.5`, `w.data -= lr * w.grad`) is a sanctioned update:
@@ -377,6 +377,7 @@ def _check_label(label: Any) -> str | None:
 
 def _assign(node: Value, data: Any) -> None:
     """`node.data = data`: checked like a new leaf's data, then the node's version moves on."""
+    global _clock
     if node.parents:
         raise ValueError(
             f"cannot assign to the data of {describe(node)}: it is computed ({node.op.name} of "
@@ -384,14 +385,19 @@ def _assign(node: Value, data: Any) -> None:
             "its operands. Change a leaf (a parameter or an input) and re-run the forward "
             "pass, or take node.detach(), a constant you can change"
         )
-    data = as_data(data)
-    if np.shape(data) != node.shape:
-        raise ShapeError(
-            f"cannot assign data of shape {np.shape(data)} to {describe(node)} of shape "
-            f"{node.shape}: the shapes must be equal (make a new Value for other data)"
-        )
-    node._data = data
-    mark_changed(node)
+    old = node._data
+    if data is not old:  # `w.data -= step` on an array hands back the same array: no check
+        if type(data) is not float or type(old) is not float:
+            data = as_data(data)
+            if np.shape(data) != node.shape:
+                raise ShapeError(
+                    f"cannot assign data of shape {np.shape(data)} to {describe(node)} of "
+                    f"shape {node.shape}: the shapes must be equal (make a new Value for "
+                    "other data)"
+                )
+        node._data = data
+    _clock += 1  # mark_changed(node), inlined: optimizers' and users' updates are frequent
+    node._version = _clock
 
 
 def mark_changed(*values: Value) -> None:

@@ -289,7 +289,8 @@ def test_a_batch_mean_is_a_sum_of_per_example_contributions():
     assert explanation.agrees
     text = str(explanation)
     assert "J is the mean of 3 terms" in text and "one per example" in text
-    assert "example 1 in detail" in text and "∂L/∂w1 = ∂L/∂a3 · ∂a3/∂z3" in text
+    # each example's copies are told apart by its number: L⁽¹⁾, a3⁽¹⁾
+    assert "example 1 in detail" in text and "∂L⁽¹⁾/∂w1 = ∂L⁽¹⁾/∂a3⁽¹⁾ · ∂a3⁽¹⁾/∂z3⁽¹⁾" in text
 
 
 def test_a_big_batch_groups_its_paths_by_example():

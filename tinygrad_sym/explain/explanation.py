@@ -135,7 +135,10 @@ def explain(
         for (term, weight), name in zip(found, term_names([t for t, _ in found], names),
                                         strict=True)
     ]
-    shown = {*graph.order, *(parent for node in graph.order for parent in node.parents)}
+    crossed = [via for factors in graph.edges.values() for factor in factors
+               for via in factor.via]  # the tensor nodes a factor's formula may name
+    shown = {*graph.order, *crossed,
+             *(parent for node in [*graph.order, *crossed] for parent in node.parents)}
     legend = tuple(names.definition(node) for node in names.short if node in shown)
     # Grouped, the total is wrt's own gradient, the last of the grouped view.
     total = node_gradients[-1].value if grouped else math.fsum(p.product for p in paths)

@@ -5,14 +5,23 @@ in a graph that name is elided (…) and two nodes can end up with the same one.
 unlabeled result gets a short name, u1, u2, … (the root f), and the text opens with a
 legend, u1 = x1 × x2. The names live in a `Names` object, the naming function that the
 explainer and the renderer hand to `local_derivative`: the user's nodes are never touched.
+
+A root that averages one loss per example (nn.cost on a scalar net: J = mean(L1, L2, …))
+has a copy of x1, z1, a1, … per example, all with the same label. Each copy is then named
+with its example's number as a superscript, as the course writes x⁽ⁱ⁾: x1⁽²⁾, z1⁽²⁾.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 from ..value import Value, describe, expression, topological_order
 
 PREFIXES = ("u", "v", "h", "t")
 ROOT_NAMES = ("f", "F", "L")
+AGGREGATING = {"add", "sum", "mean", "stack", "concatenate", "reshape", "div", "mul"}
+"""Ops through which a root adds up its per-example terms (J = mean(stack(L1, L2, …)))."""
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 class Names:
@@ -28,7 +37,15 @@ class Names:
         made_up = {node: describe(node) for node in nodes}
         self.short: dict[Value, str] = (
             _short_names(root, nodes) if _needs_names(nodes, made_up) else {})
-        self._names = {**made_up, **self.short}
+        self.example: dict[Value, int] = {}  # the example (1, 2, …) a node's copy belongs to
+        self.per_example: dict[Value, str] = {}  # x1⁽²⁾ for the copies of a shared label
+        repeated = {label for label, count in
+                    Counter(node.label for node in nodes if node.label).items() if count > 1}
+        if repeated:
+            self.example = examples(root, nodes)
+            self.per_example = {node: node.label + superscript(k)
+                                for node, k in self.example.items() if node.label in repeated}
+        self._names = {**made_up, **self.short, **self.per_example}
 
     def __call__(self, node: Value) -> str:
         """The node's name: its label, its short name, or the one `describe` makes up."""
@@ -36,12 +53,27 @@ class Names:
         return describe(node) if name is None else name
 
     def given(self, node: Value) -> str | None:
-        """The node's label or short name; None when only `describe` can name it."""
-        return node.label or self.short.get(node)
+        """The node's label (with its example's number when other examples have a node of
+        that label) or short name; None when only `describe` can name it."""
+        return self.per_example.get(node) or node.label or self.short.get(node)
+
+    def meaning(self, node: Value) -> str:
+        """What a result is, in these names: 'x1 × x2', 'log_softmax(z)', a stack of
+        scalars as '[z1, z2, z3]', an element as 'u2[0]', a neuron as 'w1·x1 + w2·x2 + b1'."""
+        if node.op is not None and node.op.name == "stack" and len(node.parents) > 1:
+            return "[" + ", ".join(self(parent) for parent in node.parents) + "]"
+        if node.op is not None and node.op.name in ("linear", "weighted_sum"):
+            *pairs, bias = [self(parent) for parent in node.parents]
+            terms = [f"{w}·{x}" for w, x in zip(pairs[::2], pairs[1::2], strict=True)]
+            return " + ".join([*terms, bias])
+        index = (node.attrs or {}).get("index")
+        if node.op is not None and node.op.name == "getitem" and _plain_index(index):
+            return f"{self(node.parents[0])}[{str(index).strip('()').rstrip(',')}]"
+        return expression(node, self)
 
     def definition(self, node: Value) -> str:
-        """What a short name stands for: 'u1 = x1 × x2'."""
-        return f"{self(node)} = {expression(node, self)}"
+        """What a short name stands for: 'u1 = x1 × x2', 'z = [z1, z2, z3]'."""
+        return f"{self(node)} = {self.meaning(node)}"
 
 
 def _needs_names(nodes: list[Value], made_up: dict[Value, str]) -> bool:
@@ -60,18 +92,45 @@ def _needs_names(nodes: list[Value], made_up: dict[Value, str]) -> bool:
 
 def _short_names(root: Value, nodes: list[Value]) -> dict[Value, str]:
     """u1, u2, … for the unlabeled results in graph order, f (or F, L) for the root, each
-    with a prefix no label of the graph uses already."""
+    with a prefix no label of the graph uses already; a stack of z1, z2, z3 is the vector z
+    (when no label is z)."""
     taken = {node.label for node in nodes if node.label}
     prefix = _free(PREFIXES, taken, numbered=True)
     names: dict[Value, str] = {}
+    count = 0
     for node in nodes:
         if node.op is None or node.label:
             continue
+        vector = _vector_name(node)
         if node is root:
             names[node] = _free(ROOT_NAMES, taken, numbered=False)
+        elif vector and vector not in taken:
+            names[node] = vector
+            taken.add(vector)
         else:
-            names[node] = f"{prefix}{len(names) + 1}"
+            count += 1
+            names[node] = f"{prefix}{count}"
     return names
+
+
+def _vector_name(node: Value) -> str | None:
+    """'z' for a stack of z1, z2, z3 (one stem, distinct numbers); else None."""
+    if node.op.name != "stack" or len(node.parents) < 2:
+        return None
+    labels = [parent.label for parent in node.parents]
+    if not all(labels) or len(set(labels)) != len(labels):
+        return None
+    stems = {label.rstrip("0123456789") for label in labels}
+    stem = stems.pop() if len(stems) == 1 else ""
+    numbered = all(label[len(stem):].isdigit() for label in labels)
+    return stem if stem and numbered else None
+
+
+def _plain_index(index: object) -> bool:
+    """An index written as it is: an int, or a tuple of ints."""
+    if isinstance(index, tuple):
+        return bool(index) and all(isinstance(i, int) for i in index)
+    return isinstance(index, int)
 
 
 def _free(candidates: tuple[str, ...], taken: set[str], numbered: bool) -> str:
@@ -83,3 +142,40 @@ def _free(candidates: tuple[str, ...], taken: set[str], numbered: bool) -> str:
                                 for label in taken):
             return candidate
     return candidates[-1] + "_"
+
+
+def superscript(k: int) -> str:
+    """The example number `k` as the course writes it after a name: ⁽²⁾."""
+    return f"⁽{str(k).translate(_SUPERSCRIPT)}⁾"
+
+
+def examples(root: Value, nodes: list[Value]) -> dict[Value, int]:
+    """The nodes that belong to exactly one of the terms `root` adds up (its examples),
+    each with that term's number (1, 2, … in graph order); empty if there are fewer than
+    two terms. Terms are found going down from the root through adding and averaging
+    ops; a node below several terms (a weight) belongs to none."""
+    terms: list[Value] = []
+    waiting, seen = [root], {root}
+    while waiting:
+        node = waiting.pop()
+        if node is root or (node.op is not None and node.op.name in AGGREGATING
+                            and not node.label):
+            for parent in node.parents:
+                if parent.requires_grad and parent not in seen:
+                    seen.add(parent)
+                    waiting.append(parent)
+        else:
+            terms.append(node)
+    if len(terms) < 2:
+        return {}
+    position = {node: k for k, node in enumerate(nodes)}
+    owner: dict[Value, int] = {}
+    shared: set[Value] = set()
+    for k, term in enumerate(sorted(terms, key=position.__getitem__), 1):
+        for node in topological_order(term):
+            if node in shared:
+                continue
+            if owner.setdefault(node, k) != k:
+                del owner[node]
+                shared.add(node)
+    return owner

@@ -91,8 +91,9 @@ def batch_like(found: list[Value]) -> bool:
 
 
 def term_names(found: list[Value], name: Callable[[Value], str]) -> list[str]:
-    """Each term's name, or 'example k' for all when two would share a name (a batch)."""
-    names = [name(term) for term in found]
-    if len(set(names)) == len(names):
-        return names
+    """Each term's name, or 'example k' for all when two share a label (a batch of L, L,
+    …, which the names tell apart only by their example's number: L⁽¹⁾, L⁽²⁾)."""
+    labels = [term.label or name(term) for term in found]
+    if len(set(labels)) == len(labels):
+        return [name(term) for term in found]
     return [f"example {k}" for k in range(1, len(found) + 1)]

@@ -17,7 +17,7 @@ from . import problems
 # Name -> (module of this package, its function building the scalar MLP's setup).
 SCALAR_SETUPS: dict[str, tuple[str, str]] = {
     "tinygrad_sym": ("with_tinygrad_sym", "scalar_setup"),
-    "tinygrad_sym linear": ("with_tinygrad_sym", "scalar_setup_linear"),
+    "tinygrad_sym weighted_sum": ("with_tinygrad_sym", "scalar_setup_linear"),
     "micrograd": ("with_micrograd", "scalar_setup"),
 }
 
@@ -63,7 +63,7 @@ def scalar_node_memory(tiny: bool = False) -> dict[str, Any]:
         for ours, measure, limit in (
             ("tinygrad_sym", "bytes_per_node", 0.5),
             ("tinygrad_sym", "with_grads_bytes_per_node", 0.5),
-            ("tinygrad_sym linear", "graph_bytes", None),  # fewer, larger nodes: whole graph
+            ("tinygrad_sym weighted_sum", "graph_bytes", None),  # fewer, larger nodes: whole graph
         ):
             ratio = by_name[ours][measure] / micrograd[measure]
             comparisons.append({

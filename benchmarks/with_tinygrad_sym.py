@@ -8,7 +8,7 @@ import numpy as np
 
 import tinygrad_sym as ts
 from tinygrad_sym import ops
-from tinygrad_sym.value import apply, topological_order
+from tinygrad_sym.value import record, topological_order
 
 from . import scalar_net
 from .implementation import Implementation
@@ -25,7 +25,7 @@ def tensor_loss(problem: MLPProblem, params: dict[str, ts.Value], X: ts.Value, y
         z = ts.affine(h, params[f"W{i}"], params[f"b{i}"])
         h = (z.sigmoid() if problem.hidden == "sigmoid" else z.relu()) if i < depth else z
     if problem.loss == "bce":
-        return apply(ops.BCE_WITH_LOGITS, z, y)
+        return record(ops.BCE_WITH_LOGITS, z, y)
     if problem.loss == "softmax_ce":
         return -z.log_softmax(axis=1)[y].mean()
     raise ValueError(f"no tensor version of the {problem.loss!r} loss")
@@ -101,7 +101,7 @@ def scalar_setup(problem: MLPProblem, neuron: Any = mul_add_neuron) -> scalar_ne
 
 
 def scalar_setup_linear(problem: MLPProblem) -> scalar_net.ScalarSetup:
-    return scalar_setup(problem, ts.linear)
+    return scalar_setup(problem, ts.weighted_sum)
 
 
 def scalar_mlp(problem: MLPProblem) -> Implementation:
@@ -110,7 +110,7 @@ def scalar_mlp(problem: MLPProblem) -> Implementation:
 
 
 def scalar_mlp_linear(problem: MLPProblem) -> Implementation:
-    """The micrograd demo in tinygrad_sym's own idiom: one `ts.linear` node per neuron."""
+    """The micrograd demo in tinygrad_sym's own idiom: one `ts.weighted_sum` node per neuron."""
     return scalar_net.training(scalar_setup_linear(problem), problem)
 
 

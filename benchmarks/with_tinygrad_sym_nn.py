@@ -48,7 +48,8 @@ def mlp(problem: MLPProblem) -> Implementation:
 
 
 def scalar_mlp(problem: MLPProblem) -> Implementation:
-    """nn.MLP(scalar=True): one ts.linear node per unit, every node named as the course does."""
+    """nn.MLP(scalar=True): one ts.weighted_sum node per unit, every node named as the course
+    does."""
     net = net_for(problem, scalar=True)
     slots = [net.locate(p.label) for p in net.parameters()]
     setup = scalar_net.ScalarSetup(net, float, lambda loss: len(topological_order(loss)), slots)

@@ -20,7 +20,7 @@ IMPLEMENTATIONS: dict[str, tuple[str, str | None]] = {
     "numpy": ("with_numpy", None),
     OURS: ("with_tinygrad_sym", None),
     "tinygrad_sym nn": ("with_tinygrad_sym_nn", None),
-    "tinygrad_sym linear": ("with_tinygrad_sym", "scalar_mlp_linear"),
+    "tinygrad_sym weighted_sum": ("with_tinygrad_sym", "scalar_mlp_linear"),
     "torch": ("with_torch", None),
     "mygrad": ("with_mygrad", None),
     "autograd": ("with_autograd", None),
@@ -82,8 +82,8 @@ WORKLOADS: tuple[Workload, ...] = (
     Workload(
         "scalar_mlp", "scalar MLP(2,[16,16,1]) on 100 points, SVM loss + L2, one step",
         problems.scalar_mlp, "scalar_mlp",
-        ("numpy", OURS, "tinygrad_sym linear", "tinygrad_sym nn", "micrograd"),
-        (Target(OURS, "micrograd", 0.33), Target("tinygrad_sym linear", "micrograd", 0.33)),
+        ("numpy", OURS, "tinygrad_sym weighted_sum", "tinygrad_sym nn", "micrograd"),
+        (Target(OURS, "micrograd", 0.33), Target("tinygrad_sym weighted_sum", "micrograd", 0.33)),
         rounds=7, unit="node", also_without_gc=True,
     ),
     Workload(

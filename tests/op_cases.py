@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import tinygrad_sym as ts
 from tinygrad_sym import ops
 from tinygrad_sym.testing import strategies as tst
-from tinygrad_sym.value import apply
+from tinygrad_sym.value import record
 
 CASES: dict[str, st.SearchStrategy] = {}
 
@@ -28,12 +28,12 @@ def case(name: str):
 
 
 def unary(name: str, **elements) -> None:
-    CASES[name] = tst.arrays(**elements).map(lambda a: (lambda x: apply(ops.TABLE[name], x), [a]))
+    CASES[name] = tst.arrays(**elements).map(lambda a: (lambda x: record(ops.TABLE[name], x), [a]))
 
 
 for _name in ("add", "sub", "mul"):
     CASES[_name] = tst.broadcastable_pairs().map(
-        lambda pair, op=ops.TABLE[_name]: (lambda a, b: apply(op, a, b), list(pair)))
+        lambda pair, op=ops.TABLE[_name]: (lambda a, b: record(op, a, b), list(pair)))
 CASES["div"] = tst.broadcastable_pairs(min_magnitude=0.5).map(
     lambda pair: (lambda a, b: a / b, list(pair)))
 CASES["pow"] = st.tuples(
@@ -65,7 +65,7 @@ for _name in ("sum", "mean", "max"):
     def _reduction(draw, name=_name):
         x = draw(tst.arrays(unique=name == "max"))
         axis, keepdims = _axis_options(draw, x.ndim)
-        return (lambda a: apply(ops.TABLE[name], a, axis=axis, keepdims=keepdims), [x])
+        return (lambda a: record(ops.TABLE[name], a, axis=axis, keepdims=keepdims), [x])
 
 
 @case("reshape")
@@ -111,7 +111,7 @@ def _scatter(draw):
     shape = draw(tst.shapes(min_dims=1))
     index = _index(draw, shape)
     grad = draw(tst.arrays(shape=np.zeros(shape)[index].shape))
-    return (lambda g: apply(ops.SCATTER, g, shape=shape, index=index), [grad])
+    return (lambda g: record(ops.SCATTER, g, shape=shape, index=index), [grad])
 
 
 @case("matmul")
@@ -130,7 +130,7 @@ def _affine(draw):
     x_shape = draw(st.sampled_from([(inner,), (rows, inner), (2, rows, inner)]))
     bias_shape = draw(st.sampled_from([(outer,), (1, outer), ()]))
     x, weight, bias = (draw(tst.arrays(shape=s)) for s in (x_shape, (inner, outer), bias_shape))
-    return (lambda *xs: apply(ops.AFFINE, *xs), [x, weight, bias])
+    return (lambda *xs: record(ops.AFFINE, *xs), [x, weight, bias])
 
 
 for _name in ("softmax", "log_softmax"):
@@ -139,7 +139,7 @@ for _name in ("softmax", "log_softmax"):
     def _softmax_case(draw, name=_name):
         x = draw(tst.arrays(shape=tst.shapes(min_dims=1)))
         axis = draw(st.integers(-x.ndim, x.ndim - 1))
-        return (lambda a: apply(ops.TABLE[name], a, axis=axis), [x])
+        return (lambda a: record(ops.TABLE[name], a, axis=axis), [x])
 
 
 @case("stack")
@@ -161,21 +161,21 @@ def _concatenate(draw):
     return (lambda *xs: ts.concatenate(xs, axis=axis), parts)
 
 
-@case("linear")
+@case("weighted_sum")
 def _linear(draw):
     count = draw(st.integers(1, 3))
     shape = draw(tst.shapes(max_dims=2, max_side=3))
     operands = [draw(tst.arrays(shape=shape)) for _ in range(2 * count + 1)]
-    return (lambda *xs: ts.linear(xs[0:-1:2], xs[1:-1:2], xs[-1]), operands)
+    return (lambda *xs: ts.weighted_sum(xs[0:-1:2], xs[1:-1:2], xs[-1]), operands)
 
 
 @case("binary_cross_entropy")
 def _bce(draw):
     p, y = draw(tst.broadcastable_pairs(low=0.05, high=0.95))
-    return (lambda a, b: apply(ops.BINARY_CROSS_ENTROPY, a, b), [p, y])
+    return (lambda a, b: record(ops.BINARY_CROSS_ENTROPY, a, b), [p, y])
 
 
 @case("bce_with_logits")
 def _bce_logits(draw):
     z, y = draw(tst.broadcastable_pairs(low=0.0, high=1.0))
-    return (lambda a, b: apply(ops.BCE_WITH_LOGITS, 8 * a - 4, b), [z, y])
+    return (lambda a, b: record(ops.BCE_WITH_LOGITS, 8 * a - 4, b), [z, y])

@@ -16,7 +16,7 @@ from tinygrad_sym.testing import strategies as tst
 
 def test_chain_rule_by_hand():
     x, w, b = ts.Value(0.5, "x", requires_grad=False), ts.Value(-2.0, "w"), ts.Value(0.25, "b")
-    a = ts.linear([w], [x], b).tanh()
+    a = ts.weighted_sum([w], [x], b).tanh()
     a.backward()
     z = -2.0 * 0.5 + 0.25
     assert a.data == pytest.approx(math.tanh(z))
@@ -74,13 +74,14 @@ def test_broadcast_operand_gradient_is_reduced_to_its_shape():
 
 def test_a_rule_that_returns_the_wrong_shape_is_named_not_silently_reshaped():
     shrink = ts.ops.Op("shrink", "s", lambda a: a * 2,
-                       (lambda grad, out, a: grad[..., :1],), ("2",))
+                       rules=(lambda grad, out, a: grad[..., :1],), derivatives=("2",))
     x = ts.Value(np.ones((2, 3)))
     with pytest.raises(ts.ShapeError, match=r"shape \(2, 1\) for an operand of shape \(2, 3\)"):
-        ts.value.apply(shrink, x).sum().backward()
-    smaller = ts.ops.Op("smaller", "s", lambda a: a * 2, (lambda grad, out, a: grad[0],), ("2",))
+        ts.value.record(shrink, x).sum().backward()
+    smaller = ts.ops.Op("smaller", "s", lambda a: a * 2,
+                        rules=(lambda grad, out, a: grad[0],), derivatives=("2",))
     with pytest.raises(ts.ShapeError, match="must return its share in the broadcast shape"):
-        ts.value.apply(smaller, x).sum().backward()
+        ts.value.record(smaller, x).sum().backward()
 
 def test_no_grad_records_nothing():
     w = ts.Value(2.0)
@@ -153,7 +154,7 @@ def _mlp_loss(params, x, y):
     w1, b1, w2, b2 = params
     hidden = (x @ w1 + b1).tanh()
     p = (hidden @ w2 + b2).sigmoid()
-    return ts.value.apply(ts.ops.BINARY_CROSS_ENTROPY, p, y).mean()
+    return ts.value.record(ts.ops.BINARY_CROSS_ENTROPY, p, y).mean()
 
 
 def test_hessian_vector_product_of_small_mlp_matches_finite_differences():

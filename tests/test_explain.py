@@ -8,9 +8,8 @@ import pytest
 
 import tinygrad_sym as ts
 from tinygrad_sym import ops
-from tinygrad_sym.explain import demo_net, explain_cli
-from tinygrad_sym.explain.demo import INPUTS, PARAMETERS, TARGET
-from tinygrad_sym.value import apply, describe
+from tinygrad_sym.stories.demo_net import INPUTS, PARAMETERS, TARGET, demo_net, explain_cli
+from tinygrad_sym.value import describe, record
 
 
 def sigmoid(x):
@@ -87,11 +86,11 @@ def forward_nodes(parameters, x1, x2, target, loss_label):
     for unit, (first, second) in ((1, ("w1", "w2")), (2, ("w3", "w4")), (3, ("w5", "w6"))):
         if unit == 3:
             inputs = [nodes["a1"], nodes["a2"]]
-        z = ts.linear([parameters[first], parameters[second]], inputs, parameters[f"b{unit}"])
+        z = ts.weighted_sum([parameters[first], parameters[second]], inputs, parameters[f"b{unit}"])
         a = z.sigmoid()
         z.label, a.label = f"z{unit}", f"a{unit}"
         nodes[z.label], nodes[a.label] = z, a
-    nodes["loss"] = apply(ops.BINARY_CROSS_ENTROPY, nodes["a3"], target)
+    nodes["loss"] = record(ops.BINARY_CROSS_ENTROPY, nodes["a3"], target)
     nodes["loss"].label = loss_label
     return nodes
 

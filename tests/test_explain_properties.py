@@ -7,7 +7,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import tinygrad_sym as ts
-from tinygrad_sym.explain.alignment import REL_TOL, structure
+from tinygrad_sym.explainer.alignment import REL_TOL, structure
 from tinygrad_sym.testing import strategies as tst
 
 EVERY_PATH = 10**6  # a max_paths no random graph here reaches: every path is listed
@@ -141,10 +141,10 @@ def tied_cost(net, examples):
         xs = [ts.Value(u1, "x1", False), ts.Value(u2, "x2", False)]
         activations = []
         for j, (unit, bias) in enumerate(zip(weights, biases, strict=True)):
-            a = ts.linear(unit, xs, bias).sigmoid()
+            a = ts.weighted_sum(unit, xs, bias).sigmoid()
             a.label = f"a{j + 1}"
             activations.append(a)
-        a = ts.linear(output, activations, output_bias).sigmoid()
+        a = ts.weighted_sum(output, activations, output_bias).sigmoid()
         losses.append((a - target) * (a - target))
     J = sum(losses) / len(losses)
     J.label = "J"

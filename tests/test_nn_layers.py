@@ -37,7 +37,7 @@ def test_scalar_forward_is_the_course_formula():
     assert a3.data == pytest.approx(sigmoid(-0.5 * a1 + 0.6 * a2 + 0.03), rel=1e-12)
     assert a3.label == "a3" and a3.group == ("layer 2", "unit 3")
     z3 = a3.parents[0]
-    assert z3.label == "z3" and z3.op is ts.ops.LINEAR
+    assert z3.label == "z3" and z3.op is ts.ops.WEIGHTED_SUM
     names = [ts.value.describe(parent) for parent in z3.parents]
     assert names == ["w5", "a1", "w6", "a2", "b3"]
     z1 = z3.parents[1].parents[0]
@@ -203,3 +203,13 @@ def test_scalar_net_runs_on_python_floats():
     a3 = net(np.array([1.0, 2.0], dtype=np.float32))
     nodes = ts.topological_order(a3)
     assert all(type(node.data) is float for node in nodes)
+
+
+def test_dense_picks_its_granularity_class_however_scalar_is_passed():
+    assert isinstance(nn.Dense(2, 3, scalar=True), nn.ScalarDense)
+    assert isinstance(nn.Dense(2, 3, "relu", None, True), nn.ScalarDense)
+    tensor = nn.Dense(2, 3)
+    assert isinstance(tensor, nn.TensorDense) and isinstance(tensor, nn.Dense)
+    assert isinstance(tensor.to_scalar(), nn.ScalarDense)
+    assert isinstance(tensor.to_scalar().to_tensor(), nn.TensorDense)
+    np.testing.assert_array_equal(tensor.to_scalar().weight_matrix(), tensor.weight_matrix())

@@ -11,7 +11,7 @@ from tinygrad_sym import ops
 from tinygrad_sym.testing import gradcheck, gradgradcheck
 
 ELEMENTWISE = ["add", "sub", "mul", "div", "pow", "neg", "exp", "log", "sqrt", "abs", "tanh",
-               "sigmoid", "relu", "linear", "binary_cross_entropy", "bce_with_logits"]
+               "sigmoid", "relu", "weighted_sum", "binary_cross_entropy", "bce_with_logits"]
 
 
 def test_every_op_has_a_property_test():

@@ -73,7 +73,8 @@ TORCH = {
     "log_softmax": lambda a, axis=-1: torch.log_softmax(a, dim=axis),
     "stack": lambda *xs, axis=0: torch.stack(xs, dim=axis),
     "concatenate": lambda *xs, axis=0: torch.cat(xs, dim=axis),
-    "linear": lambda *xs: xs[-1] + sum(w * x for w, x in zip(xs[0:-1:2], xs[1:-1:2], strict=True)),
+    "weighted_sum": lambda *xs: xs[-1] + sum(
+        w * x for w, x in zip(xs[0:-1:2], xs[1:-1:2], strict=True)),
     "binary_cross_entropy": lambda p, y: -(y * torch.log(p) + (1 - y) * torch.log(1 - p)),
     "bce_with_logits": _softplus_bce,
 }

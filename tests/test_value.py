@@ -120,7 +120,7 @@ def test_fancy_index_with_repeats_accumulates():
 def test_local_derivative_names_and_values():
     a1 = ts.Value(0.6, "a1", requires_grad=False)
     w5, b = ts.Value(0.73, "w5"), ts.Value(0.1, "b3")
-    z3 = ts.linear([w5], [a1], b)
+    z3 = ts.weighted_sum([w5], [a1], b)
     z3.label = "z3"
     a3 = z3.sigmoid()
     a3.label = "a3"

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 import tinygrad_sym as ts
 from tinygrad_sym import nn, ops
-from tinygrad_sym.explain import demo_net
+from tinygrad_sym.stories.demo_net import demo_net
 from tinygrad_sym.testing import strategies as tst
-from tinygrad_sym.value import apply
+from tinygrad_sym.value import record
 from tinygrad_sym.viz.colors import GradientScale, contrast, luminance, text_on
 
 # ------------------------------------------------------------------------------ the net
@@ -48,7 +48,7 @@ def course_net(groups: bool = True, **changes: float) -> dict[str, ts.Value]:
     for unit, (first, second), inputs in ((1, ("w1", "w2"), ("x1", "x2")),
                                           (2, ("w3", "w4"), ("x1", "x2")),
                                           (3, ("w5", "w6"), ("a1", "a2"))):
-        z = ts.linear([nodes[first], nodes[second]], [nodes[i] for i in inputs],
+        z = ts.weighted_sum([nodes[first], nodes[second]], [nodes[i] for i in inputs],
                       nodes[f"b{unit}"])
         a = z.sigmoid()
         z.label, a.label = f"z{unit}", f"a{unit}"
@@ -57,7 +57,7 @@ def course_net(groups: bool = True, **changes: float) -> dict[str, ts.Value]:
             group = ("layer 2" if unit == 3 else "layer 1", f"unit {unit}")
             for name in (first, second, f"b{unit}", z.label, a.label):
                 nodes[name].group = group
-    nodes["J"] = apply(ops.BINARY_CROSS_ENTROPY, nodes["a3"], nodes["y"])
+    nodes["J"] = record(ops.BINARY_CROSS_ENTROPY, nodes["a3"], nodes["y"])
     nodes["J"].label = "J"
     nodes["J"].backward()
     return nodes

@@ -8,11 +8,13 @@
 """
 
 from . import datasets, nn, ops, testing
-from .autograd import backward, detect_anomaly, grad, no_grad
+from .autograd import backward, grad
 from .errors import AnomalyError, GradcheckError, ShapeError
-from .explain import compare, explain
+from .explainer import compare, explain
+from .formulas import local_derivative
+from .modes import detect_anomaly, no_grad
 from .seeding import manual_seed
-from .value import Value, affine, concatenate, linear, local_derivative, stack, topological_order
+from .value import Value, affine, concatenate, stack, topological_order, weighted_sum
 from .viz import draw
 
 __all__ = [
@@ -29,7 +31,6 @@ __all__ = [
     "draw",
     "explain",
     "grad",
-    "linear",
     "local_derivative",
     "manual_seed",
     "nn",
@@ -38,4 +39,5 @@ __all__ = [
     "stack",
     "testing",
     "topological_order",
+    "weighted_sum",
 ]

@@ -7,49 +7,26 @@ and hand each parent its share, `op.rules[index](grad, out, *operands)`, from th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
+from . import modes
 from .errors import ShapeError
 from .ops import sum_to
 from .value import (
     ARITHMETIC_ERRORS,
-    Settings,
     Value,
     as_data,
     check_finite,
     constant,
-    data_of,
     describe,
     needs_grad,
     recompute_in_numpy,
     topological_order,
     zeros_like,
 )
-
-
-@contextmanager
-def no_grad() -> Iterator[None]:
-    """Inside this block ops record no graph: for updates, evaluation, inference."""
-    previous, Settings.grad_enabled = Settings.grad_enabled, False
-    try:
-        yield
-    finally:
-        Settings.grad_enabled = previous
-
-
-@contextmanager
-def detect_anomaly() -> Iterator[None]:
-    """Inside this block an op that produces NaN or inf raises `AnomalyError` at once,
-    naming the op and its inputs, instead of letting the NaN spread silently."""
-    previous, Settings.detect_anomaly = Settings.detect_anomaly, True
-    try:
-        yield
-    finally:
-        Settings.detect_anomaly = previous
 
 
 def _seed(output: Value, grad: Any, create_graph: bool, argument: str = "grad") -> Any:
@@ -95,8 +72,9 @@ def backpropagate(
     every other one is freed as soon as it has been handed down (lower peak memory).
     """
     grads: dict[Value, Any] = {output: seed}
-    anomaly = Settings.detect_anomaly
-    previous, Settings.grad_enabled = Settings.grad_enabled, create_graph or Settings.grad_enabled
+    anomaly = modes.shared.detect_anomaly
+    thread = modes.local
+    previous, thread.grad_enabled = thread.grad_enabled, create_graph or thread.grad_enabled
     try:
         for node in reversed(topological_order(output, follow or needs_grad)):
             parents = node.parents
@@ -107,7 +85,7 @@ def backpropagate(
             if create_graph:
                 out, operands = node, parents
             else:
-                out, operands = node.data, tuple(map(data_of, parents))
+                out, operands = node.data, tuple([parent.data for parent in parents])
             for index, parent in enumerate(parents):
                 if not parent.requires_grad or (follow and not follow(parent)):
                     continue
@@ -128,7 +106,7 @@ def backpropagate(
                 total = grads.get(parent)
                 grads[parent] = share if total is None else total + share
     finally:
-        Settings.grad_enabled = previous
+        thread.grad_enabled = previous
     return grads
 
 

@@ -12,8 +12,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .explain.demo import NETS, explain_cli
 from .stories import STORIES
+from .stories.demo_net import NETS, explain_cli
 
 
 def _parser() -> argparse.ArgumentParser:

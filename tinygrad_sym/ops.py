@@ -61,24 +61,38 @@ class Op:
     `rules` and `derivatives` are tuples with one entry per operand, or (for ops that take
     any number of operands) functions from an operand's index to its entry. A derivative
     is a template over the operands' names `{a}`, `{b}`, `{c}` and the result's `{out}`,
-    or a function `(names, out) -> str`.
+    or a function `(names, out) -> str`. The flags describe the op for the explainer:
+
+    * `infix`: written between its operands (a × b) rather than as op(a);
+    * `commutative`: swapping the operands changes nothing (a + b, a × b);
+    * `adds_up`: the result adds up or rearranges its operands' elements with constant
+      coefficients (add, sum, mean, reshape, indexing, …);
+    * `proportional_to`: the operands the result is proportional to while the others stay
+      constant (both factors of a × b; the numerator of a ÷ b);
+    * `roles`: a function `(index, operand_count) -> str` naming the part an operand plays
+      ('weight', 'input', 'bias' in Σwx+b), for ops whose operands are not all alike.
     """
 
-    __slots__ = ("derivatives", "forward", "infix", "name", "rules", "shape_hint", "symbol")
+    __slots__ = ("adds_up", "commutative", "derivatives", "forward", "infix", "name",
+                 "proportional_to", "roles", "rules", "shape_hint", "symbol")
 
     def __init__(
         self,
         name: str,
         symbol: str,
         forward: Callable[..., Any],
+        *,
         rules: Sequence[Rule] | Callable[[int], Rule],
         derivatives: Sequence[Formula] | Callable[[int], Formula],
         shape_hint: str = "",
         infix: bool = False,
+        commutative: bool = False,
+        adds_up: bool = False,
+        proportional_to: tuple[int, ...] = (),
+        roles: Callable[[int, int], str] | None = None,
     ) -> None:
         self.name = name
         self.symbol = symbol
-        self.infix = infix  # written between its operands, a × b, rather than as op(a)
         self.forward = forward
         # rules[index] is the backward rule of operand `index`; likewise derivatives[index]
         self.rules = rules if isinstance(rules, tuple) else PerOperand(rules)
@@ -86,6 +100,18 @@ class Op:
             derivatives if isinstance(derivatives, tuple) else PerOperand(derivatives)
         )
         self.shape_hint = shape_hint
+        self.infix = infix
+        self.commutative = commutative
+        self.adds_up = adds_up
+        self.proportional_to = proportional_to
+        self.roles = roles
+
+    def role(self, index: int, count: int) -> str:
+        """The part operand `index` (of `count`) plays: one shared role for commutative
+        operands, the declared one, or the operand's position."""
+        if self.commutative:
+            return "operand"
+        return self.roles(index, count) if self.roles else str(index)
 
     def derivative(self, index: int, names: Sequence[str], out: str) -> str:
         """The local derivative ∂out/∂operand[index] as text, in the given operand names."""
@@ -105,7 +131,7 @@ class Op:
 # ---------------------------------------------------------------- helpers for the rules
 
 
-def call(op: Op, *args: Any, **attrs: Any) -> Any:
+def apply(op: Op, *args: Any, **attrs: Any) -> Any:
     """Apply `op` to raw data, or record it in the graph when an argument is a node."""
     for arg in args:
         if isinstance(arg, Node):
@@ -113,7 +139,7 @@ def call(op: Op, *args: Any, **attrs: Any) -> Any:
     return op.forward(*args, **attrs)
 
 
-def raw(x: Any) -> Any:
+def data_of(x: Any) -> Any:
     """The raw data of a node, or `x` itself: for masks, which carry no gradient."""
     return x.data if isinstance(x, Node) else x
 
@@ -164,8 +190,8 @@ def _kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
 def expand(grad: Any, shape: tuple[int, ...], axis: Any, keepdims: bool) -> Any:
     """Undo a reduction over `axis`: restore the reduced axes and broadcast `grad` to `shape`."""
     if not keepdims and axis is not None:
-        grad = call(RESHAPE, grad, shape=_kept_shape(shape, axis))
-    return call(BROADCAST_TO, grad, shape=shape)
+        grad = apply(RESHAPE, grad, shape=_kept_shape(shape, axis))
+    return apply(BROADCAST_TO, grad, shape=shape)
 
 
 def _swap_last(x: Any) -> Any:
@@ -204,7 +230,7 @@ def _matmul_rule(operand: int) -> Rule:
 def _step(x: Any) -> Any:
     """1 where x > 0, else 0: relu's derivative, a constant mask (a bool array multiplies
     without a float copy; a graph node gets it in its own dtype, as a constant)."""
-    data = raw(x)
+    data = data_of(x)
     if type(data) is float:
         return 1.0 if data > 0 else 0.0
     mask = data > 0
@@ -213,7 +239,7 @@ def _step(x: Any) -> Any:
 
 def _sign(x: Any) -> Any:
     """The sign of x, a constant (abs's derivative)."""
-    x = raw(x)
+    x = data_of(x)
     return math.copysign(1.0, x) if type(x) is float else np.sign(x)
 
 
@@ -229,7 +255,7 @@ def _averaged(share: Any, a: Any, b: Any) -> Any:
     if a_shape == b_shape:
         return share / math.prod(a_shape)
     shape = np.broadcast_shapes(a_shape, b_shape)
-    return call(BROADCAST_TO, share / math.prod(shape), shape=shape)
+    return apply(BROADCAST_TO, share / math.prod(shape), shape=shape)
 
 
 def _is_basic(index: Any) -> bool:
@@ -296,7 +322,7 @@ def _scatter(grad: Any, shape: tuple[int, ...], index: Any) -> np.ndarray:
     return out
 
 
-def _linear(*args: Any) -> Any:
+def _weighted_sum(*args: Any) -> Any:
     """w1·x1 + w2·x2 + … + b, from the operands (w1, x1, w2, x2, …, b)."""
     total = args[-1]
     for i in range(0, len(args) - 1, 2):
@@ -348,7 +374,7 @@ def _power_formula(names: Sequence[str], out: str) -> str:
     return f"{exponent}·{base}^{lowered:g}"
 
 
-def _linear_formula(index: int) -> Formula:
+def _weighted_sum_formula(index: int) -> Formula:
     """∂(Σ wᵢ·xᵢ + b)/∂wᵢ = xᵢ, ∂/∂xᵢ = wᵢ, ∂/∂b = 1."""
     return lambda names, out: "1" if index == len(names) - 1 else names[index ^ 1]
 
@@ -357,117 +383,135 @@ def _linear_formula(index: int) -> Formula:
 
 ADD = Op(
     "add", "+", operator.add,
-    (lambda grad, out, a, b: grad, lambda grad, out, a, b: grad),
-    ("1", "1"),
+    rules=(lambda grad, out, a, b: grad, lambda grad, out, a, b: grad),
+    derivatives=("1", "1"),
     shape_hint="operands must broadcast: trailing axes equal or 1",
     infix=True,
+    adds_up=True,
+    commutative=True,
 )
 SUB = Op(
     "sub", "−", operator.sub,
-    (lambda grad, out, a, b: grad, lambda grad, out, a, b: -grad),
-    ("1", "−1"),
+    rules=(lambda grad, out, a, b: grad, lambda grad, out, a, b: -grad),
+    derivatives=("1", "−1"),
     shape_hint=ADD.shape_hint,
     infix=True,
+    adds_up=True,
 )
 MUL = Op(
     "mul", "×", operator.mul,
-    (lambda grad, out, a, b: grad * b, lambda grad, out, a, b: grad * a),
-    ("{b}", "{a}"),
+    rules=(lambda grad, out, a, b: grad * b, lambda grad, out, a, b: grad * a),
+    derivatives=("{b}", "{a}"),
     shape_hint=ADD.shape_hint,
     infix=True,
+    commutative=True,
+    proportional_to=(0, 1),
 )
 DIV = Op(
     "div", "÷", operator.truediv,
-    (
+    rules=(
         lambda grad, out, a, b: grad / b,
         lambda grad, out, a, b: -grad * out / b,
     ),
-    ("1/{b}", "−{a}/{b}²"),
+    derivatives=("1/{b}", "−{a}/{b}²"),
     shape_hint=ADD.shape_hint,
     infix=True,
+    proportional_to=(0,),
 )
 POW = Op(
     "pow", "^", _power,
-    (
-        lambda grad, out, a, b: grad * b * call(POW, a, b - 1),
-        lambda grad, out, a, b: grad * out * call(LOG, a),
+    rules=(
+        lambda grad, out, a, b: grad * b * apply(POW, a, b - 1),
+        lambda grad, out, a, b: grad * out * apply(LOG, a),
     ),
-    (_power_formula, "{out}·ln {a}"),
+    derivatives=(_power_formula, "{out}·ln {a}"),
     shape_hint=ADD.shape_hint,
     infix=True,
 )
-NEG = Op("neg", "−", operator.neg, (lambda grad, out, a: -grad,), ("−1",))
-EXP = Op("exp", "exp", _unary(math.exp, np.exp), (lambda grad, out, a: grad * out,), ("e^{a}",))
-LOG = Op("log", "log", _unary(math.log, np.log), (lambda grad, out, a: grad / a,), ("1/{a}",))
+NEG = Op("neg", "−", operator.neg, rules=(lambda grad, out, a: -grad,), derivatives=("−1",),
+         adds_up=True)
+EXP = Op("exp", "exp", _unary(math.exp, np.exp), rules=(lambda grad, out, a: grad * out,),
+         derivatives=("e^{a}",))
+LOG = Op("log", "log", _unary(math.log, np.log), rules=(lambda grad, out, a: grad / a,),
+         derivatives=("1/{a}",))
 SQRT = Op(
     "sqrt", "√", _unary(math.sqrt, np.sqrt),
-    (lambda grad, out, a: grad * 0.5 / out,),
-    ("1/(2·√{a})",),
+    rules=(lambda grad, out, a: grad * 0.5 / out,),
+    derivatives=("1/(2·√{a})",),
 )
-ABS = Op("abs", "|·|", _unary(math.fabs, np.abs), (lambda grad, out, a: grad * _sign(a),),
-         ("sign({a})",))
+ABS = Op(
+    "abs", "|·|", _unary(math.fabs, np.abs),
+    rules=(lambda grad, out, a: grad * _sign(a),),
+    derivatives=("sign({a})",),
+)
 TANH = Op(
     "tanh", "tanh", _unary(math.tanh, np.tanh),
-    (lambda grad, out, a: grad * (1 - out * out),),
-    ("1 − {out}²",),
+    rules=(lambda grad, out, a: grad * (1 - out * out),),
+    derivatives=("1 − {out}²",),
 )
 SIGMOID = Op(
     "sigmoid", "σ", _unary(_scalar_sigmoid, _array_sigmoid),
-    (lambda grad, out, a: grad * out * (1 - out),),
-    ("{out}·(1 − {out})",),
+    rules=(lambda grad, out, a: grad * out * (1 - out),),
+    derivatives=("{out}·(1 − {out})",),
 )
 RELU = Op(
     "relu", "relu", _unary(lambda x: x if x > 0 else 0.0, lambda x: np.maximum(x, 0)),
-    (lambda grad, out, a: grad * _step(a),),
-    ("1 if {a} > 0 else 0",),
+    rules=(lambda grad, out, a: grad * _step(a),),
+    derivatives=("1 if {a} > 0 else 0",),
 )
 SUM = Op(
     "sum", "Σ", _sum,
-    (lambda grad, out, a, axis=None, keepdims=False: expand(grad, shape_of(a), axis, keepdims),),
-    ("1",),
+    rules=(
+        lambda grad, out, a, axis=None, keepdims=False: expand(grad, shape_of(a), axis, keepdims),
+    ),
+    derivatives=("1",),
     shape_hint="the axis must exist in the operand",
+    adds_up=True,
 )
 MEAN = Op(
     "mean", "mean", _mean,
-    (
+    rules=(
         lambda grad, out, a, axis=None, keepdims=False: expand(
             grad * (math.prod(shape_of(out)) / math.prod(shape_of(a))), shape_of(a), axis, keepdims
         ),
     ),
-    ("1/n",),
+    derivatives=("1/n",),
     shape_hint=SUM.shape_hint,
+    adds_up=True,
 )
 
 
 def _max_rule(grad: Any, out: Any, a: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """The gradient goes to the maximal elements (shared equally between ties)."""
     shape = shape_of(a)
-    winners = np.equal(raw(a), np.reshape(raw(out), _kept_shape(shape, axis)))
+    winners = np.equal(data_of(a), np.reshape(data_of(out), _kept_shape(shape, axis)))
     share = winners / np.sum(winners, axis=_axes(axis, len(shape)), keepdims=True)
-    return expand(grad, shape, axis, keepdims) * share.astype(np.result_type(raw(a)))
+    return expand(grad, shape, axis, keepdims) * share.astype(np.result_type(data_of(a)))
 
 
 MAX = Op(
     "max", "max", lambda a, axis=None, keepdims=False: np.max(a, axis=axis, keepdims=keepdims),
-    (_max_rule,),
-    ("1 if {a} is the max else 0",),
+    rules=(_max_rule,),
+    derivatives=("1 if {a} is the max else 0",),
     shape_hint=SUM.shape_hint,
 )
 RESHAPE = Op(
     "reshape", "reshape", lambda a, shape: np.reshape(a, shape),
-    (lambda grad, out, a, shape: call(RESHAPE, grad, shape=shape_of(a)),),
-    ("1",),
+    rules=(lambda grad, out, a, shape: apply(RESHAPE, grad, shape=shape_of(a)),),
+    derivatives=("1",),
     shape_hint="the new shape must hold the same number of elements",
+    adds_up=True,
 )
 TRANSPOSE = Op(
     "transpose", "ᵀ", lambda a, axes=None: np.transpose(a, axes),
-    (
-        lambda grad, out, a, axes=None: call(
+    rules=(
+        lambda grad, out, a, axes=None: apply(
             TRANSPOSE, grad, axes=None if axes is None else tuple(np.argsort(axes))
         ),
     ),
-    ("1",),
+    derivatives=("1",),
     shape_hint="axes must be a permutation of the operand's axes",
+    adds_up=True,
 )
 def _broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
     """numpy's broadcast_to; a scalar is simply filled in (several times faster)."""
@@ -478,57 +522,62 @@ def _broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
 
 BROADCAST_TO = Op(
     "broadcast_to", "⇲", _broadcast_to,
-    (lambda grad, out, a, shape: grad,),
-    ("1",),
+    rules=(lambda grad, out, a, shape: grad,),
+    derivatives=("1",),
     shape_hint=ADD.shape_hint,
+    adds_up=True,
 )
 SCATTER = Op(
     "scatter", "[]←", _scatter,
-    (lambda grad, out, a, shape, index: grad[index],),
-    ("1",),
+    rules=(lambda grad, out, a, shape, index: grad[index],),
+    derivatives=("1",),
 )
 GETITEM = Op(
     "getitem", "[]", lambda a, index: a[index],
-    (lambda grad, out, a, index: call(SCATTER, grad, shape=shape_of(a), index=index),),
-    ("1",),
+    rules=(lambda grad, out, a, index: apply(SCATTER, grad, shape=shape_of(a), index=index),),
+    derivatives=("1",),
     shape_hint="the index must fit the operand's shape",
+    adds_up=True,
 )
 MATMUL = Op(
     "matmul", "@", np.matmul,
-    (_matmul_rule(0), _matmul_rule(1)),
-    ("· {b}ᵀ", "{a}ᵀ ·"),
+    rules=(_matmul_rule(0), _matmul_rule(1)),
+    derivatives=("· {b}ᵀ", "{a}ᵀ ·"),
     shape_hint="the last axis of the left operand must equal the second-to-last axis of the "
     "right one (for vectors: equal lengths); transpose an operand (.T) or reshape it",
     infix=True,
 )
 AFFINE = Op(
     "affine", "xW+b", lambda x, weight, bias: x @ weight + bias,
-    (_matmul_rule(0), _matmul_rule(1), lambda grad, out, x, weight, bias: grad),
-    ("· {b}ᵀ", "{a}ᵀ ·", "1"),
+    rules=(_matmul_rule(0), _matmul_rule(1), lambda grad, out, x, weight, bias: grad),
+    derivatives=("· {b}ᵀ", "{a}ᵀ ·", "1"),
     shape_hint=MATMUL.shape_hint + "; the bias must broadcast to the product's shape",
 )
 SOFTMAX = Op(
     "softmax", "softmax", _softmax,
-    (
+    rules=(
         lambda grad, out, a, axis=-1: out * (grad - (grad * out).sum(axis=axis, keepdims=True)),
     ),
-    ("{out}ᵢ·(δᵢⱼ − {out}ⱼ)",),
+    derivatives=("{out}ᵢ·(δᵢⱼ − {out}ⱼ)",),
     shape_hint="softmax needs an operand with at least one axis",
 )
 LOG_SOFTMAX = Op(
     "log_softmax", "log softmax", _log_softmax,
-    (
+    rules=(
         lambda grad, out, a, axis=-1: grad
-        - call(EXP, out) * grad.sum(axis=axis, keepdims=True),
+        - apply(EXP, out) * grad.sum(axis=axis, keepdims=True),
     ),
-    ("δᵢⱼ − softmax({a})ⱼ",),
+    derivatives=("δᵢⱼ − softmax({a})ⱼ",),
     shape_hint=SOFTMAX.shape_hint,
 )
 STACK = Op(
     "stack", "stack", lambda *args, axis=0: np.stack(args, axis=axis),
-    lambda index: lambda grad, out, *args, axis=0: _take(grad, index, axis % len(shape_of(out))),
-    lambda index: "1",
+    rules=lambda index: (
+        lambda grad, out, *args, axis=0: _take(grad, index, axis % len(shape_of(out)))
+    ),
+    derivatives=lambda index: "1",
     shape_hint="all operands must have the same shape",
+    adds_up=True,
 )
 
 
@@ -544,16 +593,18 @@ def _concatenate_rule(index: int) -> Rule:
 
 CONCATENATE = Op(
     "concatenate", "concat", lambda *args, axis=0: np.concatenate(args, axis=axis),
-    _concatenate_rule,
-    lambda index: "1",
+    rules=_concatenate_rule,
+    derivatives=lambda index: "1",
     shape_hint="operands must have at least one axis and agree on all axes but `axis`",
+    adds_up=True,
 )
-LINEAR = Op(
-    "linear", "Σwx+b", _linear,
-    lambda index: lambda grad, out, *args: (
+WEIGHTED_SUM = Op(
+    "weighted_sum", "Σwx+b", _weighted_sum,
+    rules=lambda index: lambda grad, out, *args: (
         grad if index == len(args) - 1 else grad * args[index ^ 1]
     ),
-    _linear_formula,
+    derivatives=_weighted_sum_formula,
+    roles=lambda index, count: "bias" if index == count - 1 else ("weight", "input")[index % 2],
     shape_hint=ADD.shape_hint,
 )
 def _bce_probability_rule(grad: Any, out: Any, p: Any, y: Any) -> Any:
@@ -563,22 +614,22 @@ def _bce_probability_rule(grad: Any, out: Any, p: Any, y: Any) -> Any:
 
 def _bce_label_rule(grad: Any, out: Any, p: Any, y: Any) -> Any:
     q = _clipped(p)
-    return grad * (call(LOG, 1 - q) - call(LOG, q))
+    return grad * (apply(LOG, 1 - q) - apply(LOG, q))
 
 
 BINARY_CROSS_ENTROPY = Op(
     "binary_cross_entropy", "BCE", _binary_cross_entropy,
-    (_bce_probability_rule, _bce_label_rule),
-    ("({a} − {b})/({a}·(1 − {a}))", "ln(1 − {a}) − ln {a}"),
+    rules=(_bce_probability_rule, _bce_label_rule),
+    derivatives=("({a} − {b})/({a}·(1 − {a}))", "ln(1 − {a}) − ln {a}"),
     shape_hint=ADD.shape_hint,
 )
 BCE_WITH_LOGITS = Op(
     "bce_with_logits", "mean BCE(σ)", lambda z, y: _mean(_bce_with_logits(z, y)),
-    (
-        lambda grad, out, z, y: _averaged(grad * (call(SIGMOID, z) - y), z, y),
+    rules=(
+        lambda grad, out, z, y: _averaged(grad * (apply(SIGMOID, z) - y), z, y),
         lambda grad, out, z, y: _averaged(-grad * z, z, y),
     ),
-    ("(σ({a}) − {b})/n", "−{a}/n"),
+    derivatives=("(σ({a}) − {b})/n", "−{a}/n"),
     shape_hint=ADD.shape_hint,
 )
 
@@ -587,7 +638,8 @@ TABLE: dict[str, Op] = {
     for op in (
         ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU,
         SUM, MEAN, MAX, RESHAPE, TRANSPOSE, BROADCAST_TO, SCATTER, GETITEM, MATMUL, AFFINE,
-        SOFTMAX, LOG_SOFTMAX, STACK, CONCATENATE, LINEAR, BINARY_CROSS_ENTROPY, BCE_WITH_LOGITS,
+        SOFTMAX, LOG_SOFTMAX, STACK, CONCATENATE, WEIGHTED_SUM, BINARY_CROSS_ENTROPY,
+        BCE_WITH_LOGITS,
     )
 }
 """Every op, by name: what the renderer, the explainer and the tests iterate over."""

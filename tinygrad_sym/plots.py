@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .autograd import no_grad
+from .modes import no_grad
 from .nn.layers import Sequential
 from .nn.train import History, predict
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 
-from . import ops
+from . import modes, ops
 from .errors import AnomalyError, ShapeError
 from .ops import Op
 
@@ -23,15 +23,7 @@ from .ops import Op
 ARITHMETIC_ERRORS = (ArithmeticError, ValueError)
 
 
-data_of = attrgetter("data")  # node -> node.data
 needs_grad = attrgetter("requires_grad")  # node -> True if backward must visit it
-
-
-class Settings:
-    """Process-wide switches, set by `no_grad()` and `detect_anomaly()` in `autograd`."""
-
-    grad_enabled = True
-    detect_anomaly = False
 
 
 def as_data(x: Any, copy: bool = False) -> Any:
@@ -83,19 +75,23 @@ class Value(ops.Node):
     __slots__ = ("attrs", "data", "grad", "group", "label", "op", "parents", "requires_grad")
     __array_ufunc__ = None  # numpy defers to our reflected operators (array * Value -> Value)
 
+    data: Any
+    grad: Any
+    label: str | None
+    op: Op | None
+    parents: tuple[Value, ...]
+    attrs: dict[str, Any] | None
+    requires_grad: bool
+    group: tuple[str, ...] | None  # e.g. ("layer 1", "unit 2"), set by nn
+
     def __init__(self, data: Any, label: str | None = None, requires_grad: bool = True) -> None:
-        self.data = as_data(data, copy=True)
-        self.grad = zeros_like(self.data) if requires_grad else None
-        self.label = label
-        self.op: Op | None = None
-        self.parents: tuple[Value, ...] = ()
-        self.attrs: dict[str, Any] | None = None
-        self.requires_grad = requires_grad
-        self.group: tuple[str, ...] | None = None  # e.g. ("layer 1", "unit 2"), set by nn
+        data = as_data(data, copy=True)
+        grad = zeros_like(data) if requires_grad else None
+        _fill(self, data, grad, None, (), None, requires_grad, label)
 
     @staticmethod
     def record(op: Op, *args: Any, **attrs: Any) -> Value:
-        return apply(op, *args, **attrs)
+        return record(op, *args, **attrs)
 
     # ----------------------------------------------------------------- description
     @property
@@ -137,103 +133,103 @@ class Value(ops.Node):
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: Any) -> Value:
-        return apply(ops.ADD, self, other)
+        return record(ops.ADD, self, other)
 
     def __radd__(self, other: Any) -> Value:
-        return apply(ops.ADD, other, self)
+        return record(ops.ADD, other, self)
 
     def __sub__(self, other: Any) -> Value:
-        return apply(ops.SUB, self, other)
+        return record(ops.SUB, self, other)
 
     def __rsub__(self, other: Any) -> Value:
-        return apply(ops.SUB, other, self)
+        return record(ops.SUB, other, self)
 
     def __mul__(self, other: Any) -> Value:
-        return apply(ops.MUL, self, other)
+        return record(ops.MUL, self, other)
 
     def __rmul__(self, other: Any) -> Value:
-        return apply(ops.MUL, other, self)
+        return record(ops.MUL, other, self)
 
     def __truediv__(self, other: Any) -> Value:
-        return apply(ops.DIV, self, other)
+        return record(ops.DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
-        return apply(ops.DIV, other, self)
+        return record(ops.DIV, other, self)
 
     def __pow__(self, other: Any) -> Value:
-        return apply(ops.POW, self, other)
+        return record(ops.POW, self, other)
 
     def __rpow__(self, other: Any) -> Value:
-        return apply(ops.POW, other, self)
+        return record(ops.POW, other, self)
 
     def __matmul__(self, other: Any) -> Value:
-        return apply(ops.MATMUL, self, other)
+        return record(ops.MATMUL, self, other)
 
     def __rmatmul__(self, other: Any) -> Value:
-        return apply(ops.MATMUL, other, self)
+        return record(ops.MATMUL, other, self)
 
     def __neg__(self) -> Value:
-        return apply(ops.NEG, self)
+        return record(ops.NEG, self)
 
     def __abs__(self) -> Value:
-        return apply(ops.ABS, self)
+        return record(ops.ABS, self)
 
     # -------------------------------------------------------------- elementwise
     def exp(self) -> Value:
-        return apply(ops.EXP, self)
+        return record(ops.EXP, self)
 
     def log(self) -> Value:
-        return apply(ops.LOG, self)
+        return record(ops.LOG, self)
 
     def sqrt(self) -> Value:
-        return apply(ops.SQRT, self)
+        return record(ops.SQRT, self)
 
     def abs(self) -> Value:
-        return apply(ops.ABS, self)
+        return record(ops.ABS, self)
 
     def tanh(self) -> Value:
-        return apply(ops.TANH, self)
+        return record(ops.TANH, self)
 
     def sigmoid(self) -> Value:
-        return apply(ops.SIGMOID, self)
+        return record(ops.SIGMOID, self)
 
     def relu(self) -> Value:
-        return apply(ops.RELU, self)
+        return record(ops.RELU, self)
 
     # ------------------------------------------------------------------ reductions
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
-        return apply(ops.SUM, self, axis=axis, keepdims=keepdims)
+        return record(ops.SUM, self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
-        return apply(ops.MEAN, self, axis=axis, keepdims=keepdims)
+        return record(ops.MEAN, self, axis=axis, keepdims=keepdims)
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
-        return apply(ops.MAX, self, axis=axis, keepdims=keepdims)
+        return record(ops.MAX, self, axis=axis, keepdims=keepdims)
 
     def softmax(self, axis: int = -1) -> Value:
-        return apply(ops.SOFTMAX, self, axis=axis)
+        return record(ops.SOFTMAX, self, axis=axis)
 
     def log_softmax(self, axis: int = -1) -> Value:
-        return apply(ops.LOG_SOFTMAX, self, axis=axis)
+        return record(ops.LOG_SOFTMAX, self, axis=axis)
 
     # ---------------------------------------------------------------------- shape
     def reshape(self, *shape: Any) -> Value:
         shape = shape[0] if len(shape) == 1 and not isinstance(shape[0], int) else shape
-        return apply(ops.RESHAPE, self, shape=tuple(shape))
+        return record(ops.RESHAPE, self, shape=tuple(shape))
 
     def transpose(self, *axes: Any) -> Value:
         axes = axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes
-        return apply(ops.TRANSPOSE, self, axes=tuple(axes) if axes else None)
+        return record(ops.TRANSPOSE, self, axes=tuple(axes) if axes else None)
 
     @property
     def T(self) -> Value:
         return self.transpose()
 
     def broadcast_to(self, shape: tuple[int, ...]) -> Value:
-        return apply(ops.BROADCAST_TO, self, shape=tuple(shape))
+        return record(ops.BROADCAST_TO, self, shape=tuple(shape))
 
     def __getitem__(self, index: Any) -> Value:
-        return apply(ops.GETITEM, self, index=_check_index(index))
+        return record(ops.GETITEM, self, index=_check_index(index))
 
     # ------------------------------------------------------------------- gradients
     def backward(self, grad: Any = None, create_graph: bool = False) -> None:
@@ -252,18 +248,23 @@ class Value(ops.Node):
         return Value(self.data, self.label, requires_grad=False)
 
 
-def constant(x: Any, label: str | None = None) -> Value:
-    """Wrap a plain number or array as a constant leaf (no gradient, no copy of the data)."""
-    node = Value.__new__(Value)
-    node.data = as_data(x)
-    node.label = label
-    node.grad = node.op = node.attrs = node.group = None
-    node.parents = ()
-    node.requires_grad = False
+def _fill(
+    node: Value, data: Any, grad: Any, op: Op | None, parents: tuple[Value, ...],
+    attrs: dict[str, Any] | None, requires_grad: bool, label: str | None = None,
+) -> Value:
+    """Set every field of `node`: the one place a node is built (`Value(...)` for a leaf,
+    `constant` and `record` on a bare `Value.__new__`, which skips the leaf's checks)."""
+    node.data, node.grad, node.op, node.parents = data, grad, op, parents
+    node.attrs, node.requires_grad, node.label, node.group = attrs, requires_grad, label, None
     return node
 
 
-def apply(op: Op, *args: Any, **attrs: Any) -> Value:
+def constant(x: Any, label: str | None = None) -> Value:
+    """Wrap a plain number or array as a constant leaf (no gradient, no copy of the data)."""
+    return _fill(Value.__new__(Value), as_data(x), None, None, (), None, False, label)
+
+
+def record(op: Op, *args: Any, **attrs: Any) -> Value:
     """Compute `op` on the arguments' data and record the result as a node of the graph.
 
     Under `no_grad()` the result is a constant with no parents.
@@ -273,29 +274,22 @@ def apply(op: Op, *args: Any, **attrs: Any) -> Value:
         if not isinstance(arg, Value):
             parents = tuple([a if isinstance(a, Value) else constant(a) for a in args])
             break
+    data_in = [parent.data for parent in parents]
     try:
-        if attrs:
-            data = op.forward(*map(data_of, parents), **attrs)
-        else:
-            data = op.forward(*map(data_of, parents))
+        # Two calls, not one with **attrs: unpacking an empty dict costs time on every op.
+        data = op.forward(*data_in, **attrs) if attrs else op.forward(*data_in)
     except ARITHMETIC_ERRORS as error:
-        data_in = list(map(data_of, parents))
         data = recompute_in_numpy(op.forward, data_in, attrs, error, op, parents)
     except (TypeError, IndexError) as error:
         raise _op_error(op, parents, error) from error
     if type(data) is np.float64:
         data = float(data)
-    node = Value.__new__(Value)
-    node.data = data
-    node.grad = node.label = node.group = None
-    if Settings.grad_enabled:
-        node.op, node.parents, node.attrs = op, parents, attrs or None
-        node.requires_grad = any(map(needs_grad, parents))
-    else:
-        node.op, node.parents, node.attrs, node.requires_grad = None, (), None, False
-    if Settings.detect_anomaly:
+    if modes.shared.detect_anomaly:
         check_finite(data, op, parents, "forward")
-    return node
+    if modes.local.grad_enabled:
+        requires_grad = any(map(needs_grad, parents))
+        return _fill(Value.__new__(Value), data, None, op, parents, attrs or None, requires_grad)
+    return _fill(Value.__new__(Value), data, None, None, (), None, False)
 
 
 def recompute_in_numpy(
@@ -336,10 +330,10 @@ def _check_index(index: Any) -> Any:
 
 def check_finite(data: Any, op: Op, parents: Sequence[Value], stage: str, node: Any = None) -> None:
     """Under anomaly detection: raise if `data` holds NaN or infinity, naming op and inputs."""
-    finite = math.isfinite(data) if type(data) is float else np.all(np.isfinite(ops.raw(data)))
+    finite = math.isfinite(data) if type(data) is float else np.all(np.isfinite(ops.data_of(data)))
     if finite:
         return
-    what = "nan" if np.any(np.isnan(ops.raw(data))) else "inf"
+    what = "nan" if np.any(np.isnan(ops.data_of(data))) else "inf"
     inputs = ", ".join(f"{describe(p)} = {_summary(p.data)}" for p in parents)
     where = f" (at node {describe(node)})" if node is not None else ""
     raise AnomalyError(f"{op.name} produced {what} in the {stage} pass{where}; inputs: {inputs}")
@@ -347,25 +341,26 @@ def check_finite(data: Any, op: Op, parents: Sequence[Value], stage: str, node: 
 
 def stack(values: Sequence[Any], axis: int = 0) -> Value:
     """Join scalars (or same-shaped tensors) along a new axis: from scalars to a tensor."""
-    return apply(ops.STACK, *values, axis=axis)
+    return record(ops.STACK, *values, axis=axis)
 
 
 def concatenate(values: Sequence[Any], axis: int = 0) -> Value:
     """Join tensors along an existing axis."""
-    return apply(ops.CONCATENATE, *values, axis=axis)
+    return record(ops.CONCATENATE, *values, axis=axis)
 
 
 def affine(x: Any, weight: Any, bias: Any) -> Value:
     """x @ weight + bias as one node: a tensor layer's pre-activation (fewer nodes, faster)."""
-    return apply(ops.AFFINE, x, weight, bias)
+    return record(ops.AFFINE, x, weight, bias)
 
 
-def linear(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = 0.0) -> Value:
-    """z = w1·x1 + w2·x2 + … + b as one node, so ∂z/∂w1 = x1 shows on its edge."""
+def weighted_sum(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = 0.0) -> Value:
+    """z = w1·x1 + w2·x2 + … + b as one node (a scalar neuron's z), so ∂z/∂w1 = x1 shows
+    on its edge."""
     if len(weights) != len(inputs):
-        raise ShapeError(f"linear: {len(weights)} weights but {len(inputs)} inputs")
+        raise ShapeError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
     pairs = [operand for pair in zip(weights, inputs, strict=True) for operand in pair]
-    return apply(ops.LINEAR, *pairs, bias)
+    return record(ops.WEIGHTED_SUM, *pairs, bias)
 
 
 # ------------------------------------------------------------------------- the graph
@@ -412,50 +407,6 @@ def expression(node: Value, name: Callable[[Value], str]) -> str:
     if node.op.infix:
         return f" {node.op.symbol} ".join(operands)
     return f"{node.op.name}({', '.join(operands)})"
-
-
-class _OperandNames(Sequence[str]):
-    """The names of a node's operands, each made when a formula asks for it (a stack of
-    n operands would otherwise name all n for each of its n edges)."""
-
-    def __init__(self, parents: tuple[Value, ...], name: Callable[[Value], str]) -> None:
-        self.parents, self.name = parents, name
-
-    def __len__(self) -> int:
-        return len(self.parents)
-
-    def __getitem__(self, index: Any) -> Any:
-        if isinstance(index, slice):
-            return [self.name(parent) for parent in self.parents[index]]
-        return self.name(self.parents[index])
-
-
-class LocalDerivative(NamedTuple):
-    """∂node/∂parent: the formula (in the graph's names) and, for scalars, its value."""
-
-    formula: str
-    value: float | None
-
-
-def local_derivative(
-    node: Value, index: int, name: Callable[[Value], str] = describe
-) -> LocalDerivative:
-    """The local derivative of `node` with respect to its parent number `index`.
-
-    The formula comes from the op table, written with `name(node)` for each node (labels
-    by default); the value is the op's own backward rule applied to a gradient of 1, so
-    it can never disagree with what backward computes.
-    """
-    formula = node.op.derivative(index, _OperandNames(node.parents, name), name(node))
-    if node.shape or any(parent.shape for parent in node.parents):
-        return LocalDerivative(formula, None)
-    rule_args = [1.0, node.data, *(parent.data for parent in node.parents)]
-    rule, attrs = node.op.rules[index], node.attrs or {}
-    try:
-        value = rule(*rule_args, **attrs)
-    except ARITHMETIC_ERRORS as error:
-        value = recompute_in_numpy(rule, rule_args, attrs, error, node.op, node.parents)
-    return LocalDerivative(formula, float(value))
 
 
 def _summary(x: Any, digits: int = 4) -> str:

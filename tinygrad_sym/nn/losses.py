@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import ops
 from ..errors import ShapeError
-from ..value import Value, apply, constant, stack
+from ..value import Value, constant, record, stack
 
 
 def _as_value(predictions: Value | Sequence[Value]) -> Value:
@@ -58,7 +58,7 @@ def binary_cross_entropy(
     """
     probabilities = _as_value(probabilities)
     targets = _targets_like(probabilities, targets, "binary_cross_entropy")
-    return _mean(apply(ops.BINARY_CROSS_ENTROPY, probabilities, targets), label)
+    return _mean(record(ops.BINARY_CROSS_ENTROPY, probabilities, targets), label)
 
 
 def bce_with_logits(logits: Value | Sequence[Value], targets: Any, label: str = "J") -> Value:
@@ -69,7 +69,7 @@ def bce_with_logits(logits: Value | Sequence[Value], targets: Any, label: str = 
     """
     logits = _as_value(logits)
     targets = _targets_like(logits, targets, "bce_with_logits")
-    total = apply(ops.BCE_WITH_LOGITS, logits, targets)
+    total = record(ops.BCE_WITH_LOGITS, logits, targets)
     total.label = label
     return total
 

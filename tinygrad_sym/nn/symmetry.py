@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import no_grad
+from ..modes import no_grad
 from .layers import Sequential
 
 

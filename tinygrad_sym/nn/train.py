@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..autograd import no_grad
+from ..modes import no_grad
 from ..seeding import rng
 from ..value import Value, constant, stack
 from .layers import Sequential

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from .. import ops
-from ..value import Value, apply
+from ..value import Value, record
 
 
 def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4):
@@ -93,7 +93,7 @@ class RandomExpression:
     def __call__(self, *leaves: Value) -> Value:
         nodes: list[Any] = list(leaves)
         for name, operands in self.steps:
-            nodes.append(apply(ops.TABLE[name], *(nodes[i] for i in operands)))
+            nodes.append(record(ops.TABLE[name], *(nodes[i] for i in operands)))
         return nodes[-1]
 
     def __repr__(self) -> str:

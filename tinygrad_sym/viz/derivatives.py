@@ -11,7 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from ..value import Value, local_derivative
+from ..formulas import local_derivative
+from ..value import Value
 from .labels import number
 
 if TYPE_CHECKING:

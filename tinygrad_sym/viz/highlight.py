@@ -11,8 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..explain import Comparison, Explanation, Names, explain
-from ..explain.alignment import align
+from ..explainer import Comparison, Explanation, Names, align, explain
 from ..value import Value, describe
 from .colors import highlight_color
 

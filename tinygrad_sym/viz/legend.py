@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..explain import Explanation, Factor
+from ..explainer import Explanation, Factor
 from ..value import Value
 from . import colors
 from .cards import SMALL

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..explain import Names
+from ..explainer import Names
 from ..value import Value, topological_order
 from . import legend
 from .cards import SMALL, card_tooltip, kind_of, op_node, summary_box, value_card

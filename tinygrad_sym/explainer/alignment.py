@@ -17,23 +17,11 @@ from .paths import Path
 REL_TOL = 1e-12
 """Two factors are equal when their values agree to this relative tolerance."""
 
-COMMUTATIVE = {"add", "mul"}
-
-
 def role(factor: Factor) -> tuple[str, str]:
-    """The role an edge plays, whatever the names: ('linear', 'input'), ('sigmoid', '0').
-
-    Commutative operands share one role; a linear node's operands are weights, inputs
-    or the bias.
-    """
-    name = factor.child.op.name
-    if name in COMMUTATIVE:
-        return name, "operand"
-    if name == "linear":
-        if factor.index == len(factor.child.parents) - 1:
-            return name, "bias"
-        return name, ("weight", "input")[factor.index % 2]
-    return name, str(factor.index)
+    """The role an edge plays, whatever the names: ('weighted_sum', 'input'), ('sigmoid', '0'),
+    as the op table declares it (commutative operands share one role)."""
+    op = factor.child.op
+    return op.name, op.role(factor.index, len(factor.child.parents))
 
 
 def equal_values(x: float, y: float) -> bool:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .alignment import FactorPair, PathPair, align, equal_values
-from .derivation import SHOWN_TERMS, legend_lines, more_terms, paragraph
+from .explanation_text import SHOWN_TERMS, legend_lines, more_terms, paragraph
 from .factor import number
 
 if TYPE_CHECKING:
-    from .compare import Comparison
+    from .comparison import Comparison
 
 SHOWN_PATH_PAIRS = 4
 """The comparison draws the tables of this many aligned path pairs at most."""

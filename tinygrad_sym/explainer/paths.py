@@ -3,7 +3,7 @@
 ∂J/∂w is the sum, over every path from J down to w through the nodes' parents, of the
 product of the local derivatives along the path. This module finds those paths (counting
 them first, so an exponential number never hangs) and the factors on their edges, whose
-formulas and values come from the op table through `value.local_derivative`.
+formulas and values come from the op table through `formulas.local_derivative`.
 """
 
 from __future__ import annotations

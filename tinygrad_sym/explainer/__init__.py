@@ -5,9 +5,8 @@
     print(ts.compare(J, w1, w3))          # which factors make ∂J/∂w1 and ∂J/∂w3 differ
 """
 
-from .alignment import FactorPair, PathPair
-from .compare import Comparison, compare
-from .demo import demo_net, explain_cli
+from .alignment import FactorPair, PathPair, align
+from .comparison import Comparison, compare
 from .explanation import Explanation, explain
 from .factor import Factor
 from .naming import Names
@@ -22,8 +21,7 @@ __all__ = [
     "NodeGradient",
     "Path",
     "PathPair",
+    "align",
     "compare",
-    "demo_net",
     "explain",
-    "explain_cli",
 ]

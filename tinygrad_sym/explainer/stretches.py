@@ -13,7 +13,8 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from ..autograd import backpropagate
-from ..value import Value, local_derivative, topological_order
+from ..formulas import local_derivative
+from ..value import Value, topological_order
 from .factor import Factor
 
 

@@ -1,6 +1,6 @@
 """One factor of the chain rule: the local derivative on one edge, as formula and number.
 
-The formula and value come from the op table through `value.local_derivative`, written in
+The formula and value come from the op table through `formulas.local_derivative`, written in
 the names the explanation uses (labels, or short names such as u1 for unlabeled results).
 """
 
@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..value import Value, local_derivative
+from ..formulas import local_derivative
+from ..value import Value
 
 DIGITS = 4
 """Significant digits of the numbers in explanations, unless told otherwise."""

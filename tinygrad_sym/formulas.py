@@ -1,0 +1,57 @@
+"""The local derivative of an edge, ∂node/∂parent, as the op table writes it: a formula in
+the graph's own names and, for scalars, its value (from the op's own backward rule, so a
+picture or an explanation can never disagree with `backward()`).
+
+    ts.local_derivative(z3, 0)     # LocalDerivative(formula='a1', value=0.6844)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+from .value import ARITHMETIC_ERRORS, Value, describe, recompute_in_numpy
+
+
+class OperandNames(Sequence[str]):
+    """The names of a node's operands, each made when a formula asks for it (a stack of
+    n operands would otherwise name all n for each of its n edges)."""
+
+    def __init__(self, parents: tuple[Value, ...], name: Callable[[Value], str]) -> None:
+        self.parents, self.name = parents, name
+
+    def __len__(self) -> int:
+        return len(self.parents)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.name(parent) for parent in self.parents[index]]
+        return self.name(self.parents[index])
+
+
+class LocalDerivative(NamedTuple):
+    """∂node/∂parent: the formula (in the graph's names) and, for scalars, its value."""
+
+    formula: str
+    value: float | None
+
+
+def local_derivative(
+    node: Value, index: int, name: Callable[[Value], str] = describe
+) -> LocalDerivative:
+    """The local derivative of `node` with respect to its parent number `index`.
+
+    The formula comes from the op table, written with `name(node)` for each node (labels
+    by default); the value is the op's own backward rule applied to a gradient of 1, so
+    it can never disagree with what backward computes.
+    """
+    formula = node.op.derivative(index, OperandNames(node.parents, name), name(node))
+    if node.shape or any(parent.shape for parent in node.parents):
+        return LocalDerivative(formula, None)
+    rule_args = [1.0, node.data, *(parent.data for parent in node.parents)]
+    rule, attrs = node.op.rules[index], node.attrs or {}
+    try:
+        value = rule(*rule_args, **attrs)
+    except ARITHMETIC_ERRORS as error:
+        value = recompute_in_numpy(rule, rule_args, attrs, error, node.op, node.parents)
+    return LocalDerivative(formula, float(value))

@@ -372,3 +372,29 @@ def test_nn_tied_init_gives_a_symmetric_comparison():
     assert comparison.symmetric
     assert "identical updates (symmetry)" in comparison.verdict
     assert "w5 = w6" in " ".join(str(comparison).split())
+
+
+def test_compare_on_a_batch_details_the_example_that_differs_most():
+    """XOR's four examples on the README's 2→2→1 net: at (0, 0) both contributions are 0;
+    the detailed term is the one whose contributions differ most, named with its example,
+    and no zero is printed as −0."""
+    from tinygrad_sym import nn
+
+    net = nn.MLP(2, [2, 1], scalar=True, init={"w1": 1.2, "w2": 0.5, "w3": -0.6, "w4": 0.9,
+                                                "w5": 0.73, "w6": -0.45})
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    J = nn.cost(net, X, np.array([0.0, 1.0, 1.0, 0.0]))
+    J.backward()
+    w = dict(net.named_parameters())
+    comparison = ts.compare(J, w["w1"], w["w3"])
+    pairs = list(zip(comparison.explanation_a.contributions,
+                     comparison.explanation_b.contributions, strict=True))
+    gaps = [abs(a.value - b.value) for a, b in pairs]
+    k = gaps.index(max(gaps)) + 1
+    assert k != 1 and gaps[0] == 0.0
+    text = " ".join(str(comparison).split())  # one line: the text is wrapped at 92
+    assert "−0 " not in text + " "
+    assert f"The largest difference is in L{k} (example {k}):" in text
+    assert f"Within it, factor by factor (∂L{k}/∂w1 vs ∂L{k}/∂w3" in text
+    assert f"∂z3⁽{'¹²³⁴'[k - 1]}⁾/∂a1⁽{'¹²³⁴'[k - 1]}⁾ = w5 = 0.73" in text  # its own nodes
+    assert f"in L{k} (example {k}), which differs most" in " ".join(comparison.verdict.split())

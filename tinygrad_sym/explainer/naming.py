@@ -62,7 +62,7 @@ class Names:
         scalars as '[z1, z2, z3]', an element as 'u2[0]', a neuron as 'w1·x1 + w2·x2 + b1'."""
         if node.op is not None and node.op.name == "stack" and len(node.parents) > 1:
             return "[" + ", ".join(self(parent) for parent in node.parents) + "]"
-        if node.op is not None and node.op.name in ("linear", "weighted_sum"):
+        if node.op is not None and node.op.name == "weighted_sum":
             *pairs, bias = [self(parent) for parent in node.parents]
             terms = [f"{w}·{x}" for w, x in zip(pairs[::2], pairs[1::2], strict=True)]
             return " + ".join([*terms, bias])

@@ -507,7 +507,7 @@ def test_the_picture_uses_the_explainers_short_names():
     assert ("u2", "u1") in factor_names
     for name in {name for pair in factor_names for name in pair}:
         dot.card(name)  # exactly one card has that name
-    assert dot.card("u2").startswith("u2 = tanh(u1)")
+    assert dot.card("u2").startswith("u2 ● = tanh(u1)")  # the dot: on the highlighted path
     tanh_op = dot.name_of("u2") + "op"
     tanh_edge = dot.edge(dot.name_of("u1"), tanh_op)
     assert op_rows(dot, tanh_op)[tanh_edge["headport"].split(":")[0]].startswith(

@@ -28,7 +28,8 @@ class Names:
     """The name of every node of `root`'s graph: its label, a short name, or `describe`'s.
 
     `short` maps the unlabeled results to their short names, in graph order (parents
-    first); it is empty when the names `describe` makes up are readable as they are.
+    first); when the names `describe` makes up are readable as they are, it names only
+    the stacks of numbered scalars (L = [L1, L2, L3]).
     Calling the object names a node: `names(node)`.
     """
 
@@ -36,7 +37,7 @@ class Names:
         nodes = topological_order(root)
         made_up = {node: describe(node) for node in nodes}
         self.short: dict[Value, str] = (
-            _short_names(root, nodes) if _needs_names(nodes, made_up) else {})
+            _short_names(root, nodes) if _needs_names(nodes, made_up) else _vectors(nodes))
         self.example: dict[Value, int] = {}  # the example (1, 2, …) a node's copy belongs to
         self.per_example: dict[Value, str] = {}  # x1⁽²⁾ for the copies of a shared label
         repeated = {label for label, count in
@@ -110,6 +111,19 @@ def _short_names(root: Value, nodes: list[Value]) -> dict[Value, str]:
         else:
             count += 1
             names[node] = f"{prefix}{count}"
+    return names
+
+
+def _vectors(nodes: list[Value]) -> dict[Value, str]:
+    """Short names for the stacks of numbered scalars only (L = [L1, L2, L3]), when the
+    other names are readable as they are."""
+    taken = {node.label for node in nodes if node.label}
+    names: dict[Value, str] = {}
+    for node in nodes:
+        vector = _vector_name(node) if node.op is not None and not node.label else None
+        if vector and vector not in taken:
+            names[node] = vector
+            taken.add(vector)
     return names
 
 

@@ -46,7 +46,7 @@ SMALL = 11
 OP_FILL, OP_BORDER, OP_INK = "#f3f3f3", "#c4c4c4", "#555555"
 """How op nodes look: quiet, so that the values stand out."""
 
-LINE = 24
+LINE = 18
 """Characters per line of a tensor's values on its card (more go on further lines)."""
 
 SHOWN_PARAMETERS = 8
@@ -119,7 +119,7 @@ def op_tooltip(picture: Picture, node: Value) -> str:
     derivative of every incoming edge, those not written on the picture included."""
     lines = [f"{picture.names(node)} = {picture.names.meaning(node)}"]
     lines += [derivatives.derivative(picture, node, index).text
-              for index in derivatives.row_order(node)
+              for index in range(len(node.parents))
               if kind_of(node.parents[index], picture.root) != "constant"]
     return tooltip(lines)
 
@@ -127,11 +127,11 @@ def op_tooltip(picture: Picture, node: Value) -> str:
 def op_node(picture: Picture, node: Value) -> dict[str, str]:
     """The attributes of the node of the op that computed `node`: a small pill with the
     op's symbol (σ, Σwx+b, ×) and, one row per incoming edge that carries one, the local
-    derivative of that edge, written where the edge arrives (its port `i<index>`): the
-    parameters' rows first (the unit's own weights, in order), then the others'."""
+    derivative of that edge, written where the edge arrives (its port `i<index>`), in
+    the order of the operands (∂z3/∂w5 = a1 next to ∂z3/∂a1 = w5)."""
     rows = [cell(font(escape(node.op.symbol), size=SMALL, color=OP_INK), port="op",
                  align="left")]
-    for index in derivatives.row_order(node):
+    for index in range(len(node.parents)):
         if derivatives.shown(picture, node, index):
             rows.append(cell(_derivative_text(picture, node, index), port=f"i{index}",
                              align="left", balign="left"))
@@ -176,7 +176,7 @@ def summary_box(picture: Picture, summary: Summary) -> str:
         if len(labels) > 1:
             note = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
     elif summary.kind == "examples":
-        note = f"{len(members):,} nodes, drawn like example 1's"
+        note = f"{len(members):,} nodes, like example 1"
     else:
         note = f"{len(members):,} nodes"
     if note:
@@ -202,22 +202,23 @@ def summary_box(picture: Picture, summary: Summary) -> str:
 
 
 def _header(picture: Picture, node: Value, ink: str) -> str:
-    """The card's title: the node's name (a short name with what it stands for), its
-    shape, and a dot per highlighted path through it."""
+    """The card's title: the node's name, its shape and a dot per highlighted path through
+    it; under it, what a short name stands for."""
     quiet = colors.MUTED if ink == colors.INK else ink
     given = picture.names.given(node)
     if given:
         text = font(escape(given), size=NAME, color=ink, bold=True)
-        if not node.label:  # a short name such as u1, as in the explainer's legend
-            meaning = shorten(picture.names.meaning(node), NAME_LIMIT)
-            text += " " + font(escape(f"= {meaning}"), size=SMALL, color=quiet)
     else:
         text = font(escape(shorten(picture.names(node), NAME_LIMIT)), size=SMALL, color=ink)
     if node.shape:
         text += " " + font(escape(shape_text(node.shape)), size=SMALL, color=quiet)
     dots = "".join(font("●", size=SMALL, color=c)
                    for c in picture.paths.node_colors.get(node, ()))
-    return text + (" " + dots if dots else "")
+    text += " " + dots if dots else ""
+    if given and not node.label:  # a short name such as u1, as in the explainer's legend
+        meaning = shorten(picture.names.meaning(node), NAME_LIMIT)
+        text += "<BR/>" + font(escape(f"= {meaning}"), size=SMALL, color=quiet)
+    return text
 
 
 def _grad_name(picture: Picture, node: Value) -> str:
@@ -239,7 +240,7 @@ def _grad_cell(picture: Picture, node: Value) -> str:
         # The root's gradient is the seed (1): nothing to compare, so not coloured.
         fill = None if node is picture.root else picture.scale.fill(float(grad))
         ink = text_on(fill) if fill else colors.INK
-        text = (font(escape(name), size=SMALL, color=ink if fill else colors.MUTED)
+        text = (font(escape(name), size=NUMBER, color=ink if fill else colors.MUTED)
                 + "<BR/>" + font(escape(number(grad, picture.digits)), size=NUMBER, color=ink))
         return cell(text, **({"bgcolor": fill} if fill else {}))
     heat = _heatmap(picture, np.asarray(grad, dtype=float))

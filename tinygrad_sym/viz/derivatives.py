@@ -59,13 +59,19 @@ class Derivative:
 
     def lines(self, limit: int = LINE_LIMIT) -> list[str]:
         """The text broken at its ' = ' signs into lines of about `limit` characters;
-        each line after the first starts with '= '."""
+        each line after the first starts with '= '. A long quotient is broken after its
+        '/': '= (a3 − y)/' over '(a3·(1 − a3))'."""
         lines: list[str] = []
         for part in self.parts:
             if lines and len(lines[-1]) + 3 + len(part) <= limit:
                 lines[-1] += " = " + part
+                continue
+            text = part if not lines else "= " + part
+            if len(text) > limit + 4 and ")/(" in text:
+                numerator, denominator = text.split(")/(", 1)
+                lines += [numerator + ")/", "(" + denominator]
             else:
-                lines.append(part if not lines else "= " + part)
+                lines.append(text)
         return lines
 
 
@@ -94,13 +100,3 @@ def shown(picture: Picture, node: Value, index: int) -> bool:
         return picture.derivatives == "all" and (parent.op is not None or bool(parent.label))
     return True
 
-
-def row_order(node: Value) -> list[int]:
-    """The operands of `node` in the order its op node lists their derivatives: the
-    parameters first (w5, w6, b3: next to their cards, above the edges from a1, a2, which
-    come from further away), then the others, each group in operand order."""
-    def is_parameter(index: int) -> bool:
-        parent = node.parents[index]
-        return parent.op is None and parent.requires_grad
-
-    return sorted(range(len(node.parents)), key=lambda index: (not is_parameter(index), index))

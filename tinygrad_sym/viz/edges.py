@@ -33,8 +33,10 @@ def edges(picture: Picture) -> Iterator[tuple[str, str, dict]]:
         merged: dict[str, int] = {}
         for index, parent in enumerate(node.parents):
             tail = picture.box(parent)
-            if parent in picture.plan.owner:
-                merged[tail] = merged.get(tail, 0) + 1
+            owner = picture.plan.owner.get(parent)
+            if owner is not None:
+                # Out of the examples' box: one plain edge, its rows name what comes out.
+                merged[tail] = 1 if owner.kind == "examples" else merged.get(tail, 0) + 1
                 continue
             yield tail, op, _edge_attributes(picture, node, index, plain)
         for tail, count in merged.items():

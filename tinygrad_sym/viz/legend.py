@@ -45,12 +45,15 @@ def highlight_table(picture: Picture) -> str:
     """One row per path of each highlighted input: its factors, their product, the total.
 
     Factors sit in aligned columns, so the rows of ∂J/∂w1 and ∂J/∂w3 read against each
-    other; the ones that differ between the highlighted inputs are bold.
+    other; the ones that differ between the highlighted inputs are bold. Paths through
+    examples drawn as one box are not listed one by one: one row gives their sum.
     """
     digits = picture.digits
     differing = picture.paths.differing
-    width = max((len(path.factors) for item in picture.paths.highlights
-                 for path in item.explanation.paths[:MAX_ROWS]), default=0)
+    listed = {id(item): _drawn_paths(picture, item.explanation)
+              for item in picture.paths.highlights}
+    width = max((len(path.factors) for paths in listed.values() for path in paths[:MAX_ROWS]),
+                default=0)
     caption = "The chain rule along each highlighted path: the product of the local " \
               "derivatives on its edges." + (" Factors that differ between the paths are bold; "
                                              "a weight that is such a factor has a dashed card "
@@ -67,8 +70,9 @@ def highlight_table(picture: Picture) -> str:
                                     color=colors.MUTED), colspan=str(2 * width + 1),
                                align="left") + cell(total, align="left"))
             continue
+        paths = listed[id(item)]
         several = len(explanation.paths) > 1
-        for number_of_path, path in enumerate(explanation.paths[:MAX_ROWS]):
+        for number_of_path, path in enumerate(paths[:MAX_ROWS]):
             first = number_of_path == 0
             row = cell(swatch if first else "") + cell(name if first else "", align="left")
             for position, factor in enumerate(path.factors):
@@ -81,8 +85,17 @@ def highlight_table(picture: Picture) -> str:
             product = font(escape(f"= {number(path.product, digits)}"), size=13)
             row += cell(product if several else total, align="left")
             rows.append(row)
+        boxed = [path for path in explanation.paths if path not in paths]
+        if boxed:
+            note = (f"+ the {len(boxed):,} paths through the examples drawn as one box, "
+                    "each like the one above with its own numbers")
+            rows.append(cell("") + cell("") + cell(
+                font(escape(note), size=12, color=colors.MUTED), colspan=str(2 * width),
+                align="right") + cell(font(escape(
+                    f"= {number(math.fsum(p.product for p in boxed), digits)}"), size=13),
+                    align="left"))
         if several:
-            hidden = len(explanation.paths) - MAX_ROWS
+            hidden = len(paths) - MAX_ROWS
             note = f"sum over the {len(explanation.paths)} paths" + (
                 f" ({hidden} not listed)" if hidden > 0 else "")
             rows.append(cell("") + cell("") + cell(
@@ -93,6 +106,19 @@ def highlight_table(picture: Picture) -> str:
     factors = table(rows, border="0", cellspacing="0", cellpadding="4")
     return table([cell(font(wrapped(caption), size=12, color=colors.MUTED), align="left"),
                   cell(factors, align="left")], border="0", cellspacing="2", cellpadding="0")
+
+
+def _drawn_paths(picture: Picture, explanation: Explanation) -> list:
+    """The paths of `explanation` whose nodes are drawn: not through examples drawn as one
+    box (when all are, all of them)."""
+    boxed = {node for summary in picture.plan.summaries if summary.kind == "examples"
+             for node in summary.members}
+    if not boxed:
+        return list(explanation.paths)
+    drawn = [path for path in explanation.paths
+             if not any(factor.parent in boxed or factor.child in boxed
+                        for factor in path.factors)]
+    return drawn or list(explanation.paths)
 
 
 def _factor_cell(picture: Picture, factor: Factor, strong: bool, color: str) -> str:

@@ -128,13 +128,17 @@ def op_node(picture: Picture, node: Value) -> dict[str, str]:
     """The attributes of the node of the op that computed `node`: a small pill with the
     op's symbol (σ, Σwx+b, ×) and, one row per incoming edge that carries one, the local
     derivative of that edge, written where the edge arrives (its port `i<index>`), in
-    the order of the operands (∂z3/∂w5 = a1 next to ∂z3/∂a1 = w5)."""
+    the order of the operands (∂z3/∂w5 = a1 next to ∂z3/∂a1 = w5). In SVG each row is a
+    group `a_n7op-0-label` linking to its edge `n7op-0`, with the derivative as tooltip."""
     rows = [cell(font(escape(node.op.symbol), size=SMALL, color=OP_INK), port="op",
                  align="left")]
+    edge = picture.ids[node] + "op-"  # each row links to its edge, whose id is n7op-0
     for index in range(len(node.parents)):
         if derivatives.shown(picture, node, index):
+            text = escape(derivatives.derivative(picture, node, index).text)
             rows.append(cell(_derivative_text(picture, node, index), port=f"i{index}",
-                             align="left", balign="left"))
+                             align="left", balign="left", id=f"{edge}{index}-label",
+                             href=f"#{edge}{index}", tooltip=text))
     if len(rows) == 1:
         return {"label": html_label(escape(node.op.symbol)), "shape": "box",
                 "style": "rounded,filled", "fillcolor": OP_FILL, "color": OP_BORDER,

@@ -78,8 +78,8 @@ def draw(
         keep = {item.wrt for item in paths.highlights}  # too many path nodes to draw each
     plan = condense(order, root, max_nodes, keep=keep, examples=names.example,
                     max_examples=max_examples)
-    picture = Picture(root, plan, paths, names, digits, mode_of(derivatives), clusters,
-                      fontname)
+    picture = Picture(root, order, plan, paths, names, digits, mode_of(derivatives),
+                      clusters, fontname)
     graph = picture.build()
     label = legend.graph_label(picture, key=key, title=title)
     if label:  # on top: the title first, then what the colours and paths mean
@@ -95,13 +95,15 @@ class Picture:
     `build` lays out the DOT graph: cards, op pills, clusters, edges."""
 
     def __init__(
-        self, root: Value, plan: Plan, paths: PathIndex, names: Names, digits: int,
-        derivatives: str, clusters: bool, fontname: str,
+        self, root: Value, order: list[Value], plan: Plan, paths: PathIndex, names: Names,
+        digits: int, derivatives: str, clusters: bool, fontname: str,
     ) -> None:
         self.root, self.plan, self.paths, self.names = root, plan, paths, names
         self.digits, self.derivatives, self.clusters = digits, derivatives, clusters
         self.fontname = fontname
-        self.ids: dict[Value, str] = {node: f"n{i}" for i, node in enumerate(plan.shown)}
+        # n7: the node's place in the topological order, whether or not all are drawn.
+        self.ids: dict[Value, str] = {node: f"n{i}" for i, node in enumerate(order)
+                                      if node not in plan.owner}
         self.summary_ids: dict[int, str] = {id(s): f"s{i}" for i, s in enumerate(plan.summaries)}
         self.scale = GradientScale.fit(self._magnitudes())
         root_name = names.given(root)

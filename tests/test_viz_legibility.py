@@ -4,10 +4,12 @@ from Graphviz's own layout (`dot -Tjson`), so these tests need the `dot` binary.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -20,6 +22,7 @@ from tinygrad_sym.viz import Legibility
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None,
                                reason="Graphviz's dot binary is not installed")
 
+DOCS = Path(__file__).resolve().parent.parent / "docs"
 README_INIT = {"w1": 1.2, "w2": 0.5, "w3": -0.6, "w4": 0.9, "w5": 0.73, "w6": -0.45}
 
 
@@ -166,3 +169,23 @@ def test_a_zero_is_written_0_never_minus_0():
     source = ts.draw(J, highlight=[w["w1"], w["w3"]]).source
     assert not re.search(r"−0(?![.,\d×])", text_of(source) + " " + source)
     assert not re.search(r"−0(?![.,\d×])", str(ts.compare(J, w["w1"], w["w3"])))
+
+
+@needs_dot
+def test_the_readmes_first_block_draws_its_picture_and_prints_what_it_shows(tmp_path):
+    """The README's code block (run as `make images` runs it): it writes w1_vs_w3.png, and
+    prints the comparison the README shows under it."""
+    spec = importlib.util.spec_from_file_location("readme_picture", DOCS / "readme_picture.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    printed = module.run_block(tmp_path)
+    assert (tmp_path / "w1_vs_w3.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    readme = (DOCS.parent / "README.md").read_text(encoding="utf-8")
+    after = readme.split(module.readme_block(), 1)[1]
+    shown = re.match(r"```\n\s*```\n(.*?)```", after, re.S).group(1)  # the next block
+    lines = [line for line in shown.splitlines() if line.strip()]
+    assert len(lines) >= 8
+    flat = " ".join(printed.split())
+    for line in lines[:-2]:  # the verdict's two lines: the README cuts the second short
+        assert " ".join(line.split()) in flat, line
+    assert " ".join(lines[-2].split()) in flat

@@ -19,8 +19,9 @@ from ..value import Value, describe, expression, topological_order
 
 PREFIXES = ("u", "v", "h", "t")
 ROOT_NAMES = ("f", "F", "L")
-AGGREGATING = {"add", "sum", "mean", "stack", "concatenate", "reshape", "div", "mul"}
-"""Ops through which a root adds up its per-example terms (J = mean(stack(L1, L2, …)))."""
+ADDING = {"add", "sum", "mean", "stack", "concatenate", "reshape"}
+"""Ops through which a root adds up its per-example terms (J = mean(stack(L1, L2, …)));
+multiplying or dividing by a constant too."""
 _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
@@ -43,7 +44,7 @@ class Names:
         repeated = {label for label, count in
                     Counter(node.label for node in nodes if node.label).items() if count > 1}
         if repeated:
-            self.example = examples(root, nodes)
+            self.example = examples(root, nodes, repeated)
             self.per_example = {node: node.label + superscript(k)
                                 for node, k in self.example.items() if node.label in repeated}
         self._names = {**made_up, **self.short, **self.per_example}
@@ -163,33 +164,47 @@ def superscript(k: int) -> str:
     return f"⁽{str(k).translate(_SUPERSCRIPT)}⁾"
 
 
-def examples(root: Value, nodes: list[Value]) -> dict[Value, int]:
-    """The nodes that belong to exactly one of the terms `root` adds up (its examples),
-    each with that term's number (1, 2, … in graph order); empty if there are fewer than
-    two terms. Terms are found going down from the root through adding and averaging
-    ops; a node below several terms (a weight) belongs to none."""
+def examples(root: Value, nodes: list[Value], repeated: set[str]) -> dict[Value, int]:
+    """The examples of a batch: the nodes that belong to exactly one of the terms `root`
+    adds up, among the terms with a node whose label is `repeated` (x1 in every example),
+    each with its term's number (1, 2, … in graph order); empty for fewer than two. Terms
+    are found going down from the root through adding, averaging and constant scaling; a
+    node below several terms (a weight) belongs to none."""
     terms: list[Value] = []
     waiting, seen = [root], {root}
     while waiting:
         node = waiting.pop()
-        if node is root or (node.op is not None and node.op.name in AGGREGATING
-                            and not node.label):
+        if (node is root or not node.label) and _adds_up(node):
             for parent in node.parents:
                 if parent.requires_grad and parent not in seen:
                     seen.add(parent)
                     waiting.append(parent)
-        else:
+        elif node is not root:
             terms.append(node)
-    if len(terms) < 2:
-        return {}
     position = {node: k for k, node in enumerate(nodes)}
-    owner: dict[Value, int] = {}
+    owner: dict[Value, Value] = {}
     shared: set[Value] = set()
-    for k, term in enumerate(sorted(terms, key=position.__getitem__), 1):
+    for term in terms:
         for node in topological_order(term):
             if node in shared:
                 continue
-            if owner.setdefault(node, k) != k:
+            if owner.setdefault(node, term) is not term:
                 del owner[node]
                 shared.add(node)
-    return owner
+    batch = sorted({term for node, term in owner.items() if node.label in repeated},
+                   key=position.__getitem__)
+    if len(batch) < 2:
+        return {}
+    number = {term: k for k, term in enumerate(batch, 1)}
+    return {node: number[term] for node, term in owner.items() if term in number}
+
+
+def _adds_up(node: Value) -> bool:
+    """A node that adds up, rearranges or scales by a constant: a sum, a mean, a stack."""
+    if node.op is None:
+        return False
+    if node.op.name in ADDING:
+        return True
+    varying = [i for i, parent in enumerate(node.parents) if parent.requires_grad]
+    return node.op.name in ("mul", "div") and len(varying) == 1 and (
+        node.op.name == "mul" or varying == [0])

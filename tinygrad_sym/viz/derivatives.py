@@ -60,7 +60,7 @@ class Derivative:
     def lines(self, limit: int = LINE_LIMIT) -> list[str]:
         """The text broken at its ' = ' signs into lines of about `limit` characters;
         each line after the first starts with '= '. A long quotient is broken after its
-        '/': '= (a3 − y)/' over '(a3·(1 − a3))'."""
+        '/' ('= (a3 − y)/' over '(a3·(1 − a3))'), a long case before its 'else'."""
         lines: list[str] = []
         for part in self.parts:
             if lines and len(lines[-1]) + 3 + len(part) <= limit:
@@ -70,6 +70,9 @@ class Derivative:
             if len(text) > limit + 4 and ")/(" in text:
                 numerator, denominator = text.split(")/(", 1)
                 lines += [numerator + ")/", "(" + denominator]
+            elif len(text) > limit + 2 and " else " in text:
+                case, otherwise = text.split(" else ", 1)
+                lines += [case, "else " + otherwise]
             else:
                 lines.append(text)
         return lines

@@ -58,6 +58,8 @@ def highlight_table(picture: Picture) -> str:
               "derivatives on its edges." + (" Factors that differ between the paths are bold; "
                                              "a weight that is such a factor has a dashed card "
                                              "in its path's colour." if differing else "")
+    caption += stretch_caption([factor for paths in listed.values() for path in paths
+                                for factor in path.factors], picture.names)
     rows = []
     for item in picture.paths.highlights:
         explanation = item.explanation
@@ -138,24 +140,33 @@ def _factor_cell(picture: Picture, factor: Factor, strong: bool, color: str) -> 
 
 
 def stretch_note(factor: Factor, name: Callable[[Value], str]) -> str:
-    """For a factor through tensor nodes: 'through z, u1', and for a formula with indices
-    (δᵢⱼ − softmax(z)ⱼ) which elements i and j are: the one the result picks (u2 = u1[1]:
+    """For a factor through tensor nodes: 'through z, u1'; or, for a formula with indices
+    (δᵢⱼ − softmax(z)ⱼ), which elements i and j are: the one the result picks (u2 = u1[1]:
     i = 1) and the one the parent is (z1 = z[0]: j = 0). Empty for a plain edge."""
     if not factor.via:
         return ""
-    note = "through " + ", ".join(name(node) for node in factor.via)
-    if "ᵢ" not in factor.formula and "ⱼ" not in factor.formula:
-        return note
-    indices = []
+    indices = {}
     for node, index in factor.edges:
         picked = (node.attrs or {}).get("index")
         if node.op.name == "getitem" and isinstance(picked, int):
-            indices.append(f"i = {picked} ({name(node)} = {name(node.parents[0])}[{picked}])")
+            indices["i"] = (picked, f"{name(node)} = {name(node.parents[0])}[{picked}]")
         elif node.op.name == "stack" and node.parents[index] is factor.parent:
-            indices.append(f"j = {index} ({factor.parent_name} = {name(node)}[{index}])")
-    if len(indices) == 2:
-        note += "; δᵢⱼ is 1 if i = j, else 0: " + ", ".join(sorted(indices))
-    return note
+            indices["j"] = (index, f"{factor.parent_name} = {name(node)}[{index}]")
+    if ("ᵢ" in factor.formula or "ⱼ" in factor.formula) and len(indices) == 2:
+        (i, picks), (j, place) = indices["i"], indices["j"]
+        return f"i = {i}, j = {j}: {picks}, {place}"
+    return "through " + ", ".join(name(node) for node in factor.via)
+
+
+def stretch_caption(factors: list[Factor], name: Callable[[Value], str]) -> str:
+    """What the indices of the factors through tensor nodes mean, said once: ' ∂u2/∂z1
+    crosses the tensors u1, z in one step; δᵢⱼ is 1 if i = j, else 0.'"""
+    for factor in factors:
+        if factor.via and stretch_note(factor, name).startswith("i = "):
+            through = ", ".join(name(node) for node in factor.via)
+            return (f" {factor.name} crosses the tensors {through} in one step; δᵢⱼ is 1 if "
+                    "i = j, else 0.")
+    return ""
 
 
 def _no_list_reason(explanation: Explanation) -> str:

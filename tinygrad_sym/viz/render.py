@@ -113,7 +113,7 @@ class Picture:
     def build(self) -> GradientGraph:
         """The DOT graph, left to right, units in clusters."""
         graph = GradientGraph(name="gradients", engine="dot")
-        graph.attr(rankdir="LR", nodesep="0.18", ranksep="0.25", fontname=self.fontname,
+        graph.attr(rankdir="LR", nodesep="0.18", ranksep="0.18", fontname=self.fontname,
                    fontsize="12", bgcolor="white", pad="0.25", newrank="true")
         graph.attr("node", fontname=self.fontname, fontsize="12", shape="plain")
         graph.attr("edge", fontname=self.fontname, fontsize=str(SMALL), color="#8f8f8f",

@@ -162,13 +162,15 @@ def condense(
         kinds[key] = "examples"
         hidden = {node: key for node, k in (examples or {}).items() if k > max_examples}
     rest = [node for node in order if node not in hidden]
+    examples_note = ""
+    if hidden:
+        drawn = "example 1" if max_examples == 1 else f"examples 1–{max_examples}"
+        examples_note = (f"{root_name(root)} adds up {count:,} examples: {drawn} drawn in "
+                         f"full, the other{'s' if count - max_examples > 1 else ''} as one "
+                         "box (draw with max_examples=None to see every example).")
     if len(rest) <= max_nodes:
         plan = _plan(order, hidden, titles, kinds)
-        if hidden:
-            drawn = "example 1" if max_examples == 1 else f"examples 1–{max_examples}"
-            plan.note = (f"{root_name(root)} adds up {count:,} examples: {drawn} drawn in full, "
-                         f"the other{'s' if count - max_examples > 1 else ''} as one box "
-                         "(draw with max_examples=None to see every example).")
+        plan.note = examples_note or None
         return plan
     target = min(max_nodes, CONDENSED_BOXES) - (1 if hidden else 0)
     pinned = (set(keep) - set(hidden)) | {root}
@@ -191,12 +193,14 @@ def condense(
         if _count(rest, keys) <= target:
             break
     if _count(rest, keys) <= target:
-        return _finish(_plan(order, {**keys, **hidden}, titles, kinds), len(order), "summary")
+        return _finish(_plan(order, {**keys, **hidden}, titles, kinds), len(order), "summary",
+                       examples_note)
     # Still too many: the boxes nearest the root, everything earlier in one box. Roles are
     # dropped here: in a graph that is not a batch they would tie far-apart steps together.
     clusters = {node: key for node, key in keys.items() if node not in roles}
     nearest = _nearest(rest, root, target, pinned, clusters, titles, kinds)
-    return _finish(_plan(order, {**nearest, **hidden}, titles, kinds), len(order), "nearest")
+    return _finish(_plan(order, {**nearest, **hidden}, titles, kinds), len(order), "nearest",
+                   examples_note)
 
 
 def root_name(root: Value) -> str:
@@ -245,7 +249,8 @@ def _nearest(
     return final
 
 
-def _finish(plan: Plan, total: int, how: str) -> Plan:
+def _finish(plan: Plan, total: int, how: str, examples_note: str = "") -> Plan:
+    """`plan` with its note: how it was condensed (and which examples are in one box)."""
     explanation = {
         "summary": "each cluster, and each step repeated across examples, drawn as one box",
         "nearest": "only the steps nearest the output drawn one by one; earlier ones in one box",
@@ -253,5 +258,6 @@ def _finish(plan: Plan, total: int, how: str) -> Plan:
     plan.note = (
         f"Condensed view: {total:,} nodes drawn as {plan.size:,} boxes ({explanation}). "
         "Draw a smaller graph, or raise max_nodes, to see every node."
+        + (" " + examples_note if examples_note else "")
     )
     return plan

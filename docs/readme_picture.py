@@ -1,5 +1,8 @@
-"""Redraw docs/images/w1_vs_w3.png by running the README's first code block, the one that
-writes it, inside docs/images (`make images`): the picture is what that code draws."""
+"""Redraw the README's gradient graphs in docs/images (`make images`): each README code
+block that draws one shown there (`ts.draw(..., filename="….png")`) runs in a temporary
+folder and its picture is copied in, so each picture is what its block draws
+(w1_vs_w3.png; torch_w1_vs_w3.png, which needs the torch extra and is skipped, with a
+note, without it)."""
 
 from __future__ import annotations
 
@@ -7,34 +10,53 @@ import contextlib
 import io
 import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+IMAGES = ROOT / "docs" / "images"
 PICTURE = "w1_vs_w3.png"
 
 
-def readme_block(readme: Path = ROOT / "README.md") -> str:
-    """The README's Python code block that draws the picture (`filename="w1_vs_w3.png"`)."""
-    blocks = re.findall(r"```python\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)
-    (block,) = [b for b in blocks if f'filename="{PICTURE}"' in b]
-    return block
+def pictures(readme: Path = ROOT / "README.md") -> dict[str, str]:
+    """Each picture of docs/images that a README code block draws, with that block."""
+    text = readme.read_text(encoding="utf-8")
+    found = {}
+    for block in re.findall(r"```python\n(.*?)```", text, re.S):
+        for name in re.findall(r'filename="([\w.-]+\.png)"', block):
+            if f"docs/images/{name}" in text:
+                found[name] = block
+    return found
 
 
-def run_block(folder: Path) -> str:
-    """Run the block with `folder` as the working directory; return what it printed."""
+def readme_block(name: str = PICTURE) -> str:
+    """The README's code block that draws `name`."""
+    return pictures()[name]
+
+
+def run_block(folder: Path, name: str = PICTURE) -> str:
+    """Run the block that draws `name` with `folder` as the working directory; return what
+    it printed."""
     printed = io.StringIO()
     here = Path.cwd()
     os.chdir(folder)
     try:
         with contextlib.redirect_stdout(printed):
-            exec(compile(readme_block(), "README.md", "exec"), {})
+            exec(compile(readme_block(name), "README.md", "exec"), {})
     finally:
         os.chdir(here)
     return printed.getvalue()
 
 
 if __name__ == "__main__":
-    images = ROOT / "docs" / "images"
-    images.mkdir(parents=True, exist_ok=True)
-    run_block(images)
-    print(f"wrote {images / PICTURE}")
+    IMAGES.mkdir(parents=True, exist_ok=True)
+    for picture in pictures():
+        with tempfile.TemporaryDirectory() as folder:
+            try:
+                run_block(Path(folder), picture)
+            except ModuleNotFoundError as error:
+                print(f"skipped {picture}: {error} (pip install -e '.[torch]')")
+                continue
+            shutil.copyfile(Path(folder) / picture, IMAGES / picture)
+        print(f"wrote {IMAGES / picture}")

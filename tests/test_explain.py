@@ -398,3 +398,21 @@ def test_compare_on_a_batch_details_the_example_that_differs_most():
     assert f"Within it, factor by factor (∂L{k}/∂w1 vs ∂L{k}/∂w3" in text
     assert f"∂z3⁽{'¹²³⁴'[k - 1]}⁾/∂a1⁽{'¹²³⁴'[k - 1]}⁾ = w5 = 0.73" in text  # its own nodes
     assert f"in L{k} (example {k}), which differs most" in " ".join(comparison.verdict.split())
+
+
+def test_short_names_read_as_what_they_are():
+    """A stack of z1, z2, z3 is the vector z; an element of u1 is u1[1]; a neuron is
+    w1·x1 + w2·x2 + b1 (the names the blobs story's picture and legend use)."""
+    from tinygrad_sym.explainer import Names
+
+    z = [ts.Value(0.1 * k, f"z{k}") for k in (1, 2, 3)]
+    loss = -ts.stack(z).log_softmax()[1]
+    names = Names(loss)
+    stacked = loss.parents[0].parents[0].parents[0]
+    assert names(stacked) == "z" and names.definition(stacked) == "z = [z1, z2, z3]"
+    picked = loss.parents[0]
+    assert names.meaning(picked) == f"{names(picked.parents[0])}[1]"
+    assert names.meaning(picked.parents[0]) == "log_softmax(z)"
+    w, x = [ts.Value(0.5, "w1"), ts.Value(-1.0, "w2")], [ts.Value(2.0, "x1"), ts.Value(1.0, "x2")]
+    neuron = ts.weighted_sum(w, x, ts.Value(0.1, "b1"))
+    assert Names(neuron).meaning(neuron) == "w1·x1 + w2·x2 + b1"

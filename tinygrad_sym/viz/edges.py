@@ -96,6 +96,8 @@ def _edge_attributes(picture: Picture, node: Value, index: int, plain: dict) -> 
     row that writes its derivative, and that derivative in full as its tooltip."""
     on_path = picture.paths.edge_colors.get((node, index))
     attributes = _path_attributes(on_path) if on_path else dict(plain)
+    if not node.parents[index].requires_grad:  # from x1, y: no gradient flows back along it
+        attributes["color"] = colors.FAINT
     attributes["id"] = f"{picture.ids[node]}op-{index}"  # the SVG's handle on this edge
     if derivatives.shown(picture, node, index):
         attributes["headport"] = f"i{index}:w"

@@ -14,15 +14,18 @@ import tinygrad_sym
 PACKAGE = Path(tinygrad_sym.__file__).parent
 
 BASE = {"errors", "modes", "seeding"}
-ENGINE = BASE | {"ops", "value", "formulas", "autograd"}
+ENGINE = BASE | {"ops", "functions", "custom", "value", "formulas", "autograd", "forward"}
 ALLOWED = {
     "errors": set(),
     "modes": set(),
     "seeding": set(),
     "ops": {"errors"},
+    "functions": {"ops", "errors"},
+    "custom": {"ops", "errors"},
     "value": {"ops", "modes", "errors"},
     "formulas": {"value", "ops", "errors"},
     "autograd": {"value", "ops", "modes", "errors"},
+    "forward": {"autograd", "value", "ops", "modes", "errors"},
     "testing": ENGINE,
     "datasets": {"seeding"},
     "nn": ENGINE,

@@ -7,11 +7,13 @@
     w.grad  # 3.0
 """
 
-from . import datasets, nn, ops, testing
+from . import datasets, functions, nn, ops, testing
 from .autograd import backward, grad
+from .custom import CustomOp, custom_op
 from .errors import AnomalyError, GradcheckError, ShapeError
 from .explainer import compare, explain
 from .formulas import local_derivative
+from .forward import hessian, jacobian, jvp, tangents
 from .modes import detect_anomaly, no_grad
 from .seeding import manual_seed
 from .value import Value, affine, concatenate, stack, topological_order, weighted_sum
@@ -19,6 +21,7 @@ from .viz import draw
 
 __all__ = [
     "AnomalyError",
+    "CustomOp",
     "GradcheckError",
     "ShapeError",
     "Value",
@@ -26,17 +29,23 @@ __all__ = [
     "backward",
     "compare",
     "concatenate",
+    "custom_op",
     "datasets",
     "detect_anomaly",
     "draw",
     "explain",
+    "functions",
     "grad",
+    "hessian",
+    "jacobian",
+    "jvp",
     "local_derivative",
     "manual_seed",
     "nn",
     "no_grad",
     "ops",
     "stack",
+    "tangents",
     "testing",
     "topological_order",
     "weighted_sum",

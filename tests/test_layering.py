@@ -2,7 +2,7 @@
 
     ops ← value ← autograd ← {nn, explainer ← viz ← explorer} ← stories ← cli
 
-`errors` and `modes` stand below everything; `testing`, `datasets`, `seeding` stand aside.
+`errors`, `modes` and `atomic` stand below everything; `testing`, `datasets`, `seeding` stand aside.
 The explainer, the renderer and the page read any graph, so they never import `nn`.
 """
 
@@ -13,12 +13,13 @@ import tinygrad_sym
 
 PACKAGE = Path(tinygrad_sym.__file__).parent
 
-BASE = {"errors", "modes", "seeding"}
+BASE = {"errors", "modes", "seeding", "atomic"}
 ENGINE = BASE | {"ops", "functions", "custom", "value", "formulas", "autograd", "forward"}
 ALLOWED = {
     "errors": set(),
     "modes": set(),
     "seeding": set(),
+    "atomic": set(),
     "ops": {"errors"},
     "functions": {"ops", "errors"},
     "custom": {"ops", "errors"},

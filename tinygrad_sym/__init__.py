@@ -10,7 +10,7 @@
 from . import datasets, functions, nn, ops, testing
 from .autograd import backward, grad
 from .custom import CustomOp, custom_op
-from .errors import AnomalyError, GradcheckError, ShapeError
+from .errors import AnomalyError, GradcheckError, ModelFileError, ShapeError
 from .explainer import compare, explain
 from .formulas import local_derivative
 from .forward import hessian, jacobian, jvp, tangents
@@ -23,6 +23,7 @@ __all__ = [
     "AnomalyError",
     "CustomOp",
     "GradcheckError",
+    "ModelFileError",
     "ShapeError",
     "Value",
     "affine",

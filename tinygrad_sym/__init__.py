@@ -12,6 +12,7 @@ from .autograd import backward, grad
 from .custom import CustomOp, custom_op
 from .errors import AnomalyError, GradcheckError, ModelFileError, ShapeError
 from .explainer import compare, explain
+from .explorer import explore, film, to_json
 from .formulas import local_derivative
 from .forward import hessian, jacobian, jvp, tangents
 from .modes import detect_anomaly, no_grad
@@ -35,6 +36,8 @@ __all__ = [
     "detect_anomaly",
     "draw",
     "explain",
+    "explore",
+    "film",
     "functions",
     "grad",
     "hessian",
@@ -48,6 +51,7 @@ __all__ = [
     "stack",
     "tangents",
     "testing",
+    "to_json",
     "topological_order",
     "weighted_sum",
 ]

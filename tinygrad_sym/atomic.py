@@ -1,5 +1,5 @@
-"""Files written completely or not at all: the pictures `draw` writes and the models `save`
-writes.
+"""Files written completely or not at all: the pictures `draw` writes, the explorer's pages,
+the models `save` writes.
 
 The content goes to a new hidden file in the target's directory, which then replaces the
 target with one atomic `os.replace`: a reader sees the old file or the new one, never half
@@ -12,18 +12,16 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
-from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
 
 
-def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
-    """Create or replace `path` with what `write(file)` writes into an open binary file."""
+def write_atomically(path: Path, content: bytes) -> None:
+    """Create or replace `path` (and its folder) with `content`, complete or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = _new_file_beside(path)
     try:
         with os.fdopen(handle, "wb") as file:
-            write(file)
+            file.write(content)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -12,6 +12,7 @@ written atomically: complete or not at all.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import zipfile
@@ -49,7 +50,9 @@ def write_model(
                               "architecture": dict(architecture)})
     arrays = {name: np.asarray(value) for name, value in state.items()}
     arrays[MARKER] = np.array(description)
-    write_atomically(path, lambda file: np.savez(file, **arrays))
+    archive = io.BytesIO()
+    np.savez(archive, **arrays)
+    write_atomically(path, archive.getvalue())
     return path
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .. import datasets, nn
+from ..explorer import film
 from ..plots import MissingMatplotlib
 from ..value import Value, topological_order
 from ..viz import GraphvizNotFoundError, draw
@@ -120,6 +121,14 @@ class Figures:
             self.graphs = False
             return
         self._written(path)
+
+    def film(self, name: str, history: nn.History, model: nn.Sequential, X: np.ndarray,
+             y: np.ndarray, title: str) -> None:
+        """Write the training film of w1 vs w3 (ts.film) on the examples X, y: a page with a
+        slider over every recorded step. Needs `dot`, like the graphs."""
+        if self.graphs:
+            self._written(film(history, model, X, y, ("w1", "w3"), title=title)
+                          .save(self.folder / name))
 
     def _written(self, path: Path) -> None:
         self.paths.append(path)

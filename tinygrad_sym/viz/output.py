@@ -91,6 +91,5 @@ class GradientGraph(graphviz.Digraph):
             )
         if suffix != format:
             path = path.with_name(f"{path.name}.{format}")
-        image = self._image(format)
-        write_atomically(path, lambda file: file.write(image))
+        write_atomically(path, self._image(format))
         return path

@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pytest
 from hypothesis import strategies as st
+from readme import check_section
 
 import tinygrad_sym as ts
 from tinygrad_sym import functions as fn
@@ -249,3 +250,10 @@ def test_functions_work_on_numbers_arrays_and_values_alike():
     assert fn.where(True, 1.0, 2.0) == 1.0
     with pytest.raises(TypeError, match="condition must be bools, not a Value"):
         fn.where(x, x, x)
+
+
+def test_the_readme_section_runs_and_prints_what_it_shows(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    namespace = check_section("Write your own op")
+    assert (tmp_path / "softplus.png").stat().st_size > 0
+    assert "∂y/∂z = σ(z) = 0.2315" in ts.draw(namespace["y"]).source

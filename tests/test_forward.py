@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from op_cases import CASES
+from readme import check_section
 
 import tinygrad_sym as ts
 from tinygrad_sym import nn, ops
@@ -223,3 +224,7 @@ def test_an_op_without_forward_rules_says_how_to_add_them():
     with pytest.raises(NotImplementedError, match=r"twice has no forward-mode rule.*jvp="):
         ts.jvp(op, (1.0,), (1.0,))
     assert ts.jacobian(op, 1.0) == 2.0  # reverse mode needs only the backward rules
+
+
+def test_the_readme_section_runs_and_prints_what_it_shows():
+    check_section("Forward mode: `ts.jvp`, `ts.jacobian`, `ts.hessian`, `ts.nudge`")

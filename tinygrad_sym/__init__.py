@@ -11,7 +11,7 @@ from . import datasets, functions, nn, ops, testing
 from .autograd import backward, grad
 from .custom import CustomOp, custom_op
 from .errors import AnomalyError, GradcheckError, ModelFileError, ShapeError
-from .explainer import compare, explain
+from .explainer import compare, explain, nudge
 from .explorer import explore, film, to_json
 from .formulas import local_derivative
 from .forward import hessian, jacobian, jvp, tangents
@@ -47,6 +47,7 @@ __all__ = [
     "manual_seed",
     "nn",
     "no_grad",
+    "nudge",
     "ops",
     "stack",
     "tangents",

@@ -257,3 +257,21 @@ def test_the_readme_section_runs_and_prints_what_it_shows(tmp_path, monkeypatch)
     namespace = check_section("Write your own op")
     assert (tmp_path / "softplus.png").stat().st_size > 0
     assert "∂y/∂z = σ(z) = 0.2315" in ts.draw(namespace["y"]).source
+
+
+def test_an_op_of_any_number_of_operands():
+    product = ts.custom_op(
+        "product",
+        forward=lambda *xs: np.prod(np.broadcast_arrays(*xs), axis=0),
+        backward=lambda index: lambda grad, out, *xs: grad * out / xs[index],
+        derivatives=lambda index: lambda names, out: f"{out}/{names[index]}",
+        elementwise=True,
+    )
+    a, b, c = (ts.Value(v, label=n) for v, n in ((2.0, "a"), (3.0, "b"), (4.0, "c")))
+    y = product(a, b, c)
+    y.label = "y"
+    y.backward()
+    assert (a.grad, b.grad, c.grad) == (12.0, 8.0, 6.0)
+    assert ts.local_derivative(y, 1).formula == "y/b"
+    triples = st.lists(tst.arrays(shape=(2,), min_magnitude=0.5), min_size=1, max_size=3)
+    assert check_op(product, operands=triples, examples=10)

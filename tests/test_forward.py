@@ -228,3 +228,11 @@ def test_an_op_without_forward_rules_says_how_to_add_them():
 
 def test_the_readme_section_runs_and_prints_what_it_shows():
     check_section("Forward mode: `ts.jvp`, `ts.jacobian`, `ts.hessian`, `ts.nudge`")
+
+
+def test_tangents_move_from_a_constant_too():
+    """Nudging a net's input (a constant) moves the output: forward mode needs no gradient."""
+    x = ts.Value(0.5, label="x", requires_grad=False)
+    y = (x * 3.0).tanh()
+    moved = ts.tangents(y, {x: 1.0})
+    assert moved[y] == pytest.approx(3 * (1 - np.tanh(1.5) ** 2))

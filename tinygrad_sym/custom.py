@@ -91,10 +91,11 @@ def custom_op(
         derivatives = tuple(_formula(d, names, i, name) for i, d in enumerate(derivatives))
         if jvp is not None:
             jvp = _one_per_operand(jvp, names, "forward (jvp) rule", name)
-        for operand, rule in zip(names, backward + (jvp or ()), strict=False):
-            if not callable(rule):
-                raise TypeError(f"custom_op {name!r}: a rule of {operand} is a "
-                                f"{type(rule).__name__}, not a function")
+        for what, rules in (("backward", backward), ("forward (jvp)", jvp or ())):
+            for operand, rule in zip(names, rules, strict=False):
+                if not callable(rule):
+                    raise TypeError(f"custom_op {name!r}: the {what} rule of {operand} is a "
+                                    f"{type(rule).__name__}, not a function")
     op = CustomOp(
         name, symbol or name, _checked_forward(forward, name),
         rules=_guarded(backward, name, "backward"),

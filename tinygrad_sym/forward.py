@@ -32,17 +32,30 @@ from .value import (
     check_finite,
     constant,
     describe,
-    needs_grad,
     recompute_in_numpy,
     topological_order,
     zeros_like,
 )
 
 
+def _graph_order(outputs: Sequence[Value]) -> list[Value]:
+    """Every node the outputs depend on, each after its parents (constants included: a
+    seeded constant, such as a net's input, moves too)."""
+    order: list[Value] = []
+    seen: set[Value] = set()
+    for output in outputs:
+        for node in topological_order(output):
+            if node not in seen:
+                seen.add(node)
+                order.append(node)
+    return order
+
+
 def _carry(
-    outputs: Sequence[Value], seeds: Mapping[Value, Any], create_graph: bool = False
+    order: Sequence[Value], seeds: Mapping[Value, Any], create_graph: bool = False
 ) -> dict[Value, Any]:
-    """The tangent of every node the outputs depend on through the seeded nodes.
+    """The tangent of every node of `order` (a graph in topological order) that moves with
+    the seeded nodes.
 
     A node's tangent is the sum, over its parents that have one, of the op's forward rule
     `op.jvp[index](parent's tangent, out, *operands)`, broadcast to the node's shape. With
@@ -51,15 +64,14 @@ def _carry(
     found: dict[Value, Any] = dict(seeds)
     anomaly = modes.shared.detect_anomaly
     with modes.set_grad_enabled(create_graph or modes.local.grad_enabled):
-        for output in outputs:
-            for node in topological_order(output, follow=needs_grad):
-                if node in found or not node.parents:
-                    continue
-                tangent = _node_tangent(node, found, create_graph)
-                if tangent is not None:
-                    if anomaly:
-                        check_finite(tangent, node.op, node.parents, "forward-mode", node)
-                    found[node] = tangent
+        for node in order:
+            if node in found or not node.parents:
+                continue
+            tangent = _node_tangent(node, found, create_graph)
+            if tangent is not None:
+                if anomaly:
+                    check_finite(tangent, node.op, node.parents, "forward-mode", node)
+                found[node] = tangent
     return found
 
 
@@ -96,19 +108,25 @@ def _shaped_like(tangent: Any, node: Value) -> Any:
     every forward rule's result, as it sums every backward rule's result back)."""
     shape = node.shape
     if ops.shape_of(tangent) != shape:
-        try:
-            np.broadcast_shapes(ops.shape_of(tangent), shape)
-        except ValueError:
+        if not _broadcasts(ops.shape_of(tangent), shape):
             raise ShapeError(
                 f"{node.op.name}: a forward rule gave a tangent of shape {ops.shape_of(tangent)} "
                 f"for a result of shape {shape}; it must broadcast to the result's shape"
-            ) from None
+            )
         if isinstance(tangent, Value):
             return ops.apply(ops.BROADCAST_TO, tangent, shape=shape)
         tangent = np.broadcast_to(tangent, shape).astype(node.dtype)
     if type(node.data) is float and type(tangent) is not float and not isinstance(tangent, Value):
         return float(tangent)
     return tangent
+
+
+def _broadcasts(shape: tuple[int, ...], target: tuple[int, ...]) -> bool:
+    """True if numpy can broadcast an array of `shape` to `target` (without growing it)."""
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
 
 
 def tangents(
@@ -126,7 +144,7 @@ def tangents(
         if not isinstance(node, Value):
             raise TypeError(f"tangents: seeds are keyed by Values, not {type(node).__name__}")
         checked[node] = _as_tangent(tangent, node, describe(node), create_graph)
-    return _carry(outputs, checked, create_graph)
+    return _carry(_graph_order(outputs), checked, create_graph)
 
 
 def _as_tangent(tangent: Any, primal: Value, name: str, create_graph: bool) -> Any:
@@ -193,7 +211,7 @@ def jvp(
     seeds = {leaf: _as_tangent(t, leaf, f"primal {i + 1}", create_graph)
              for i, (leaf, t) in enumerate(zip(leaves, tangents_in, strict=True))}
     output = _call(f, leaves, "jvp")
-    moved = _carry([output], seeds, create_graph).get(output)
+    moved = _carry(_graph_order([output]), seeds, create_graph).get(output)
     if moved is None:  # the output does not depend on the primals
         moved = constant(zeros_like(output.data)) if create_graph else zeros_like(output.data)
     return output, moved
@@ -250,10 +268,11 @@ def _forward_jacobian(outputs: list[Value], leaves: list[Value]) -> list[list[An
     """The Jacobians of `outputs` by columns: one tangent pass per element of the inputs.
     Returns one list of blocks (one per leaf) for each output."""
     blocks: list[list[Any]] = [[] for _ in outputs]
+    order = _graph_order(outputs)
     for leaf in leaves:
         columns: list[list[Any]] = [[] for _ in outputs]
         for unit in _basis(leaf.shape, leaf.dtype):
-            moved = _carry(outputs, {leaf: unit})
+            moved = _carry(order, {leaf: unit})
             for k, output in enumerate(outputs):
                 column = moved.get(output)
                 columns[k].append(zeros_like(output.data) if column is None else column)

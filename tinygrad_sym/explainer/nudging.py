@@ -132,8 +132,10 @@ def nudge(root: Value, wrt: Value, digits: int = DIGITS) -> Nudge:
                 "scalars node by node (nudge a tensor model's scalar twin, or use "
                 "ts.tangents(root, {wrt: direction}) for tensors)")
     if not wrt.requires_grad:
-        raise ValueError(f"nudge: {describe(wrt)} is a constant (requires_grad=False): nothing "
-                         "moves it; create it with Value(data, requires_grad=True)")
+        raise ValueError(
+            f"nudge: {describe(wrt)} is a constant (requires_grad=False), and the text checks "
+            "its result against backward, which computes no gradient for constants: create it "
+            "with Value(data, requires_grad=True) (ts.tangents nudges constants too)")
     moved = tangents(root, {wrt: 1.0})
     order = [node for node in topological_order(root) if node in moved]
     if any(node.shape for node in order):

@@ -7,8 +7,9 @@
     w.grad  # 3.0
 """
 
-from . import datasets, functions, nn, ops, testing
+from . import bridge, datasets, functions, nn, ops, testing
 from .autograd import backward, grad
+from .bridge import from_torch
 from .custom import CustomOp, custom_op
 from .errors import AnomalyError, GradcheckError, ModelFileError, ShapeError
 from .explainer import compare, explain, nudge
@@ -29,6 +30,7 @@ __all__ = [
     "Value",
     "affine",
     "backward",
+    "bridge",
     "compare",
     "concatenate",
     "custom_op",
@@ -38,6 +40,7 @@ __all__ = [
     "explain",
     "explore",
     "film",
+    "from_torch",
     "functions",
     "grad",
     "hessian",

@@ -1,6 +1,6 @@
 """The package's dependency arrows point one way: read the import graph, fail on any other.
 
-    ops ← value ← autograd ← {nn, explainer ← viz ← explorer} ← stories ← cli
+    ops ← value ← autograd/forward ← {nn, explainer ← viz ← explorer} ← stories ← cli
 
 `errors`, `modes` and `atomic` stand below everything; `testing`, `datasets`, `seeding` stand aside.
 The explainer, the renderer and the page read any graph, so they never import `nn`.

@@ -40,12 +40,14 @@ class CustomOp(ops.Op):
     operand_names: tuple[str, ...] | None  # the forward's parameter names; None: any number
 
     def __call__(self, *operands: Any, **attrs: Any) -> Any:
+        """Record the op on Values (a node of the graph), or compute it on raw data."""
         if self.operand_names is not None and len(operands) != len(self.operand_names):
             raise TypeError(f"{self.name} takes {len(self.operand_names)} operand(s) "
                             f"({', '.join(self.operand_names)}), got {len(operands)}")
         return ops.apply(self, *operands, **attrs)
 
     def __repr__(self) -> str:
+        """CustomOp('softplus')."""
         return f"CustomOp({self.name!r})"
 
 
@@ -160,6 +162,7 @@ def _checked_forward(forward: Callable[..., Any], op: str) -> Callable[..., Any]
     """The forward, its result made what a node holds: a float or a float array."""
 
     def checked(*operands: Any, **attrs: Any) -> Any:
+        """The forward's result as a float or a float array."""
         result = forward(*operands, **attrs)
         if type(result) is float or type(result) is np.float64:
             return float(result)  # the scalar fast path's kind of number
@@ -181,7 +184,10 @@ def _guarded(rules: Any, op: str, kind: str) -> Any:
     cause: a numpy function where `tinygrad_sym.functions` was needed."""
 
     def guard(rule: Rule, index: int) -> Rule:
+        """`rule`, explaining a TypeError on Values."""
+
         def guarded(*args: Any, **attrs: Any) -> Any:
+            """The rule's result; on Values, a TypeError says to use tinygrad_sym.functions."""
             try:
                 return rule(*args, **attrs)
             except TypeError as error:

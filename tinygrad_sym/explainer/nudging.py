@@ -51,6 +51,7 @@ class Nudge:
     digits: int = DIGITS
 
     def __str__(self) -> str:
+        """The text, as `print(ts.nudge(J, w1))` shows it."""
         return "\n".join(self.lines())
 
     def lines(self) -> list[str]:
@@ -84,10 +85,12 @@ class Nudge:
 
     @property
     def root_name(self) -> str:
+        """The root's name in the text (its label, or a short name such as f)."""
         return self.names(self.root)
 
     @property
     def wrt_name(self) -> str:
+        """The nudged node's name in the text."""
         return self.names(self.wrt)
 
     def _row(self, step: Step) -> tuple[str, str, str]:
@@ -101,6 +104,7 @@ class Nudge:
         return (f"Δ{step.name} = {symbols}", f"= {numbers} = {self._moved(step.moved)}", formulas)
 
     def _value(self, value: float, position: int) -> str:
+        """A local derivative's number, in parentheses when negative and not first."""
         text = number(value, self.digits)
         return f"({text})" if value < 0 and position else text
 
@@ -113,6 +117,7 @@ class Nudge:
         return f"({text})" if inside and moved < 0 else text
 
     def _agrees(self) -> bool:
+        """True if forward mode's total equals backward's gradient (to rounding)."""
         return abs(self.moved - self.backward) <= 1e-9 * max(1.0, abs(self.backward))
 
 

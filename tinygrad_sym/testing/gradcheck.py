@@ -155,6 +155,7 @@ def projected_first_gradient(
     holds fn's second derivatives."""
 
     def projected(*leaves: Value) -> Value:
+        """Σ direction · ∂fn/∂leaf over the leaves that need a gradient, as a Value."""
         output = fn(*leaves)
         wanted = [leaf for leaf in leaves if leaf.requires_grad]
         first = grad(output, wanted, grad_output=_direction(output.shape, seed),

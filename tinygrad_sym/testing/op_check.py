@@ -67,12 +67,14 @@ def check_op(
                                        min_magnitude=min_magnitude)
 
     def applied(*leaves: Value) -> Value:
+        """The op on the leaves, with the settings given."""
         return ops.apply(op, *leaves, **attrs)
 
     @settings(max_examples=examples, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))
     @given(operands)
     def every_edge(inputs: list[Any]) -> None:
+        """One drawn example, checked edge by edge."""
         _check_example(op, applied, list(inputs), names, second_order, forward_mode, atol, rtol)
 
     every_edge()
@@ -117,6 +119,7 @@ def _check_example(
             "inputs in the op's domain with low=, high= or min_magnitude=")
 
     def fail(mismatch: Mismatch, what: str, computed_by: str, in_result: bool = False) -> Any:
+        """The error naming the wrong edge, its formula, both numbers and the inputs."""
         name = names[mismatch.input]
         formula = op.derivative(mismatch.input, names, op.name)
         where = f" at element {mismatch.index} of {'the result' if in_result else name}" if (

@@ -137,8 +137,8 @@
     const box = element("div");
     box.appendChild(element("b", node.name + " = " + node.symbol + "(" +
       node.parents.map(nodeName).join(", ") + ")"));
-    box.appendChild(element("div", "the op " + node.op + "; its local derivatives label " +
-      "the edges coming in", "quiet"));
+    box.appendChild(element("div", "the op " + node.op + "; its rows give the local " +
+      "derivative of each edge coming in, where the edge arrives", "quiet"));
     return box;
   }
 

@@ -1,8 +1,9 @@
-"""The boxes of the picture: value cards, op pills, and the summary boxes of a condensed view.
+"""The boxes of the picture: value cards, op nodes, and the summary boxes of a condensed view.
 
-A value card shows a node's name, value and gradient, the gradient's cell coloured by its
-sign and size (a tensor's as a tiny heat map); its header's colour says the kind of value
-(parameter, input, computed, output) and its frame the highlighted paths through it.
+A value card shows a node's name, value and gradient in one narrow column, the gradient's
+cell coloured by its sign and size (a tensor's as a tiny heat map); its header's colour
+says the kind of value (parameter, input, computed, output) and its frame the highlighted
+paths through it. An op node writes each incoming edge's local derivative on its own row.
 """
 
 from __future__ import annotations

@@ -25,7 +25,6 @@ the red or blue of the gradient scale."""
 ZERO = "#f7f7f7"
 INK = "#222222"
 MUTED = "#6b6b6b"
-QUIET = "#9a9a9a"
 FAINT = "#cfcfcf"
 
 CARD_STYLES = {

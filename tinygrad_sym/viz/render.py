@@ -1,9 +1,11 @@
 """`draw(root)`: the computation graph as a picture, with every value and gradient on it.
 
 Left to right like the course's diagrams: inputs and weights on the left, the loss on the
-right. Each value is a small card (name, value, gradient coloured by sign and size); each
-op is a quiet pill between its operands and its result; each edge into an op carries the
-local derivative from the op table, so a reader can multiply along a path.
+right, units top to bottom in their order. Each value is a narrow card (name, value,
+gradient coloured by sign and power of ten); each op is a quiet node between its operands
+and its result that writes, on the row where each edge comes in, that edge's local
+derivative from the op table, so a reader can multiply along a path. Compact, so that the
+text stays legible when the picture is shown 880 px wide (see `legibility`).
 """
 
 from __future__ import annotations
@@ -56,11 +58,16 @@ def draw(
       its own colour, with a legend multiplying the factors along every path.
     - `filename`: also write the picture there; `format` is 'png', 'svg' or 'pdf' (default:
       the file's suffix, else png). The file appears complete or not at all.
-    - `digits`: significant digits of every number. `derivatives`: label edges with
-      ∂child/∂parent = formula = value.
+    - `digits`: significant digits of every number. `derivatives`: which edges get their
+      ∂child/∂parent = formula = value written in the op they go into: "auto" (True) every
+      edge a gradient flows along, "all" those from inputs and targets too, "none"
+      (False) none; SVG tooltips always hold them all.
     - `max_nodes`: above this many nodes the graph is condensed (clusters and repeated
       steps drawn as one box each), with a note saying so.
-    - `clusters`: draw an `nn` model's layers and units as boxes; `key`: explain the colours.
+    - `max_examples`: of a batch (a root averaging one loss per example, nn.cost on a
+      scalar net), the examples drawn node by node; the others are one box (None: all).
+    - `clusters`: draw an `nn` model's layers and units as boxes; `key`: explain the
+      colours; `title`: a title on top, above the legend.
 
     Returns a `graphviz.Digraph` (Jupyter displays it; `.source` is the DOT text).
     Raises `GraphvizNotFoundError`, with installation help, when writing a file needs

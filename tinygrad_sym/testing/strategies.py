@@ -71,6 +71,20 @@ def broadcastable_pairs(min_dims: int = 0, max_dims: int = 3, **kwargs):
     return both.flatmap(lambda s: st.tuples(*(arrays(shape, **kwargs) for shape in s.input_shapes)))
 
 
+def operands(count: int, min_dims: int = 0, max_dims: int = 3, **kwargs):
+    """`count` operands for an op, as a list: all Python floats (the scalar fast path), or
+    arrays whose shapes broadcast together (0-d to `max_dims`-d). `low`, `high` and
+    `min_magnitude` keep them in the op's domain."""
+    floats = _elements(kwargs.get("low", -3.0), kwargs.get("high", 3.0),
+                       kwargs.get("min_magnitude", 0.0), np.float64)
+    scalars = st.lists(floats, min_size=count, max_size=count)
+    shapes = hnp.mutually_broadcastable_shapes(num_shapes=count, min_dims=min_dims,
+                                               max_dims=max_dims, max_side=4)
+    tensors = shapes.flatmap(
+        lambda s: st.tuples(*(arrays(shape, **kwargs) for shape in s.input_shapes)).map(list))
+    return scalars | tensors
+
+
 # Operations safe at any point (differentiable everywhere, no overflow on small inputs).
 _UNARY = ("neg", "tanh", "sigmoid")
 _BINARY = ("add", "sub", "mul")
@@ -171,7 +185,8 @@ INTO_DOMAIN = {"log": "exp", "sqrt": "exp", "pow": "exp", "binary_cross_entropy"
 or all inside (0, 1))."""
 
 ELEMENTWISE = ("neg", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu")
-FUZZED = (*ELEMENTWISE, "add", "sub", "mul", "div", "pow", "sum", "mean", "max", "reshape",
+FUZZED = (*ELEMENTWISE, "add", "sub", "mul", "div", "pow", "where", "sum", "mean", "max",
+          "reshape",
           "transpose", "broadcast_to", "getitem", "scatter", "matmul", "affine", "softmax",
           "log_softmax", "stack", "concatenate", "weighted_sum", "binary_cross_entropy",
           "bce_with_logits")
@@ -273,6 +288,15 @@ class _Builder:
         else:
             exponent = Constant(self.draw(st.sampled_from(KINK_EXPONENTS)))
         return "pow", (base, exponent), {}
+
+    def _where(self) -> Step | None:
+        a = self.pick()
+        b = self.partner(self.shape(a))
+        shape = np.broadcast_shapes(self.shape(a), np.shape(
+            b.data if isinstance(b, Constant) else self.nodes[b].data))
+        condition = self.draw(hnp.arrays(bool, shape[len(shape) - self.draw(
+            st.integers(0, len(shape))):]))
+        return "where", (a, b), {"condition": condition if condition.ndim else bool(condition)}
 
     def _reduction(self, name: str) -> Step | None:
         a = self.pick()

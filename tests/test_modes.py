@@ -134,3 +134,19 @@ def test_predicting_in_a_thread_while_fit_trains_in_another():
         stop.set()
         watcher.join()
     assert not errors and len(history.loss) == 200 and history.loss[-1] < history.loss[0]
+
+
+def test_threads_whose_graphs_share_a_leaf_add_up_every_gradient():
+    w = ts.Value(np.ones(3), label="w")
+    x = np.array([1.0, 2.0, 3.0])
+
+    def train():
+        for _ in range(200):
+            (w * x).sum().backward()
+
+    threads = [threading.Thread(target=train) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert w.grad.tolist() == (6 * 200 * x).tolist()

@@ -7,6 +7,7 @@ and hand each parent its share, `op.rules[index](grad, out, *operands)`, from th
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -28,6 +29,10 @@ from .value import (
     topological_order,
     zeros_like,
 )
+
+_accumulating = threading.Lock()
+"""Held while `backward` writes `.grad`: two threads whose graphs share a leaf would
+otherwise both read its old gradient and one of the two additions be lost."""
 
 
 def _check_output(output: Any, caller: str) -> None:
@@ -142,11 +147,12 @@ def backward(output: Value, grad: Any = None, create_graph: bool = False) -> Non
     """
     _check_output(output, "backward")
     grads = backpropagate(output, _seed(output, grad, create_graph), create_graph)
-    for node, total in grads.items():
-        if node.parents:
-            node.grad = total
-        else:
-            node.grad = total if node.grad is None else node.grad + total
+    with _accumulating:  # threads that share leaves add up their gradients one at a time
+        for node, total in grads.items():
+            if node.parents:
+                node.grad = total
+            else:
+                node.grad = total if node.grad is None else node.grad + total
 
 
 def _input_list(inputs: Any) -> list[Value]:

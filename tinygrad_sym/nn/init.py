@@ -123,6 +123,9 @@ class Constant(Init):
         if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
             raise TypeError(f"Constant: the value must be a number, not {type(value).__name__} "
                             f"{value!r:.40}")
+        if not math.isfinite(value):
+            raise ValueError(f"Constant: the value must be finite, got {value}: every unit "
+                             "would compute nan")
         self.value = float(value)
 
     def weights(self, nin: int, nout: int) -> np.ndarray:
@@ -159,6 +162,8 @@ class Explicit(Adjusted):
         super().adjust(table)
         for name, value in self.values.items():
             table[name] = value
+            if not np.all(np.isfinite(np.asarray(value, dtype=np.float64))):
+                raise ValueError(f"init: {name} must be finite, got {value!r:.40}")
 
 
 class Tied(Adjusted):

@@ -2,7 +2,8 @@
 
     ops ← value ← autograd ← {nn, explainer ← viz ← explorer} ← stories ← cli
 
-`errors` and `modes` stand below everything; `testing`, `datasets`, `seeding` stand aside.
+`errors`, `modes` and `numbering` (the course's names of weights) stand below everything;
+`testing`, `datasets`, `seeding` stand aside.
 The explainer, the renderer and the page read any graph, so they never import `nn`.
 """
 
@@ -13,12 +14,13 @@ import tinygrad_sym
 
 PACKAGE = Path(tinygrad_sym.__file__).parent
 
-BASE = {"errors", "modes", "seeding"}
+BASE = {"errors", "modes", "seeding", "numbering"}
 ENGINE = BASE | {"ops", "value", "formulas", "autograd"}
 ALLOWED = {
     "errors": set(),
     "modes": set(),
     "seeding": set(),
+    "numbering": set(),
     "ops": {"errors"},
     "value": {"ops", "modes", "errors"},
     "formulas": {"value", "ops", "errors"},

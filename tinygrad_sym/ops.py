@@ -63,6 +63,9 @@ class Op:
     is a template over the operands' names `{a}`, `{b}`, `{c}` and the result's `{out}`,
     or a function `(names, out) -> str`. The flags describe the op for the explainer:
 
+    * `elementwise`: each element of the result depends on the same element of each
+      operand (after broadcasting), so each local derivative is an element-by-element
+      factor (the explainer writes it with ⊙ in the matrix form of the chain rule);
     * `infix`: written between its operands (a × b) rather than as op(a);
     * `commutative`: swapping the operands changes nothing (a + b, a × b);
     * `adds_up`: the result adds up or rearranges its operands' elements with constant
@@ -73,8 +76,8 @@ class Op:
       ('weight', 'input', 'bias' in Σwx+b), for ops whose operands are not all alike.
     """
 
-    __slots__ = ("adds_up", "commutative", "derivatives", "forward", "infix", "name",
-                 "proportional_to", "roles", "rules", "shape_hint", "symbol")
+    __slots__ = ("adds_up", "commutative", "derivatives", "elementwise", "forward", "infix",
+                 "name", "proportional_to", "roles", "rules", "shape_hint", "symbol")
 
     def __init__(
         self,
@@ -84,6 +87,7 @@ class Op:
         *,
         rules: Sequence[Rule] | Callable[[int], Rule],
         derivatives: Sequence[Formula] | Callable[[int], Formula],
+        elementwise: bool = False,
         shape_hint: str = "",
         infix: bool = False,
         commutative: bool = False,
@@ -99,6 +103,7 @@ class Op:
         self.derivatives = (
             derivatives if isinstance(derivatives, tuple) else PerOperand(derivatives)
         )
+        self.elementwise = elementwise
         self.shape_hint = shape_hint
         self.infix = infix
         self.commutative = commutative
@@ -385,6 +390,7 @@ ADD = Op(
     "add", "+", operator.add,
     rules=(lambda grad, out, a, b: grad, lambda grad, out, a, b: grad),
     derivatives=("1", "1"),
+    elementwise=True,
     shape_hint="operands must broadcast: trailing axes equal or 1",
     infix=True,
     adds_up=True,
@@ -394,6 +400,7 @@ SUB = Op(
     "sub", "−", operator.sub,
     rules=(lambda grad, out, a, b: grad, lambda grad, out, a, b: -grad),
     derivatives=("1", "−1"),
+    elementwise=True,
     shape_hint=ADD.shape_hint,
     infix=True,
     adds_up=True,
@@ -402,6 +409,7 @@ MUL = Op(
     "mul", "×", operator.mul,
     rules=(lambda grad, out, a, b: grad * b, lambda grad, out, a, b: grad * a),
     derivatives=("{b}", "{a}"),
+    elementwise=True,
     shape_hint=ADD.shape_hint,
     infix=True,
     commutative=True,
@@ -414,6 +422,7 @@ DIV = Op(
         lambda grad, out, a, b: -grad * out / b,
     ),
     derivatives=("1/{b}", "−{a}/{b}²"),
+    elementwise=True,
     shape_hint=ADD.shape_hint,
     infix=True,
     proportional_to=(0,),
@@ -425,39 +434,45 @@ POW = Op(
         lambda grad, out, a, b: grad * out * apply(LOG, a),
     ),
     derivatives=(_power_formula, "{out}·ln {a}"),
+    elementwise=True,
     shape_hint=ADD.shape_hint,
     infix=True,
 )
 NEG = Op("neg", "−", operator.neg, rules=(lambda grad, out, a: -grad,), derivatives=("−1",),
-         adds_up=True)
+         elementwise=True, adds_up=True)
 EXP = Op("exp", "exp", _unary(math.exp, np.exp), rules=(lambda grad, out, a: grad * out,),
-         derivatives=("e^{a}",))
+         derivatives=("e^{a}",), elementwise=True)
 LOG = Op("log", "log", _unary(math.log, np.log), rules=(lambda grad, out, a: grad / a,),
-         derivatives=("1/{a}",))
+         derivatives=("1/{a}",), elementwise=True)
 SQRT = Op(
     "sqrt", "√", _unary(math.sqrt, np.sqrt),
     rules=(lambda grad, out, a: grad * 0.5 / out,),
     derivatives=("1/(2·√{a})",),
+    elementwise=True,
 )
 ABS = Op(
     "abs", "|·|", _unary(math.fabs, np.abs),
     rules=(lambda grad, out, a: grad * _sign(a),),
     derivatives=("sign({a})",),
+    elementwise=True,
 )
 TANH = Op(
     "tanh", "tanh", _unary(math.tanh, np.tanh),
     rules=(lambda grad, out, a: grad * (1 - out * out),),
     derivatives=("1 − {out}²",),
+    elementwise=True,
 )
 SIGMOID = Op(
     "sigmoid", "σ", _unary(_scalar_sigmoid, _array_sigmoid),
     rules=(lambda grad, out, a: grad * out * (1 - out),),
     derivatives=("{out}·(1 − {out})",),
+    elementwise=True,
 )
 RELU = Op(
     "relu", "relu", _unary(lambda x: x if x > 0 else 0.0, lambda x: np.maximum(x, 0)),
     rules=(lambda grad, out, a: grad * _step(a),),
     derivatives=("1 if {a} > 0 else 0",),
+    elementwise=True,
 )
 SUM = Op(
     "sum", "Σ", _sum,
@@ -604,6 +619,7 @@ WEIGHTED_SUM = Op(
         grad if index == len(args) - 1 else grad * args[index ^ 1]
     ),
     derivatives=_weighted_sum_formula,
+    elementwise=True,
     roles=lambda index, count: "bias" if index == count - 1 else ("weight", "input")[index % 2],
     shape_hint=ADD.shape_hint,
 )
@@ -621,6 +637,7 @@ BINARY_CROSS_ENTROPY = Op(
     "binary_cross_entropy", "BCE", _binary_cross_entropy,
     rules=(_bce_probability_rule, _bce_label_rule),
     derivatives=("({a} − {b})/({a}·(1 − {a}))", "ln(1 − {a}) − ln {a}"),
+    elementwise=True,
     shape_hint=ADD.shape_hint,
 )
 BCE_WITH_LOGITS = Op(

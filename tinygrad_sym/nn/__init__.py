@@ -11,12 +11,12 @@ a training loop, and symmetry diagnostics.
     J = nn.cost(twin, X[:1], y[:1]); J.backward()            # one example, weight by weight
 """
 
+from ..numbering import Numbering
 from . import init
 from .init import Constant, Explicit, GlorotUniform, Tied, Zeros
 from .layers import ACTIVATIONS, MLP, Dense, ScalarDense, Sequential, TensorDense
 from .losses import bce_with_logits, binary_cross_entropy, mse, softmax_cross_entropy
 from .module import Module
-from .naming import Numbering
 from .optim import SGD, Adam, Optimizer
 from .symmetry import SymmetricGroup, UnitMatch, match_units, symmetric_units
 from .train import History, accuracy, cost, fit, predict

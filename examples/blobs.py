@@ -1,24 +1,38 @@
-"""Blobs: a 2 → 4 softmax net; each unit is one straight line.
+"""Blobs: the course's multiclass lab net, 2 → 2 ReLU → 4, on the lab's four blobs.
 
-    python examples/blobs.py           (the full story with figures: tinygrad-sym demo blobs)
+Each hidden unit draws one straight line; the two lines give each blob its own corner
+(which units are active), and the output layer tells the corners apart.
+
+    python examples/blobs.py           (the full story: tinygrad-sym demo blobs)
+
+Writes out/blobs/blobs_lines.png (needs matplotlib: pip install tinygrad_sym[plot]).
 """
 
 import tinygrad_sym as ts
-from tinygrad_sym import datasets, nn
-from tinygrad_sym.stories.blobs import unit_lines
+from tinygrad_sym import datasets, nn, plots
+from tinygrad_sym.stories.blobs import CLASS_NAMES, corners, unit_lines
 
+X, y = datasets.blobs()  # the lab's make_blobs(100, centers=..., random_state=30)
 ts.manual_seed(0)
-X, y = datasets.blobs(400, centers=4)  # labels 0 … 3
-net = nn.MLP(2, [4], activation="linear")  # logits z1 … z4; the softmax is in the loss
-nn.fit(net, X, y, loss=nn.softmax_cross_entropy, optimizer=nn.Adam(net.parameters(), lr=0.05),
-       epochs=500)
+net = nn.MLP(2, [2, 4], activation="relu", output_activation="linear")  # softmax: in the loss
+nn.fit(net, X, y, loss=nn.softmax_cross_entropy, optimizer=nn.Adam(net.parameters(), lr=0.01),
+       epochs=200, batch_size=32, progress=False)  # the lab's model.fit(X, y, epochs=200)
 print(f"training accuracy {nn.accuracy(net, X, y):.1%}")
-for line in unit_lines(net, X, y):
-    print(f"{line.equation(('x1', 'x2'))}   z{line.unit} = 0 is the line {line.line()}")
+lines = unit_lines(net, X, y)
+for line in lines:
+    print(f"unit {line.unit}: {line.equation()}, line {line.line()}: splits the blobs "
+          f"{line.split()}, active for classes {line.active_classes}")
+print("corners (is unit 1 / unit 2 active?) per class:", corners(lines))
 
-# One point through the scalar twin: z1 … z4, softmax, −log p(label).
-twin = net.to_scalar()
-J = nn.cost(twin, X[:1], y[:1], nn.softmax_cross_entropy)
+# Why the two units move differently: one point at the random start, on the scalar twin.
+ts.manual_seed(0)
+twin = nn.MLP(2, [2, 4], activation="relu", output_activation="linear", scalar=True)
+J = nn.cost(twin, X[1:2], y[1:2], nn.softmax_cross_entropy)
 J.backward()
-print(f"point {X[0].round(2)} (label {y[0]}): J = {J.data:.4f}, ∂J/∂w1 = "
-      f"{dict(twin.named_parameters())['w1'].grad:+.4f}")
+w = dict(twin.named_parameters())
+print(ts.compare(J, w["w1"], w["w3"]).verdict)
+
+try:
+    print("figure:", plots.hidden_lines(net, "out/blobs/blobs_lines.png", X, y, CLASS_NAMES))
+except plots.MissingMatplotlib as error:
+    print(f"(no figure: {error})")

@@ -12,8 +12,8 @@ X, y = datasets.coffee_roasting()  # 200 roasts: temperature (°C), duration (mi
 normalize = datasets.Normalizer.fit(X)
 
 net = nn.MLP(2, [3, 1], activation="sigmoid")  # W1 (2×3), b1, W2 (3×1), b2
-history = nn.fit(net, normalize(X), y, loss=nn.binary_cross_entropy,
-                 optimizer=nn.Adam(net.parameters(), lr=0.05), epochs=1500)
+history = nn.fit(net, normalize(X), y, loss=nn.binary_cross_entropy,  # gradient descent:
+                 optimizer=nn.SGD(net.parameters(), lr=5.0), epochs=3000)  # w -= α·∂J/∂w
 print(f"J = {history.loss[-1]:.4f}, training accuracy {nn.accuracy(net, normalize(X), y):.1%}")
 print("\n".join(unit_summary(net, normalize)))
 

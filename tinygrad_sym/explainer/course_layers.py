@@ -11,6 +11,7 @@ layers come from the graph, the names from the convention.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from ..numbering import Numbering, numberings
@@ -119,6 +120,29 @@ class CourseLayers:
                   else f"a{self.layers[position - 1].numbering.unit(i)}")
         return f"unit {numbering.unit(j)}'s weight on {source}"
 
+    def describe_part(self, node: Value, selection: dict[int, int]) -> str | None:
+        """What a row, column or entry of a layer's array is, in the twin's names: "unit 2's
+        weights [w3, w4]", "the weights out of a1 [w7]", "a2 over the examples"; None for
+        arrays that are not a layer's."""
+        layer = self.layer_of(node)
+        if layer is not None and node is layer.weights:
+            names = [self.scalar_name(node, index) for index in _indices(node.shape, selection)]
+            listed = f" [{', '.join(names)}]" if len(names) <= 6 else ""
+            if len(selection) == 2:
+                return f"{self.role(node, tuple(selection[a] for a in (0, 1)))}{listed}"
+            if 1 in selection:
+                return f"unit {layer.numbering.unit(selection[1])}'s weights{listed}"
+            if 0 in selection:
+                source = self.role(node, (selection[0], 0)).split(" on ")[-1]
+                return f"the weights out of {source}{listed}"
+        if layer is not None and node is layer.bias and selection:
+            return self.role(node, (selection[0],))
+        if 1 in selection and 0 not in selection and node.ndim == 2:
+            name = self.scalar_name(node, (0, selection[1]))
+            if name is not None and name[0] in "axz":
+                return f"{name} over the examples"
+        return None
+
     def scalar_name(self, node: Value, index: tuple[int, ...]) -> str | None:
         """The twin's name of `node[index]`, or None where the twin has no such node."""
         if node is self.root:
@@ -149,3 +173,9 @@ class CourseLayers:
         return (bool(self.layers) and node in root.parents and root.op is not None
                 and root.op.adds_up and node.shape[:1] == (self.examples,)
                 and node.size == self.examples)
+
+
+def _indices(shape: tuple[int, ...], selection: dict[int, int]) -> list[tuple[int, ...]]:
+    """Every index of an array of `shape` inside a selection ({1: 0}: column 0)."""
+    ranges = [[selection[a]] if a in selection else range(n) for a, n in enumerate(shape)]
+    return [tuple(index) for index in itertools.product(*ranges)]

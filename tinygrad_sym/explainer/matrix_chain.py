@@ -196,10 +196,10 @@ class MatrixChain:
             kind, factor = ELEMENTWISE, elementwise_text(formula)
         elif op.name == "transpose":
             kind, factor = TRANSPOSED, "ᵀ"
-        elif child.size == 1 and op.name not in PLACING:
-            kind, factor = SPREAD, elementwise_text(formula)
         elif formula == "1" and (op.name == "broadcast_to" or _added_to_product(op, child)):
             kind, factor = ADDED, "1"
+        elif child.size == 1 and op.name not in PLACING:
+            kind, factor = SPREAD, elementwise_text(formula)
         else:
             kind, factor = OTHER, formula
         value = share(child, index, gradient)

@@ -401,5 +401,11 @@ def _is_product(node: Value) -> bool:
     or that adds a bias to such a product (X @ W1 + b1)."""
     if any(product_side(node.op.derivatives[i]) for i in range(len(node.parents))):
         return True
-    return node.op.elementwise and node.op.adds_up and any(
-        parent.op is not None and _is_product(parent) for parent in node.parents)
+    if not (node.op.elementwise and node.op.adds_up and len(node.parents) == 2):
+        return False
+    first, second = node.parents
+    for product, bias in ((first, second), (second, first)):
+        if product.op is not None and _is_product(product) and bias.op is None and (
+                bias.requires_grad):
+            return True
+    return False

@@ -29,8 +29,8 @@ def identity_text(e: EntryExplanation) -> list[str]:
                          f"the course's numbering off a chain of layers Z = A·W + b, A = f(Z), "
                          f"and {wrt} is not a weight matrix or bias of one{why}.")
     role = e.layers.role(e.wrt, e.entry)
-    rule = ("W[i, j] is unit j's weight on input i" if e.wrt.ndim == 2
-            else "b[j] is unit j's bias")
+    rule = (f"{wrt}[i, j] is unit j's weight on input i" if e.wrt.ndim == 2
+            else f"{wrt}[j] is unit j's bias")
     return paragraph(f"{text}, and it is the scalar twin's ∂{e.matrix.name_of(e.root)}/∂"
                      f"{e.scalar_name}: {rule} (counted from 0 here), so {wrt}[{_index(e.entry)}] "
                      f"is {role}, which the course's numbering (and model.to_scalar()) calls "

@@ -155,20 +155,19 @@ class _Walk:
     def _follow(self, node: Value, a: Selection, b: Selection, section: PartSection,
                 parts: dict[Value, tuple[Selection, Selection]]) -> None:
         """The factors of ∂J/∂node's part, through the unnamed gradients it inlines."""
-        for term in self.chain.step_of(node).terms:
+        for term in self.chain.step_of(node).terms:  # from J down, as the scalar compare
             gradient_a, gradient_b = _to_child(term, a), _to_child(term, b)
+            child = term.child
+            if child is not self.chain.root:
+                parts.setdefault(child, (gradient_a, gradient_b))
+                if child in self.form.kept:
+                    section.factors.append(self._gradient(child, gradient_a, gradient_b))
+                else:
+                    self._follow(child, gradient_a, gradient_b, section, parts)
             for factor in self._factors(term, a, b):
                 section.factors.append(factor)
                 for factor_node in factor.nodes:
                     parts.setdefault(factor_node, (factor.selection_a, factor.selection_b))
-            child = term.child
-            if child is self.chain.root:
-                continue
-            parts.setdefault(child, (gradient_a, gradient_b))
-            if child in self.form.kept:
-                section.factors.append(self._gradient(child, gradient_a, gradient_b))
-            else:
-                self._follow(child, gradient_a, gradient_b, section, parts)
 
     def _gradient(self, child: Value, a: Selection, b: Selection) -> PartFactor:
         """A named gradient (δ2) as a factor; queued to be followed when its parts differ."""

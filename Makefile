@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TORCH  := $(VENV)/.torch-installed
 
 .PHONY: setup graphviz browser demo test lint bench clean
 
@@ -13,6 +14,12 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# PyTorch, the optional torch extra: the bridge's tests and the torch oracle run with it.
+# Installed once (a CPU build, pinned in pyproject.toml), again only when the venv is redone.
+$(TORCH): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[torch]'
 	touch $@
 
 # Graphviz's `dot` binary draws the PNG/SVG files. Installed when we can, explained when we can't.
@@ -45,7 +52,7 @@ browser:
 demo: setup
 	$(BIN)/tinygrad-sym demo coffee symmetry
 
-test: setup
+test: setup $(TORCH)
 	$(BIN)/ruff check tinygrad_sym tests examples benchmarks
 	$(BIN)/python -m pytest
 

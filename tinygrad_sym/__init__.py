@@ -7,8 +7,9 @@
     w.grad  # 3.0
 """
 
-from . import datasets, nn, ops, testing
+from . import bridge, datasets, nn, ops, testing
 from .autograd import backward, grad
+from .bridge import from_torch
 from .errors import AnomalyError, GradcheckError, ShapeError
 from .explainer import compare, explain
 from .explorer import explore, film, to_json
@@ -25,6 +26,7 @@ __all__ = [
     "Value",
     "affine",
     "backward",
+    "bridge",
     "compare",
     "concatenate",
     "datasets",
@@ -33,6 +35,7 @@ __all__ = [
     "explain",
     "explore",
     "film",
+    "from_torch",
     "grad",
     "local_derivative",
     "manual_seed",

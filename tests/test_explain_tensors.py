@@ -70,7 +70,7 @@ def test_the_coffee_net_reads_as_the_course_writes_it():
     for line in ("  ∂J/∂W1 = Xᵀ · δ1", "  δ1 = (δ2 · W2ᵀ) ⊙ A1 ⊙ (1 − A1)",
                  "  δ2 = (A2 − y)/n", "(A2 ⊙ (1 − A2) cancels)"):
         assert line in text
-    assert "(2×4)·(4×3) → 2×3" in text and "(4×1)·(1×3) → 4×3" in text
+    assert "2×3 = 2×4 · 4×3" in text and "4×3 = (4×1 · 1×3) ⊙ 4×3" in text
     assert "mean, n = 4" in text and "u1 = binary_cross_entropy(A2, y)" in text
     # the numbers, by hand in numpy
     A1 = sigmoid(X @ W1.data + net.layers[0].b.data)

@@ -29,6 +29,7 @@ from .matrix_chain import (
     Step,
     Term,
     product_side,
+    shape_text,
 )
 
 LOWEST, TOTAL, HADAMARD, PRODUCT, ATOM = range(5)
@@ -81,11 +82,13 @@ def _balanced(text: str) -> bool:
 
 
 class Expr:
-    """A matrix expression that writes itself with just the parentheses it needs."""
+    """A matrix expression that writes itself with just the parentheses it needs, or, with
+    `shapes=True`, with each name replaced by its shape (the dimension check a learner
+    does: δ1 = (δ2 · W2ᵀ) ⊙ A1 ⊙ (1 − A1) is 4×3 = (4×1 · 1×3) ⊙ 4×3)."""
 
     binding: int = ATOM
 
-    def render(self) -> str:
+    def render(self, shapes: bool = False) -> str:
         raise NotImplementedError
 
     def cancelled(self) -> list[str]:
@@ -93,24 +96,30 @@ class Expr:
         return []
 
 
-def wrap(expr: Expr, kinds: tuple[int, ...]) -> str:
+def wrap(expr: Expr, kinds: tuple[int, ...], shapes: bool = False) -> str:
     """`expr` rendered, in parentheses unless it binds as one of `kinds`."""
-    text = expr.render()
-    return text if expr.binding in kinds else f"({text})"
+    text = expr.render(shapes)
+    binding = ATOM if shapes and isinstance(expr, Atom | Symbol) else expr.binding
+    return text if binding in kinds else f"({text})"
+
+
+def _shape(shape: tuple[int, ...] | None, text: str) -> str:
+    return text if shape is None else shape_text(shape)
 
 
 @dataclass(frozen=True)
 class Atom(Expr):
-    """A name or a formula from the op table, as text."""
+    """A name or a formula from the op table, as text, with the shape of its value."""
 
     text: str
+    shape: tuple[int, ...] | None = None
 
     @property
     def binding(self) -> int:  # type: ignore[override]
         return precedence(self.text)
 
-    def render(self) -> str:
-        return self.text
+    def render(self, shapes: bool = False) -> str:
+        return _shape(self.shape, self.text) if shapes else self.text
 
 
 ONE = Atom("1")
@@ -121,10 +130,11 @@ class Symbol(Expr):
     """The name of a gradient, δ1 or ∂J/∂A1: one unit, whatever characters it holds."""
 
     text: str
+    shape: tuple[int, ...] | None = None
     binding = ATOM
 
-    def render(self) -> str:
-        return self.text
+    def render(self, shapes: bool = False) -> str:
+        return _shape(self.shape, self.text) if shapes else self.text
 
 
 @dataclass(frozen=True)
@@ -135,8 +145,9 @@ class Product(Expr):
     right: Expr
     binding = PRODUCT
 
-    def render(self) -> str:
-        return f"{wrap(self.left, (ATOM, PRODUCT))} · {wrap(self.right, (ATOM, PRODUCT))}"
+    def render(self, shapes: bool = False) -> str:
+        kinds = (ATOM, PRODUCT)
+        return f"{wrap(self.left, kinds, shapes)} · {wrap(self.right, kinds, shapes)}"
 
     def cancelled(self) -> list[str]:
         return self.left.cancelled() + self.right.cancelled()
@@ -145,14 +156,20 @@ class Product(Expr):
 @dataclass(frozen=True)
 class Hadamard(Expr):
     """factor ⊙ factor ⊙ …, divided by the `divisors` (1/n written at the end), with the
-    factors that cancelled on the way."""
+    factors that cancelled on the way; `shape` is the result's."""
 
     factors: tuple[Expr, ...]
     divisors: tuple[str, ...] = ()
     gone: tuple[str, ...] = ()
+    shape: tuple[int, ...] | None = None
     binding = HADAMARD
 
-    def render(self) -> str:
+    def render(self, shapes: bool = False) -> str:
+        if shapes:  # a scalar factor or divisor changes no shape
+            texts = list(dict.fromkeys(
+                wrap(factor, (ATOM, HADAMARD), True) for factor in self.factors
+                if getattr(factor, "shape", None) != ()))
+            return " ⊙ ".join(texts) or _shape(self.shape, "scalar")
         body = " ⊙ ".join(wrap(factor, (ATOM, HADAMARD)) for factor in self.factors)
         if not self.divisors:
             return body
@@ -160,7 +177,11 @@ class Hadamard(Expr):
         if not self.factors:
             return f"1/{divisor}"
         if len(self.factors) == 1:
-            return f"{wrap(self.factors[0], (ATOM,))}/{divisor}"
+            single = self.factors[0]
+            text = wrap(single, (ATOM,))
+            if isinstance(single, Symbol) and "/" in text:
+                text = f"({text})"  # ∂J/∂u6 divided: (∂J/∂u6)/n
+            return f"{text}/{divisor}"
         return f"({body})/{divisor}"
 
     def cancelled(self) -> list[str]:
@@ -174,7 +195,9 @@ class Negated(Expr):
     inner: Expr
     binding = HADAMARD
 
-    def render(self) -> str:
+    def render(self, shapes: bool = False) -> str:
+        if shapes:
+            return self.inner.render(True)
         return "−" + wrap(self.inner, (ATOM, PRODUCT, HADAMARD))
 
     def cancelled(self) -> list[str]:
@@ -190,8 +213,8 @@ class Applied(Expr):
     binding: int = ATOM
     bare: bool = True  # the template encloses the inner text (no parentheses needed)
 
-    def render(self) -> str:
-        inner = self.inner.render() if self.bare else wrap(self.inner, (ATOM,))
+    def render(self, shapes: bool = False) -> str:
+        inner = self.inner.render(shapes) if self.bare else wrap(self.inner, (ATOM,), shapes)
         return self.template.format(inner)
 
     def cancelled(self) -> list[str]:
@@ -205,13 +228,14 @@ class Total(Expr):
     terms: tuple[Expr, ...]
     binding = TOTAL
 
-    def render(self) -> str:
+    def render(self, shapes: bool = False) -> str:
         text = ""
         for k, term in enumerate(self.terms):
-            if isinstance(term, Negated):
+            if isinstance(term, Negated) and not shapes:
                 text += (" − " if k else "−") + wrap(term.inner, (ATOM, PRODUCT, HADAMARD))
             else:
-                text += (" + " if k else "") + wrap(term, (ATOM, PRODUCT, HADAMARD, TOTAL))
+                text += (" + " if k else "") + wrap(term, (ATOM, PRODUCT, HADAMARD, TOTAL),
+                                                    shapes)
         return text
 
     def cancelled(self) -> list[str]:
@@ -228,9 +252,9 @@ def _split_quotient(text: str) -> tuple[str, str] | None:
     return unwrapped(numerator), unwrapped(denominator)
 
 
-def hadamard(*items: Expr) -> Expr:
-    """The elementwise product of `items`, simplified: factors of 1 dropped, a factor equal
-    to another's denominator cancelled, 1/n factors moved to the end."""
+def hadamard(*items: Expr, shape: tuple[int, ...] | None = None) -> Expr:
+    """The elementwise product of `items` (of `shape`), simplified: factors of 1 dropped, a
+    factor equal to another's denominator cancelled, 1/n factors moved to the end."""
     factors: list[Expr] = []
     divisors: list[str] = []
     gone: list[str] = []
@@ -241,7 +265,7 @@ def hadamard(*items: Expr) -> Expr:
             gone += item.gone
         elif isinstance(item, Atom) and re.fullmatch(r"1/(\w+)", item.text):
             divisors.append(item.text[2:])
-        elif item != ONE:
+        elif not (isinstance(item, Atom) and item.text == "1"):
             factors.append(item)
     for k, factor in enumerate(factors):
         quotient = _split_quotient(factor.text) if isinstance(factor, Atom) else None
@@ -251,12 +275,12 @@ def hadamard(*items: Expr) -> Expr:
         match = next((other for other in factors if isinstance(other, Atom)
                       and unwrapped(other.text) == denominator and other is not factor), None)
         if match is not None:
-            factors[k] = Atom(numerator)
+            factors[k] = Atom(numerator, factor.shape)
             factors.remove(match)
             gone.append(denominator)
     if len(factors) == 1 and not divisors:
         return factors[0]
-    return Hadamard(tuple(factors), tuple(divisors), tuple(gone))
+    return Hadamard(tuple(factors), tuple(divisors), tuple(gone), shape)
 
 
 def _axes(axes: tuple[int, ...]) -> str:
@@ -265,25 +289,33 @@ def _axes(axes: tuple[int, ...]) -> str:
 
 def term_expression(term: Term, gradient: Expr) -> Expr:
     """The term as a matrix expression of the child's gradient, by its kind."""
-    if term.kind == RIGHT:
-        return Atom(term.factor) if gradient == ONE else Product(gradient, Atom(term.factor))
-    if term.kind == LEFT:
-        return Atom(term.factor) if gradient == ONE else Product(Atom(term.factor), gradient)
+    child, parent = term.child, term.parent
+    if term.kind in (RIGHT, LEFT):
+        operand = child.parents[1 if term.kind == RIGHT else 0]
+        factor = Atom(term.factor, _transposed(operand.shape))
+        if gradient is ONE:
+            return factor
+        return Product(gradient, factor) if term.kind == RIGHT else Product(factor, gradient)
     if term.kind in (ELEMENTWISE, SPREAD, ADDED):
         if term.factor == "1":
             expr = gradient
         elif term.factor == "−1":
             expr = Negated(gradient)
         else:
-            expr = hadamard(gradient, Atom(term.factor))
+            expr = hadamard(gradient, Atom(term.factor, parent.shape), shape=parent.shape)
         if term.summed and term.kind != SPREAD:
-            keep = ", keepdims=True" if term.parent.ndim == term.child.ndim else ""
+            keep = ", keepdims=True" if parent.ndim == child.ndim else ""
             expr = Applied(f"sum({{}}, axis={_axes(term.summed)}{keep})", expr)
         return expr
     if term.kind == TRANSPOSED:
         return Applied("{}ᵀ", gradient, bare=False)
     assert term.kind == OTHER
-    return Applied(f"{{}} through {term.child.op.name}", gradient, LOWEST, bare=False)
+    return Applied(f"{{}} through {child.op.name}", gradient, LOWEST, bare=False)
+
+
+def _transposed(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of a transposed matrix (last two axes swapped)."""
+    return shape[:-2] + shape[-2:][::-1] if len(shape) >= 2 else shape
 
 
 @dataclass(frozen=True)
@@ -306,6 +338,11 @@ class Equation:
         return self.expression.render()
 
     @property
+    def shapes(self) -> str:
+        """The equation's dimension check: '4×3 = (4×1 · 1×3) ⊙ 4×3'."""
+        return f"{shape_text(self.node.shape)} = {self.expression.render(shapes=True)}"
+
+    @property
     def notes(self) -> list[str]:
         """The factors that cancelled in this equation."""
         return list(dict.fromkeys(self.expression.cancelled()))
@@ -325,13 +362,13 @@ class MatrixForm:
         self.kept = {chain.wrt, *self.deltas,
                      *(node for node, count in users.items() if count > 1)} - {chain.root}
         self.steps = [Equation(step.node, self.symbol(step.node),
-                               self._expression(step, lambda child: Symbol(self.symbol(child))),
+                               self._expression(step, self._reference),
                                self._long(step.node))
                       for step in chain.steps[1:]]
         folded: dict[Value, Expr] = {}
         for step in chain.steps[1:]:
             folded[step.node] = self._expression(
-                step, lambda child: Symbol(self.symbol(child)) if child in self.kept
+                step, lambda child: self._reference(child) if child in self.kept
                 else folded.get(child, ONE))
         self.folded = [Equation(step.node, self.symbol(step.node), folded[step.node],
                                 self._long(step.node))
@@ -342,6 +379,10 @@ class MatrixForm:
         if node is self.chain.root:
             return "1"
         return self.deltas.get(node) or self.chain.symbol(node)
+
+    def _reference(self, child: Value) -> Expr:
+        """∂J/∂child by its symbol (δ2), with its shape."""
+        return Symbol(self.symbol(child), child.shape)
 
     def gradient_symbol(self, node: Value) -> str:
         """The symbol of ∂J/∂node, or of the δ it equals (a product under an added bias

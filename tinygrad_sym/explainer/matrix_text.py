@@ -12,7 +12,7 @@ import numpy as np
 
 from .explanation_text import legend_lines, paragraph
 from .factor import number
-from .matrix_chain import ADDED, ELEMENTWISE, LEFT, OTHER, RIGHT, SPREAD, Step, Term, shape_text
+from .matrix_chain import OTHER, SPREAD, Step, shape_text
 
 if TYPE_CHECKING:
     from .matrix_explanation import MatrixExplanation
@@ -24,10 +24,6 @@ SHOWN_COLUMNS = 8
 """A matrix with more columns shows its first columns and its last one."""
 
 
-def _transposed(shape: tuple[int, ...]) -> tuple[int, ...]:
-    return shape[:-2] + shape[-2:][::-1] if len(shape) >= 2 else shape
-
-
 def kind_text(shape: tuple[int, ...]) -> str:
     """'a 2×3 matrix', 'a vector of 3', 'a scalar', 'a 2×3×4 array'."""
     if not shape:
@@ -35,23 +31,6 @@ def kind_text(shape: tuple[int, ...]) -> str:
     if len(shape) == 1:
         return f"a vector of {shape[0]}"
     return f"a {shape_text(shape)} {'matrix' if len(shape) == 2 else 'array'}"
-
-
-def term_shapes(term: Term) -> str:
-    """The shapes of the term's factors: '(4×1)·(1×3) → 4×3' for a product, '4×3' for an
-    elementwise one, '4×3 → 3' where it is summed back to a broadcast operand."""
-    child, parent = term.child, term.parent
-    if term.kind in (RIGHT, LEFT):
-        other = child.parents[1 - term.index] if term.index < 2 else parent
-        gradient = f"({shape_text(child.shape)})"
-        factor = f"({shape_text(_transposed(other.shape))})"
-        pair = (gradient, factor) if term.kind == RIGHT else (factor, gradient)
-        return f"{pair[0]}·{pair[1]} → {shape_text(parent.shape)}"
-    if term.kind == SPREAD:
-        return f"{shape_text(child.shape)} → {shape_text(parent.shape)}"
-    if term.kind in (ELEMENTWISE, ADDED) and term.summed:
-        return f"{shape_text(child.shape)} summed → {shape_text(parent.shape)}"
-    return shape_text(parent.shape)
 
 
 def _note(e: MatrixExplanation, step: Step) -> str:
@@ -69,27 +48,21 @@ def _note(e: MatrixExplanation, step: Step) -> str:
 
 def step_lines(e: MatrixExplanation) -> list[str]:
     """One line per node from the root down: 'δ1 = ∂J/∂Z1 = ∂J/∂A1 ⊙ A1 ⊙ (1 − A1)', then
-    its shapes and the op whose rule it is."""
-    rows = []
-    for equation, step in zip(e.form.steps, e.chain.steps[1:], strict=True):
-        shapes = " + ".join(dict.fromkeys(term_shapes(term) for term in step.terms))
-        rows.append((equation.left, equation.right, shapes, _note(e, step)))
+    its dimension check and the op whose rule it is."""
+    rows = [(equation.left, equation.right, equation.shapes, _note(e, step))
+            for equation, step in zip(e.form.steps, e.chain.steps[1:], strict=True)]
     widths = [max(len(row[k]) for row in rows) for k in range(3)]
     return [f"  {a:<{widths[0]}} = {b:<{widths[1]}}   {c:<{widths[2]}}   {d}".rstrip()
             for a, b, c, d in rows]
 
 
 def folded_lines(e: MatrixExplanation) -> list[str]:
-    """The course's form: ∂J/∂W1 = Xᵀ · δ1, then each δ from the bottom up."""
-    equations = e.form.folded
-    width = max(len(f"{eq.symbol} = {eq.right}") for eq in equations)
-    lines = []
-    for equation in equations:
-        line = f"  {equation.symbol} = {equation.right}"
-        if equation.notes:
-            line = f"{line:<{width + 2}}   ({'; '.join(equation.notes)} cancels)"
-        lines.append(line)
-    return lines
+    """The course's form: ∂J/∂W1 = Xᵀ · δ1, then each δ from the bottom up, each with its
+    dimension check and what cancelled."""
+    rows = [(f"{eq.symbol} = {eq.right}", eq.shapes,
+             f"({'; '.join(eq.notes)} cancels)" if eq.notes else "") for eq in e.form.folded]
+    widths = [max(len(row[k]) for row in rows) for k in range(2)]
+    return [f"  {a:<{widths[0]}}   {b:<{widths[1]}}   {c}".rstrip() for a, b, c in rows]
 
 
 def matrix_lines(value: Any, digits: int, indent: str = "    ") -> list[str]:

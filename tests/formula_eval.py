@@ -10,7 +10,7 @@ import re
 import numpy as np
 
 NAME = r"[A-Za-z_][A-Za-z0-9_]*"
-TOKEN = re.compile(rf"\s*(∂{NAME}/∂{NAME}|δ\d+|\d+\.\d+|\d+|{NAME}|[⊙·/+−()ᵀ²^,=>σ*])")
+TOKEN = re.compile(rf"\s*(∂{NAME}/∂{NAME}|δ\d+|\d+\.\d+|\d+|{NAME}|[⊙·/+−()ᵀ²^,=>σ*\[\]:])")
 
 
 def tokens(text):
@@ -100,7 +100,10 @@ class Formula:
     def postfix(self):
         result = self.atom()
         while self.peek() in ("ᵀ", "²"):
-            result = np.swapaxes(result, -1, -2) if self.take() == "ᵀ" else result * result
+            if self.take() == "²":
+                result = result * result
+            elif np.ndim(result) >= 2:  # a vector's transpose is itself, as numpy's .T
+                result = np.swapaxes(result, -1, -2)
         return result
 
     def atom(self):
@@ -132,7 +135,18 @@ class Formula:
             return float(item)
         if item not in self.values:
             raise KeyError(f"no value for {item!r}")
-        return np.asarray(self.values[item], dtype=float)
+        value = np.asarray(self.values[item], dtype=float)
+        if self.peek() == "[":  # a part: W2[0, :], A1[:, 1]
+            self.take()
+            index = []
+            while self.peek() != "]":
+                part = self.take()
+                index.append(slice(None) if part == ":" else int(part))
+                if self.peek() == ",":
+                    self.take()
+            self.take("]")
+            value = value[tuple(index)]
+        return value
 
     def axis(self):
         if self.peek() == "(":

@@ -319,6 +319,18 @@ def test_a_graph_without_layers_explains_the_entry_without_a_twin_name():
 # -------------------------------------------------------- two units, in tensor form
 
 
+def assert_sections_evaluate(comparison):
+    """Each side's equations, printed with their parts (δ1[:, 0] = (δ2 · W2[0, :]ᵀ) ⊙ …),
+    evaluate to that part of the gradient."""
+    values = values_of(comparison.matrix)  # the left side: that part of the gradient
+    assert comparison.sections
+    for section in comparison.sections:
+        for equation in (section.equation_a, section.equation_b):
+            left, right = equation.split(" = ", 1)
+            np.testing.assert_allclose(evaluate(right, values), evaluate(left, values),
+                                       rtol=1e-12, atol=1e-15, err_msg=equation)
+
+
 def test_coffee_units_differ_by_the_rows_of_W2_and_the_columns_of_A1():
     net, _, _, J = coffee()
     W1 = net.layers[0].W
@@ -333,6 +345,7 @@ def test_coffee_units_differ_by_the_rows_of_W2_and_the_columns_of_A1():
     assert "unit 1's weights [w1, w2]" in text and "the weights out of a1 [w7]" in text
     np.testing.assert_allclose(comparison.total_a, W1.grad[:, 0], rtol=1e-12)
     np.testing.assert_allclose(comparison.total_b, W1.grad[:, 1], rtol=1e-12)
+    assert_sections_evaluate(comparison)
     assert comparison.verdict.startswith("∂J/∂W1[:, 0] ≠ ∂J/∂W1[:, 1]")
 
 
@@ -342,6 +355,7 @@ def test_two_rows_of_W1_differ_by_the_columns_of_X():
     comparison = ts.compare(J, W1[0], W1[1])
     assert [(comparison.matrix.name_of(f.nodes[0]), f.selection_a, f.selection_b)
             for f in comparison.differing] == [("X", {1: 0}, {1: 1})]
+    assert_sections_evaluate(comparison)
 
 
 @given(st.sets(st.sampled_from(["incoming", "bias", "outgoing"])), st.integers(2, 4),
@@ -367,6 +381,7 @@ def test_the_differing_factors_are_exactly_where_two_units_differ(differ, hidden
     expected |= {"A1"} if differ & {"incoming", "bias"} else set()
     assert found == expected
     assert comparison.symmetric == (not differ)
+    assert_sections_evaluate(comparison)
     if not differ:
         np.testing.assert_array_equal(comparison.total_a, comparison.total_b)
         assert "identical updates" in comparison.verdict

@@ -51,6 +51,7 @@ def broadcast_index(index: Index, shape: tuple[int, ...]) -> Index:
 
 
 def _value_at(node: Value, index: Index) -> Any:
+    """The number at `index` of a node's data (a scalar's own number), as numpy float."""
     data = node.data
     return np.float64(data) if type(data) is float else data[index]
 
@@ -168,6 +169,7 @@ class EntryGraph:
         parents = child.parents
 
         def name(parent: Value) -> str:
+            """The operand's entry that the result's entry reads (after broadcasting)."""
             return self.name(parent, broadcast_index(operand_index, parent.shape))
 
         names = OperandNames(parents, name)

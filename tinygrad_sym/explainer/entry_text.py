@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 
 def _index(index: tuple[int, ...]) -> str:
+    """'0, 1' for the index (0, 1)."""
     return ", ".join(map(str, index))
 
 
@@ -79,6 +80,7 @@ def sum_lines(e: EntryExplanation) -> list[str]:
 
 
 def _operand(value: float, digits: int) -> str:
+    """A number for a product, in parentheses when negative: (−0.088)."""
     text = number(value, digits)
     return f"({text})" if value < 0 else text
 

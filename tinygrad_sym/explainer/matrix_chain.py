@@ -166,6 +166,7 @@ class MatrixChain:
         operands = [parent for node in chain for parent in node.parents]
         self.names = ChainNames(names, root, chain + operands)
         self.steps: list[Step] = []
+        self._by_node: dict[Value, Step] = {}
         if root not in leads:
             self.total = np.zeros_like(wrt.data)
             return
@@ -211,7 +212,9 @@ class MatrixChain:
 
     def step_of(self, node: Value) -> Step:
         """The step that computes ∂J/∂node."""
-        return next(step for step in self.steps if step.node is node)
+        if len(self._by_node) != len(self.steps):
+            self._by_node = {step.node: step for step in self.steps}
+        return self._by_node[node]
 
     def users(self, node: Value) -> list[Term]:
         """The terms that use ∂J/∂node (one per edge from `node` down the chain)."""

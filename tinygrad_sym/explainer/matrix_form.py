@@ -104,6 +104,7 @@ def wrap(expr: Expr, kinds: tuple[int, ...], shapes: bool = False) -> str:
 
 
 def _shape(shape: tuple[int, ...] | None, text: str) -> str:
+    """'4×3' for a known shape, else the text itself (a number)."""
     return text if shape is None else shape_text(shape)
 
 
@@ -284,6 +285,7 @@ def hadamard(*items: Expr, shape: tuple[int, ...] | None = None) -> Expr:
 
 
 def _axes(axes: tuple[int, ...]) -> str:
+    """numpy's axis argument as text: '0' or '(0, 1)'."""
     return str(axes[0]) if len(axes) == 1 else str(axes)
 
 
@@ -335,6 +337,7 @@ class Equation:
 
     @property
     def right(self) -> str:
+        """The expression: '(δ2 · W2ᵀ) ⊙ A1 ⊙ (1 − A1)'."""
         return self.expression.render()
 
     @property
@@ -390,9 +393,11 @@ class MatrixForm:
         return self.symbol(self.moved.get(node, node))
 
     def _long(self, node: Value) -> str:
+        """∂J/∂Z1 for a δ (its long name), '' for any other node."""
         return self.chain.symbol(node) if node in self.deltas else ""
 
     def _expression(self, step: Step, reference: Callable[[Value], Expr]) -> Expr:
+        """∂J/∂node as the sum of its terms, each child's gradient given by `reference`."""
         terms = [term_expression(term, ONE if term.child is self.chain.root
                                  else reference(term.child)) for term in step.terms]
         return terms[0] if len(terms) == 1 else Total(tuple(terms))

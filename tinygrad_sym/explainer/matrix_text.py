@@ -130,6 +130,7 @@ def derivation(e: MatrixExplanation) -> list[str]:
 
 
 def _check(e: MatrixExplanation) -> list[str]:
+    """The check against backpropagation, or its failure with the largest difference."""
     wrt = e.name_of(e.wrt)
     where = (f"backpropagation ({e.name_of(e.root)}.backward(), which accumulates it into "
              f"{wrt}.grad)")

@@ -24,6 +24,7 @@ from .course_layers import CourseLayers
 from .factor import DIGITS
 from .matrix_chain import ADDED, ELEMENTWISE, LEFT, RIGHT, SPREAD, TRANSPOSED, Term
 from .matrix_explanation import MatrixExplanation, explain_matrix
+from .matrix_form import LOWEST, precedence
 from .part_comparison_text import comparison_lines, verdict
 from .parts import DIFFERENT, EQUAL, SHARED, Selection, pick, selection_of, selection_text
 
@@ -104,10 +105,12 @@ class PartComparison:
 
     @property
     def name_a(self) -> str:
+        """'∂J/∂W1[:, 0]'."""
         return self.part_name(self.tensor, self.selection_a, gradient=True)
 
     @property
     def name_b(self) -> str:
+        """'∂J/∂W1[:, 1]'."""
         return self.part_name(self.tensor, self.selection_b, gradient=True)
 
     def part_name(self, node: Value, selection: Selection, gradient: bool = False) -> str:
@@ -136,6 +139,7 @@ class _Walk:
         self.seen: set[tuple[int, str, str]] = set()
 
     def run(self, wrt: Value, a: Selection, b: Selection) -> list[PartSection]:
+        """The sections, from ∂J/∂wrt's two parts up to the last gradient that differs."""
         self.pending.append((wrt, a, b))
         while self.pending:
             node, a, b = self.pending.popleft()
@@ -202,7 +206,8 @@ class _Walk:
         involved = [node for node in term.involves() if node.shape]
         sides = [{node: _shifted(s, parent.shape, node.shape) for node in involved}
                  for s in (a, b)]
-        texts = [_with_parts(term.factor, {self.matrix.name_of(node): selection_text(
+        factor = f"({term.factor})" if precedence(term.factor) == LOWEST else term.factor
+        texts = [_with_parts(factor, {self.matrix.name_of(node): selection_text(
             side[node], node.ndim) for node in involved}) for side in sides]
         value_a, value_b = pick(local, a), pick(local, b)
         first = involved[0] if involved else None
@@ -219,8 +224,9 @@ class _Walk:
         for node, selections in parts.items():
             text = selection_text(selections[side], node.ndim)
             if text:
-                names[self.form.symbol(node) if node in self.form.kept else
-                      self.matrix.name_of(node)] = text
+                names[self.matrix.name_of(node)] = text
+                if node in self.form.kept:
+                    names[self.form.symbol(node)] = text
         return f"{_with_parts(symbol, names)} = {_with_parts(right, names)}"
 
 
@@ -234,6 +240,7 @@ def _with_parts(text: str, parts: dict[str, str]) -> str:
 
 
 def _status(a: Selection, b: Selection, value_a: Any, value_b: Any) -> str:
+    """SHARED when both sides use all of the array, else EQUAL or DIFFERENT by value."""
     if not a and not b:
         return SHARED
     if np.shape(value_a) == np.shape(value_b) and np.allclose(value_a, value_b, rtol=REL_TOL,

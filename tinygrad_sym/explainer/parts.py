@@ -35,6 +35,7 @@ def selection_of(tensor: Value, index: Any) -> Selection:
 
 
 def _index_text(parts: tuple[Any, ...]) -> str:
+    """An index as written between brackets: ':, 0'."""
     return ", ".join(":" if p == slice(None) else str(p) for p in parts)
 
 

@@ -385,3 +385,17 @@ def test_the_differing_factors_are_exactly_where_two_units_differ(differ, hidden
     if not differ:
         np.testing.assert_array_equal(comparison.total_a, comparison.total_b)
         assert "identical updates" in comparison.verdict
+
+
+def test_softmax_outputs_are_compared_up_to_the_op_that_mixes_them():
+    rng = np.random.default_rng(0)
+    ts.manual_seed(0)
+    net = nn.MLP(2, [2, 3], activation="relu", output_activation="linear")
+    J = nn.cost(net, rng.normal(size=(4, 2)), np.array([0, 1, 2, 0]),
+                loss=nn.softmax_cross_entropy)
+    W2 = dict(net.named_parameters())["W2"]
+    comparison = ts.compare(J, W2[:, 0], W2[:, 1])
+    assert [f.text_a for f in comparison.stopped] == ["δ2[:, 0]"]
+    assert not comparison.symmetric and "log_softmax" in comparison.verdict
+    np.testing.assert_allclose(comparison.total_a, ts.grad(J, W2)[:, 0], rtol=1e-12)
+    assert "δ2[:, 0] = (((−1/n) through getitem) through log_softmax)[:, 0]" in str(comparison)

@@ -26,7 +26,16 @@ from .matrix_chain import ADDED, ELEMENTWISE, LEFT, RIGHT, SPREAD, TRANSPOSED, T
 from .matrix_explanation import MatrixExplanation, explain_matrix
 from .matrix_form import LOWEST, precedence
 from .part_comparison_text import comparison_lines, verdict
-from .parts import DIFFERENT, EQUAL, SHARED, Selection, pick, selection_of, selection_text
+from .parts import (
+    DIFFERENT,
+    EQUAL,
+    NOT_FOLLOWED,
+    SHARED,
+    Selection,
+    pick,
+    selection_of,
+    selection_text,
+)
 
 
 def _shifted(selection: Selection, source: tuple[int, ...], target: tuple[int, ...]) -> Selection:
@@ -98,10 +107,16 @@ class PartComparison:
         return [f for f in self.factors if f.status == DIFFERENT and not f.gradient]
 
     @property
+    def stopped(self) -> list[PartFactor]:
+        """The gradients whose parts could not be followed further up (an op that mixes
+        entries, such as log_softmax, lies above them)."""
+        return [f for f in self.factors if f.status == NOT_FOLLOWED]
+
+    @property
     def symmetric(self) -> bool:
-        """No factor differs: the two parts get identical gradients, hence identical
-        updates (tied units stay tied)."""
-        return not self.differing
+        """No factor differs (and every part was followed up to J): the two parts get
+        identical gradients, hence identical updates (tied units stay tied)."""
+        return not self.differing and not self.stopped
 
     @property
     def name_a(self) -> str:
@@ -151,17 +166,27 @@ class _Walk:
             parts: dict[Value, tuple[Selection, Selection]] = {node: (a, b)}
             self._follow(node, a, b, section, parts)
             equation = next(eq for eq in self.form.folded if eq.node is node)
-            self.sections.append(PartSection(
-                node, self._substituted(equation.symbol, equation.right, parts, 0),
-                self._substituted(equation.symbol, equation.right, parts, 1), section.factors))
+            right = equation.right
+            if any(factor.status == NOT_FOLLOWED for factor in section.factors):
+                parts = {node: (a, b)}  # the whole right side, then the part of it
+                right = f"({right})"
+                parts_of_right = [selection_text(s, node.ndim) for s in (a, b)]
+            else:
+                parts_of_right = ["", ""]
+            self.sections.append(PartSection(node, *(
+                self._substituted(equation.symbol, right, parts, side) + parts_of_right[side]
+                for side in (0, 1)), section.factors))
         return self.sections
 
     def _follow(self, node: Value, a: Selection, b: Selection, section: PartSection,
                 parts: dict[Value, tuple[Selection, Selection]]) -> None:
         """The factors of ∂J/∂node's part, through the unnamed gradients it inlines."""
         for term in self.chain.step_of(node).terms:  # from J down, as the scalar compare
-            gradient_a, gradient_b = _to_child(term, a), _to_child(term, b)
             child = term.child
+            if not _followable(term) and (a or b):
+                section.factors.append(self._stop(term, a, b))
+                continue
+            gradient_a, gradient_b = _to_child(term, a), _to_child(term, b)
             if child is not self.chain.root:
                 parts.setdefault(child, (gradient_a, gradient_b))
                 if child in self.form.kept:
@@ -172,6 +197,15 @@ class _Walk:
                 section.factors.append(factor)
                 for factor_node in factor.nodes:
                     parts.setdefault(factor_node, (factor.selection_a, factor.selection_b))
+
+    def _stop(self, term: Term, a: Selection, b: Selection) -> PartFactor:
+        """Where the parts cannot be followed: the rule mixes the entries (log_softmax)."""
+        parent = term.parent
+        symbol = self.form.symbol(parent)
+        texts = [f"{symbol}{selection_text(s, parent.ndim)}" for s in (a, b)]
+        value = self.chain.step_of(parent).value
+        return PartFactor(texts[0], texts[1], (term.child,), a, b, pick(value, a),
+                          pick(value, b), NOT_FOLLOWED, gradient=True)
 
     def _gradient(self, child: Value, a: Selection, b: Selection) -> PartFactor:
         """A named gradient (δ2) as a factor; queued to be followed when its parts differ."""
@@ -247,6 +281,14 @@ def _status(a: Selection, b: Selection, value_a: Any, value_b: Any) -> str:
                                                               atol=0.0):
         return EQUAL
     return DIFFERENT
+
+
+def _followable(term: Term) -> bool:
+    """True when a part of the parent's gradient comes from a known part of the child's:
+    not through an op that mixes entries (log_softmax) or a transpose of many axes."""
+    if term.kind == TRANSPOSED:
+        return term.child.ndim == 2
+    return term.kind in (LEFT, RIGHT, ELEMENTWISE, ADDED, SPREAD)
 
 
 def _to_child(term: Term, selection: Selection) -> Selection:

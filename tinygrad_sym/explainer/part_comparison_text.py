@@ -12,7 +12,7 @@ import numpy as np
 from .comparison_text import listing
 from .explanation_text import legend_lines, paragraph
 from .factor import number
-from .parts import SHARED, pick, selection_text
+from .parts import NOT_FOLLOWED, SHARED, pick, selection_text
 
 if TYPE_CHECKING:
     from .part_comparison import PartComparison, PartFactor
@@ -48,6 +48,12 @@ def factor_lines(c: PartComparison, factor: PartFactor) -> list[str]:
         shape = "×".join(map(str, np.shape(factor.value_a))) or "a scalar"
         whole = factor.text_a.removesuffix("ᵀ")
         return [f"    {factor.text_a}: shared (all of {whole}, {shape}, on both sides)"]
+    if factor.status == NOT_FOLLOWED:
+        op = factor.nodes[0].op.name
+        return [f"    {factor.text_a} vs {factor.text_b}: not followed further: they come "
+                f"through {op}, whose rule mixes the entries of its operand",
+                f"      {numbers(factor.value_a, c.digits)} vs "
+                f"{numbers(factor.value_b, c.digits)}"]
     follow = " (followed below)" if factor.gradient else ""
     lines = [f"    {factor.text_a} vs {factor.text_b}: {factor.status}{follow}"]
     meanings = [c.layers.describe_part(factor.nodes[0], selection) if factor.nodes else None
@@ -87,6 +93,12 @@ def verdict(c: PartComparison) -> str:
         if shared else ""
     if not c.sections:
         return f"{c.name_a} = {c.name_b} = 0: {c.matrix.name_of(c.root)} does not depend on them."
+    if c.stopped and not c.differing:
+        stops = listing([f"{f.text_a} vs {f.text_b} (through {f.nodes[0].op.name})"
+                         for f in c.stopped])
+        return (f"{c.name_a} {relation} {c.name_b} {totals}: up to {stops}, whose rule mixes "
+                f"entries and is not followed part by part, every factor is shared or equal"
+                f"{shared_text}.")
     if c.symmetric:
         return (f"{c.name_a} = {c.name_b} {totals}: every factor is shared or equal, so the "
                 f"two parts get identical gradients, hence identical updates (symmetry: "
@@ -97,4 +109,7 @@ def verdict(c: PartComparison) -> str:
                     for s in (factor.selection_a, factor.selection_b)]
         why = f" ({meanings[0]} vs {meanings[1]})" if all(meanings) else ""
         reasons.append(f"{factor.text_a} vs {factor.text_b} differ{why}")
-    return f"{c.name_a} {relation} {c.name_b} {totals} because {listing(reasons)}{shared_text}."
+    stops = "".join(f"; {f.text_a} vs {f.text_b} come through {f.nodes[0].op.name}, not "
+                    "followed part by part" for f in c.stopped)
+    return (f"{c.name_a} {relation} {c.name_b} {totals} because {listing(reasons)}"
+            f"{shared_text}{stops}.")

@@ -16,8 +16,9 @@ from ..value import Value, describe, topological_order
 Selection = dict[int, int]
 """A part of an array: the index picked on some axes ({1: 0} is [:, 0]); {} is all of it."""
 
-SHARED, EQUAL, DIFFERENT = "shared", "equal", "DIFFERENT"
-"""How two parts' factors relate: the very same numbers, equal numbers, different ones."""
+SHARED, EQUAL, DIFFERENT, NOT_FOLLOWED = "shared", "equal", "DIFFERENT", "not followed"
+"""How two parts' factors relate: the very same numbers, equal numbers, different ones, or
+not followed (above an op whose rule mixes the entries of its operand)."""
 
 
 def selection_of(tensor: Value, index: Any) -> Selection:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..explainer import Explanation, Factor
+from ..explainer import Explanation, Factor, MatrixExplanation
 from . import colors
 from .labels import cell, escape, font, html_label, number, table, wrapped
+from .matrix_legend import matrix_rows
 
 if TYPE_CHECKING:
     from .render import Picture
@@ -46,6 +47,7 @@ def highlight_table(picture: Picture) -> str:
     digits = picture.digits
     differing = picture.paths.differing
     width = max((len(path.factors) for item in picture.paths.highlights
+                 if isinstance(item.explanation, Explanation)
                  for path in item.explanation.paths[:MAX_ROWS]), default=0)
     caption = "The chain rule along each highlighted path: the product of the local " \
               "derivatives on its edges." + (" Factors that differ between the paths are bold; "
@@ -54,6 +56,9 @@ def highlight_table(picture: Picture) -> str:
     rows = []
     for item in picture.paths.highlights:
         explanation = item.explanation
+        if isinstance(explanation, MatrixExplanation):  # a tensor: its matrix form
+            rows += matrix_rows(explanation, item.color, 2 * width + 2, digits)
+            continue
         swatch = font("■", size=18, color=item.color)
         name = font(escape(explanation.name), size=15, bold=True, color=item.color)
         total = font(escape(f"= {number(explanation.total, digits)}"), size=15, bold=True)

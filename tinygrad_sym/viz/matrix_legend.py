@@ -1,0 +1,50 @@
+"""The legend's rows for a highlighted tensor: the chain rule in matrix form.
+
+`draw(J, highlight=[W1])` on a tensor net colours W1's chain of matrices and writes, in the
+legend, the course's equations the explainer derives from the op table (∂J/∂W1 = Xᵀ · δ1,
+δ1 = (δ2 · W2ᵀ) ⊙ A1 ⊙ (1 − A1), δ2 = (A2 − y)/n), each with its shapes (2×3 = 2×4 · 4×3),
+and the gradient's numbers.
+"""
+
+from __future__ import annotations
+
+from ..explainer import MatrixExplanation
+from . import colors
+from .labels import array_preview, cell, escape, font, shape_text
+
+EQUATION_SIZE = 14
+"""Point size of the equations (as the factors of a scalar path)."""
+
+NOTE_SIZE = 12
+"""Point size of the shapes and notes under them."""
+
+
+def matrix_rows(explanation: MatrixExplanation, color: str, span: int, digits: int) -> list[str]:
+    """Rows of the highlight table for one tensor: its name and size, one row per folded
+    equation (the formula, then its dimension check and what cancelled), the numbers.
+    The formulas take `span` columns of the table (the width of the scalar paths' rows)."""
+    swatch = font("■", size=18, color=color)
+    name = font(escape(explanation.name), size=15, bold=True, color=color)
+    symbols = "; ".join(f"{symbol} = {explanation.chain.symbol(node)}"
+                        for node, symbol in explanation.form.deltas.items())
+    intro = (f"in matrix form ({shape_text(explanation.wrt.shape)}): · is the matrix "
+             f"product, ⊙ multiplies element by element" + (f"; {symbols}" if symbols else ""))
+    rows = [cell(swatch) + cell(name, align="left")
+            + cell(font(escape(intro), size=NOTE_SIZE, color=colors.MUTED), align="left",
+                   colspan=str(max(span, 1)))]
+    for equation in explanation.form.folded:
+        formula = font(escape(f"{equation.symbol} = {equation.right}"), size=EQUATION_SIZE,
+                       color=colors.INK)
+        check = f"shapes: {equation.shapes}"
+        if equation.notes:
+            check += f"   ({'; '.join(equation.notes)} cancels)"
+        rows.append(cell("") + cell("") + cell(formula, align="left", colspan=str(max(span, 1))))
+        rows.append(cell("") + cell("") + cell(font(escape(check), size=NOTE_SIZE,
+                                                    color=colors.MUTED),
+                                               align="left", colspan=str(max(span, 1))))
+    agreement = "equals backward's" if explanation.agrees else "DIFFERS from backward's"
+    total = (f"= {array_preview(explanation.total, digits)} ({agreement} "
+             f"{explanation.name_of(explanation.wrt)}.grad)")
+    rows.append(cell("") + cell("") + cell(font(escape(total), size=13, bold=True),
+                                           align="left", colspan=str(max(span, 1))))
+    return rows

@@ -1,9 +1,9 @@
 """The package's dependency arrows point one way: read the import graph, fail on any other.
 
-    ops ← value ← autograd ← {nn, explainer ← viz ← explorer} ← stories ← cli
+    ops ← value ← autograd/forward ← {nn, explainer ← viz ← explorer} ← stories ← cli
 
-`errors`, `modes` and `numbering` (the course's names of weights) stand below everything;
-`testing`, `datasets`, `seeding` stand aside.
+`errors`, `modes`, `atomic` and `numbering` (the course's names of weights) stand
+below everything; `testing`, `datasets`, `seeding` stand aside.
 The explainer, the renderer and the page read any graph, so they never import `nn`.
 """
 
@@ -14,17 +14,21 @@ import tinygrad_sym
 
 PACKAGE = Path(tinygrad_sym.__file__).parent
 
-BASE = {"errors", "modes", "seeding", "numbering"}
-ENGINE = BASE | {"ops", "value", "formulas", "autograd"}
+BASE = {"errors", "modes", "seeding", "atomic", "numbering"}
+ENGINE = BASE | {"ops", "functions", "custom", "value", "formulas", "autograd", "forward"}
 ALLOWED = {
     "errors": set(),
     "modes": set(),
     "seeding": set(),
     "numbering": set(),
+    "atomic": set(),
     "ops": {"errors"},
+    "functions": {"ops", "errors"},
+    "custom": {"ops", "errors"},
     "value": {"ops", "modes", "errors"},
     "formulas": {"value", "ops", "errors"},
     "autograd": {"value", "ops", "modes", "errors"},
+    "forward": {"autograd", "value", "ops", "modes", "errors"},
     "testing": ENGINE,
     "datasets": {"seeding"},
     "nn": ENGINE,

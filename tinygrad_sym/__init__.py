@@ -7,13 +7,15 @@
     w.grad  # 3.0
 """
 
-from . import bridge, datasets, nn, ops, testing
+from . import bridge, datasets, functions, nn, ops, testing
 from .autograd import backward, grad
 from .bridge import from_torch
-from .errors import AnomalyError, GradcheckError, ShapeError
-from .explainer import compare, explain
+from .custom import CustomOp, custom_op
+from .errors import AnomalyError, GradcheckError, ModelFileError, ShapeError
+from .explainer import compare, explain, nudge
 from .explorer import explore, film, to_json
 from .formulas import local_derivative
+from .forward import hessian, jacobian, jvp, tangents
 from .modes import detect_anomaly, no_grad
 from .seeding import manual_seed
 from .value import Value, affine, concatenate, stack, topological_order, weighted_sum
@@ -21,7 +23,9 @@ from .viz import draw
 
 __all__ = [
     "AnomalyError",
+    "CustomOp",
     "GradcheckError",
+    "ModelFileError",
     "ShapeError",
     "Value",
     "affine",
@@ -29,6 +33,7 @@ __all__ = [
     "bridge",
     "compare",
     "concatenate",
+    "custom_op",
     "datasets",
     "detect_anomaly",
     "draw",
@@ -36,13 +41,19 @@ __all__ = [
     "explore",
     "film",
     "from_torch",
+    "functions",
     "grad",
+    "hessian",
+    "jacobian",
+    "jvp",
     "local_derivative",
     "manual_seed",
     "nn",
     "no_grad",
+    "nudge",
     "ops",
     "stack",
+    "tangents",
     "testing",
     "to_json",
     "topological_order",

@@ -1,19 +1,24 @@
 """The op table: every differentiable operation, defined once.
 
-An `Op` holds three things:
+An `Op` holds four things:
 
 * `forward(*args, **attrs)`: the result, computed from raw data (Python floats or numpy
   arrays; Python floats take the `math` fast path);
 * one backward rule per operand, a vector-Jacobian product `rule(grad, out, *args, **attrs)`
   that returns that operand's share of the gradient (in the broadcast shape: the engine
   sums it back to the operand's own shape, once, for every op);
+* one forward rule per operand, a Jacobian-vector product `jvp(tangent, out, *args,
+  **attrs)`: how much the result moves when that operand moves by `tangent` (the engine
+  adds the operands' shares and broadcasts the sum to the result's shape). An elementwise
+  op needs none of its own: its Jacobian is diagonal, so its backward rule, which
+  multiplies by the local derivative element by element, is its forward rule too;
 * the text of each operand's local derivative (for mul, ∂(a·b)/∂a = b), which the
   renderer and the explainer show on the graph's edges.
 
-Backward rules are written with arithmetic operators, the array methods that numpy arrays
-and `Value`s share (`sum`, `reshape`, `transpose`, indexing) and the helpers below. Called
-with raw data a rule gives a fast first-order gradient; called with graph nodes
-(`create_graph=True`) it records the gradient's own computation, so it can be
+Rules are written with arithmetic operators, the array methods that numpy arrays and
+`Value`s share (`sum`, `reshape`, `transpose`, indexing) and the helpers below. Called
+with raw data a rule gives a fast first-order derivative; called with graph nodes
+(`create_graph=True`) it records the derivative's own computation, so it can be
 differentiated again. Adding an op means adding one entry here.
 """
 
@@ -56,16 +61,16 @@ class PerOperand:
 
 
 class Op:
-    """One differentiable operation: forward, a backward rule per operand, derivative texts.
+    """One differentiable operation: forward, a backward and a forward rule per operand,
+    derivative texts.
 
-    `rules` and `derivatives` are tuples with one entry per operand, or (for ops that take
-    any number of operands) functions from an operand's index to its entry. A derivative
+    `rules`, `jvp` and `derivatives` are tuples with one entry per operand, or (for ops that
+    take any number of operands) functions from an operand's index to its entry. An
+    `elementwise` op (each element of the result depends on the same element of each
+    operand, after broadcasting) leaves `jvp` out: its backward rules serve. A derivative
     is a template over the operands' names `{a}`, `{b}`, `{c}` and the result's `{out}`,
     or a function `(names, out) -> str`. The flags describe the op for the explainer:
 
-    * `elementwise`: each element of the result depends on the same element of each
-      operand (after broadcasting), so each local derivative is an element-by-element
-      factor (the explainer writes it with ⊙ in the matrix form of the chain rule);
     * `infix`: written between its operands (a × b) rather than as op(a);
     * `commutative`: swapping the operands changes nothing (a + b, a × b);
     * `adds_up`: the result adds up or rearranges its operands' elements with constant
@@ -77,7 +82,7 @@ class Op:
     """
 
     __slots__ = ("adds_up", "commutative", "derivatives", "elementwise", "forward", "infix",
-                 "name", "proportional_to", "roles", "rules", "shape_hint", "symbol")
+                 "jvp", "name", "proportional_to", "roles", "rules", "shape_hint", "symbol")
 
     def __init__(
         self,
@@ -87,6 +92,7 @@ class Op:
         *,
         rules: Sequence[Rule] | Callable[[int], Rule],
         derivatives: Sequence[Formula] | Callable[[int], Formula],
+        jvp: Sequence[Rule] | Callable[[int], Rule] | None = None,
         elementwise: bool = False,
         shape_hint: str = "",
         infix: bool = False,
@@ -99,11 +105,12 @@ class Op:
         self.symbol = symbol
         self.forward = forward
         # rules[index] is the backward rule of operand `index`; likewise derivatives[index]
-        self.rules = rules if isinstance(rules, tuple) else PerOperand(rules)
-        self.derivatives = (
-            derivatives if isinstance(derivatives, tuple) else PerOperand(derivatives)
-        )
+        self.rules = _per_operand(rules)
+        self.derivatives = _per_operand(derivatives)
+        # jvp[index] is the forward rule of operand `index`; None: forward mode unsupported
         self.elementwise = elementwise
+        self.jvp = self.rules if jvp is None and elementwise else (
+            None if jvp is None else _per_operand(jvp))
         self.shape_hint = shape_hint
         self.infix = infix
         self.commutative = commutative
@@ -131,6 +138,11 @@ class Op:
 
     def __str__(self) -> str:
         return self.name
+
+
+def _per_operand(entries: Sequence[Any] | Callable[[int], Any]) -> Any:
+    """A tuple of entries, one per operand, as given; a function of the index, wrapped."""
+    return tuple(entries) if isinstance(entries, Sequence) else PerOperand(entries)
 
 
 # ---------------------------------------------------------------- helpers for the rules
@@ -269,6 +281,19 @@ def _is_basic(index: Any) -> bool:
     return all(isinstance(p, int | slice) or p is None or p is Ellipsis for p in parts)
 
 
+def _itself(name: str) -> tuple[Rule]:
+    """The forward rule of an op that is linear in its one operand (sum, reshape, indexing):
+    the op itself, applied to the tangent."""
+    return (lambda tangent, out, a, **attrs: apply(TABLE[name], tangent, **attrs),)
+
+
+def _placed(tangent: Any, out: Any, axis: int, window: int | slice) -> Any:
+    """`tangent` in a result-shaped array of zeros, at `window` along `axis`: one operand's
+    share of the tangent of a stack or a concatenation."""
+    index = (slice(None),) * (axis % len(shape_of(out))) + (window,)
+    return apply(SCATTER, tangent, shape=shape_of(out), index=index)
+
+
 # ---------------------------------------------------------------------------- forwards
 
 
@@ -287,6 +312,14 @@ def _scalar_sigmoid(x: float) -> float:
 def _array_sigmoid(x: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):  # e^-x = inf for x < -709 gives the right limit, 0
         return 1 / (1 + np.exp(-x))
+
+
+def _where(a: Any, b: Any, condition: Any) -> Any:
+    """`a` where `condition` holds, else `b` (numpy's where; one bool picks between floats)."""
+    if type(a) is float and type(b) is float and isinstance(condition, bool | np.bool_):
+        return a if condition else b
+    result = np.where(condition, a, b)
+    return result if result.ndim else result[()]
 
 
 def _sum(a: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -474,11 +507,22 @@ RELU = Op(
     derivatives=("1 if {a} > 0 else 0",),
     elementwise=True,
 )
+WHERE = Op(
+    "where", "where", _where,
+    rules=(
+        lambda grad, out, a, b, condition: apply(WHERE, grad, 0.0, condition=condition),
+        lambda grad, out, a, b, condition: apply(WHERE, 0.0, grad, condition=condition),
+    ),
+    derivatives=("1 where the condition holds, else 0", "0 where the condition holds, else 1"),
+    elementwise=True,
+    shape_hint="the condition and both operands must broadcast together",
+)
 SUM = Op(
     "sum", "Σ", _sum,
     rules=(
         lambda grad, out, a, axis=None, keepdims=False: expand(grad, shape_of(a), axis, keepdims),
     ),
+    jvp=_itself("sum"),
     derivatives=("1",),
     shape_hint="the axis must exist in the operand",
     adds_up=True,
@@ -490,29 +534,43 @@ MEAN = Op(
             grad * (math.prod(shape_of(out)) / math.prod(shape_of(a))), shape_of(a), axis, keepdims
         ),
     ),
+    jvp=_itself("mean"),
     derivatives=("1/n",),
     shape_hint=SUM.shape_hint,
     adds_up=True,
 )
 
 
-def _max_rule(grad: Any, out: Any, a: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    """The gradient goes to the maximal elements (shared equally between ties)."""
+def _max_share(a: Any, out: Any, axis: Any) -> np.ndarray:
+    """Each element's share of the max: 1 for the maximal elements (split equally between
+    ties), 0 for the others; a constant in `a`'s shape and dtype."""
     shape = shape_of(a)
     winners = np.equal(data_of(a), np.reshape(data_of(out), _kept_shape(shape, axis)))
     share = winners / np.sum(winners, axis=_axes(axis, len(shape)), keepdims=True)
-    return expand(grad, shape, axis, keepdims) * share.astype(np.result_type(data_of(a)))
+    return share.astype(np.result_type(data_of(a)))
+
+
+def _max_rule(grad: Any, out: Any, a: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """The gradient goes to the maximal elements (shared equally between ties)."""
+    return expand(grad, shape_of(a), axis, keepdims) * _max_share(a, out, axis)
+
+
+def _max_jvp(tangent: Any, out: Any, a: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """The max moves as its maximal elements do (as their average, between ties)."""
+    return apply(SUM, tangent * _max_share(a, out, axis), axis=axis, keepdims=keepdims)
 
 
 MAX = Op(
     "max", "max", lambda a, axis=None, keepdims=False: np.max(a, axis=axis, keepdims=keepdims),
     rules=(_max_rule,),
+    jvp=(_max_jvp,),
     derivatives=("1 if {a} is the max else 0",),
     shape_hint=SUM.shape_hint,
 )
 RESHAPE = Op(
     "reshape", "reshape", lambda a, shape: np.reshape(a, shape),
     rules=(lambda grad, out, a, shape: apply(RESHAPE, grad, shape=shape_of(a)),),
+    jvp=_itself("reshape"),
     derivatives=("1",),
     shape_hint="the new shape must hold the same number of elements",
     adds_up=True,
@@ -524,6 +582,7 @@ TRANSPOSE = Op(
             TRANSPOSE, grad, axes=None if axes is None else tuple(np.argsort(axes))
         ),
     ),
+    jvp=_itself("transpose"),
     derivatives=("1",),
     shape_hint="axes must be a permutation of the operand's axes",
     adds_up=True,
@@ -538,6 +597,7 @@ def _broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
 BROADCAST_TO = Op(
     "broadcast_to", "⇲", _broadcast_to,
     rules=(lambda grad, out, a, shape: grad,),
+    jvp=_itself("broadcast_to"),
     derivatives=("1",),
     shape_hint=ADD.shape_hint,
     adds_up=True,
@@ -545,11 +605,13 @@ BROADCAST_TO = Op(
 SCATTER = Op(
     "scatter", "[]←", _scatter,
     rules=(lambda grad, out, a, shape, index: grad[index],),
+    jvp=_itself("scatter"),
     derivatives=("1",),
 )
 GETITEM = Op(
     "getitem", "[]", lambda a, index: a[index],
     rules=(lambda grad, out, a, index: apply(SCATTER, grad, shape=shape_of(a), index=index),),
+    jvp=_itself("getitem"),
     derivatives=("1",),
     shape_hint="the index must fit the operand's shape",
     adds_up=True,
@@ -557,6 +619,7 @@ GETITEM = Op(
 MATMUL = Op(
     "matmul", "@", np.matmul,
     rules=(_matmul_rule(0), _matmul_rule(1)),
+    jvp=(lambda tangent, out, a, b: tangent @ b, lambda tangent, out, a, b: a @ tangent),
     derivatives=("· {b}ᵀ", "{a}ᵀ ·"),
     shape_hint="the last axis of the left operand must equal the second-to-last axis of the "
     "right one (for vectors: equal lengths); transpose an operand (.T) or reshape it",
@@ -565,6 +628,11 @@ MATMUL = Op(
 AFFINE = Op(
     "affine", "xW+b", lambda x, weight, bias: x @ weight + bias,
     rules=(_matmul_rule(0), _matmul_rule(1), lambda grad, out, x, weight, bias: grad),
+    jvp=(
+        lambda tangent, out, x, weight, bias: tangent @ weight,
+        lambda tangent, out, x, weight, bias: x @ tangent,
+        lambda tangent, out, x, weight, bias: tangent,
+    ),
     derivatives=("· {b}ᵀ", "{a}ᵀ ·", "1"),
     shape_hint=MATMUL.shape_hint + "; the bias must broadcast to the product's shape",
 )
@@ -572,6 +640,10 @@ SOFTMAX = Op(
     "softmax", "softmax", _softmax,
     rules=(
         lambda grad, out, a, axis=-1: out * (grad - (grad * out).sum(axis=axis, keepdims=True)),
+    ),
+    jvp=(  # the Jacobian is symmetric: the backward rule, applied to the tangent
+        lambda tangent, out, a, axis=-1: out
+        * (tangent - (tangent * out).sum(axis=axis, keepdims=True)),
     ),
     derivatives=("{out}ᵢ·(δᵢⱼ − {out}ⱼ)",),
     shape_hint="softmax needs an operand with at least one axis",
@@ -582,6 +654,10 @@ LOG_SOFTMAX = Op(
         lambda grad, out, a, axis=-1: grad
         - apply(EXP, out) * grad.sum(axis=axis, keepdims=True),
     ),
+    jvp=(
+        lambda tangent, out, a, axis=-1: tangent
+        - (apply(EXP, out) * tangent).sum(axis=axis, keepdims=True),
+    ),
     derivatives=("δᵢⱼ − softmax({a})ⱼ",),
     shape_hint=SOFTMAX.shape_hint,
 )
@@ -590,25 +666,39 @@ STACK = Op(
     rules=lambda index: (
         lambda grad, out, *args, axis=0: _take(grad, index, axis % len(shape_of(out)))
     ),
+    jvp=lambda index: lambda tangent, out, *args, axis=0: _placed(tangent, out, axis, index),
     derivatives=lambda index: "1",
     shape_hint="all operands must have the same shape",
     adds_up=True,
 )
 
 
+def _window(index: int, args: Sequence[Any], axis: int) -> slice:
+    """Where operand `index` of a concatenation along `axis` (non-negative) lies in the result."""
+    start = sum(shape_of(arg)[axis] for arg in args[:index])
+    return slice(start, start + shape_of(args[index])[axis])
+
+
 def _concatenate_rule(index: int) -> Rule:
     def rule(grad: Any, out: Any, *args: Any, axis: int = 0) -> Any:
         axis %= len(shape_of(out))
-        start = sum(shape_of(arg)[axis] for arg in args[:index])
-        window = slice(start, start + shape_of(args[index])[axis])
-        return grad[(slice(None),) * axis + (window,)]
+        return grad[(slice(None),) * axis + (_window(index, args, axis),)]
 
     return rule
+
+
+def _concatenate_jvp(index: int) -> Rule:
+    def jvp(tangent: Any, out: Any, *args: Any, axis: int = 0) -> Any:
+        window = _window(index, args, axis % len(shape_of(out)))
+        return _placed(tangent, out, axis, window)
+
+    return jvp
 
 
 CONCATENATE = Op(
     "concatenate", "concat", lambda *args, axis=0: np.concatenate(args, axis=axis),
     rules=_concatenate_rule,
+    jvp=_concatenate_jvp,
     derivatives=lambda index: "1",
     shape_hint="operands must have at least one axis and agree on all axes but `axis`",
     adds_up=True,
@@ -646,6 +736,10 @@ BCE_WITH_LOGITS = Op(
         lambda grad, out, z, y: _averaged(grad * (apply(SIGMOID, z) - y), z, y),
         lambda grad, out, z, y: _averaged(-grad * z, z, y),
     ),
+    jvp=(  # the mean of the elementwise shares (each has the broadcast shape)
+        lambda tangent, out, z, y: apply(MEAN, tangent * (apply(SIGMOID, z) - y)),
+        lambda tangent, out, z, y: apply(MEAN, -tangent * z),
+    ),
     derivatives=("(σ({a}) − {b})/n", "−{a}/n"),
     shape_hint=ADD.shape_hint,
 )
@@ -653,7 +747,7 @@ BCE_WITH_LOGITS = Op(
 TABLE: dict[str, Op] = {
     op.name: op
     for op in (
-        ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU,
+        ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU, WHERE,
         SUM, MEAN, MAX, RESHAPE, TRANSPOSE, BROADCAST_TO, SCATTER, GETITEM, MATMUL, AFFINE,
         SOFTMAX, LOG_SOFTMAX, STACK, CONCATENATE, WEIGHTED_SUM, BINARY_CROSS_ENTROPY,
         BCE_WITH_LOGITS,

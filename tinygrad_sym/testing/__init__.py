@@ -1,6 +1,7 @@
-"""Tools to check gradients: `gradcheck`, `gradgradcheck`, and hypothesis `strategies`.
+"""Tools to check derivatives: `gradcheck`, `gradgradcheck`, `jvpcheck`, `check_op` (every
+rule of an op), and hypothesis `strategies`.
 
-`strategies` needs hypothesis (a test dependency) and is imported on first use.
+`strategies` and `check_op` need hypothesis (a test dependency): imported on first use.
 """
 
 from __future__ import annotations
@@ -9,12 +10,14 @@ import importlib
 from typing import Any
 
 from ..errors import GradcheckError
-from .gradcheck import gradcheck, gradgradcheck
+from .gradcheck import gradcheck, gradgradcheck, jvpcheck
 
-__all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "strategies"]
+__all__ = ["GradcheckError", "check_op", "gradcheck", "gradgradcheck", "jvpcheck", "strategies"]
 
 
 def __getattr__(name: str) -> Any:
     if name == "strategies":
         return importlib.import_module(".strategies", __name__)
+    if name == "check_op":
+        return importlib.import_module(".op_check", __name__).check_op
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

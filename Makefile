@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TORCH  := $(VENV)/.torch-installed
 
-.PHONY: setup graphviz browser demo test lint bench clean
+.PHONY: setup graphviz browser demo images test lint bench clean
 
 setup: $(STAMP) graphviz browser
 
@@ -51,6 +51,10 @@ browser:
 
 demo: setup
 	$(BIN)/tinygrad-sym demo coffee symmetry
+
+# The README's picture, drawn by the README's own code block (docs/readme_picture.py).
+images: setup
+	$(BIN)/python docs/readme_picture.py
 
 test: setup $(TORCH)
 	$(BIN)/ruff check tinygrad_sym tests examples benchmarks

@@ -12,6 +12,11 @@ from ..explainer import MatrixExplanation
 from . import colors
 from .labels import array_preview, cell, escape, font, shape_text
 
+MATRIX_CAPTION = (" A highlighted tensor is explained in matrix form: along its coloured path, "
+                  "each gradient is written from the one above it by the op table's rules, "
+                  "with the shapes of its factors under it.")
+"""What the legend's caption says about the matrix-form rows."""
+
 EQUATION_SIZE = 14
 """Point size of the equations (as the factors of a scalar path)."""
 

@@ -8,9 +8,13 @@ and the gradient's numbers.
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+
 from ..explainer import MatrixExplanation
 from . import colors
-from .labels import array_preview, cell, escape, font, shape_text
+from .labels import array_preview, cell, escape, font, number, shape_text
 
 MATRIX_CAPTION = (" A highlighted tensor is explained in matrix form: along its coloured path, "
                   "each gradient is written from the one above it by the op table's rules, "
@@ -22,6 +26,12 @@ EQUATION_SIZE = 14
 
 NOTE_SIZE = 12
 """Point size of the shapes and notes under them."""
+
+MONOSPACE = "DejaVu Sans Mono,Menlo,Consolas,monospace"
+"""The numbers' font: one width for every digit, so a matrix's columns line up."""
+
+MAX_ENTRIES = 24
+"""A gradient with more entries is written by its norm and range, not entry by entry."""
 
 
 def matrix_rows(explanation: MatrixExplanation, color: str, span: int, digits: int) -> list[str]:
@@ -47,9 +57,28 @@ def matrix_rows(explanation: MatrixExplanation, color: str, span: int, digits: i
         rows.append(cell("") + cell("") + cell(font(escape(check), size=NOTE_SIZE,
                                                     color=colors.MUTED),
                                                align="left", colspan=str(max(span, 1))))
-    agreement = "equals backward's" if explanation.agrees else "DIFFERS from backward's"
-    total = (f"= {array_preview(explanation.total, digits)} ({agreement} "
-             f"{explanation.name_of(explanation.wrt)}.grad)")
-    rows.append(cell("") + cell("") + cell(font(escape(total), size=13, bold=True),
+    agreement = "equals" if explanation.agrees else "DIFFERS from"
+    check = (f"{explanation.name} {agreement} backward's "
+             f"{explanation.name_of(explanation.wrt)}.grad")
+    rows.append(cell("") + cell("") + cell(numbers_table(explanation.total, digits),
+                                           align="left", colspan=str(max(span, 1))))
+    rows.append(cell("") + cell("") + cell(font(escape(check), size=NOTE_SIZE,
+                                                    color=colors.MUTED),
                                            align="left", colspan=str(max(span, 1))))
     return rows
+
+
+def numbers_table(value: Any, digits: int) -> str:
+    """'= ' and the gradient's numbers as the matrix they are, in aligned columns (a
+    monospaced font; a vector is one row); a big one by its norm and range."""
+    array = np.asarray(value, dtype=float)
+    if array.ndim > 2 or array.size > MAX_ENTRIES:
+        return font(escape(f"= {array_preview(array, digits)}"), size=13, bold=True)
+    grid = array.reshape(1, -1) if array.ndim < 2 else array
+    texts = [[number(x, digits) for x in row] for row in grid]
+    widths = [max(len(row[j]) for row in texts) for j in range(grid.shape[1])]
+    lines = [("= " if k == 0 else "  ") + "  ".join(f"{x:>{w}}" for x, w in zip(row, widths,
+                                                                             strict=True))
+             for k, row in enumerate(texts)]
+    body = '<BR ALIGN="LEFT"/>'.join(escape(line) for line in lines) + '<BR ALIGN="LEFT"/>'
+    return f'<FONT FACE="{MONOSPACE}" POINT-SIZE="13">{body}</FONT>'

@@ -28,6 +28,6 @@ def test_the_section_runs_and_prints_every_line_it_shows():
             if line.strip():
                 assert line.rstrip() in output, line
     assert "  L1: 0.25 · ∂L1/∂w3 = 0.25 · 0.04438 = 0.01109" in output
-    for quoted in ("J → L1 → a4 → z4 → a2 → z2 → w3", "∂z4/∂a2 = w8", "= 0.5621",
-                   "∂z2/∂w3 = x1", "= −0.8346"):
+    for quoted in ("J → L1 → a4⁽¹⁾ → z4⁽¹⁾ → a2⁽¹⁾ → z2⁽¹⁾ → w3", "∂z4⁽¹⁾/∂a2⁽¹⁾ = w8",
+                   "= 0.5621", "∂z2⁽¹⁾/∂w3    = x1⁽¹⁾", "= −0.8346"):
         assert any(quoted in line for line in output), quoted

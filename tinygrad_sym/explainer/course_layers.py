@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from ..numbering import Numbering, numberings
 from ..value import Value, topological_order
 from .matrix_chain import LEFT, product_side
+from .naming import superscript
 
 
 @dataclass(frozen=True, eq=False)
@@ -138,13 +139,23 @@ class CourseLayers:
         if layer is not None and node is layer.bias and selection:
             return self.role(node, (selection[0],))
         if 1 in selection and 0 not in selection and node.ndim == 2:
-            name = self.scalar_name(node, (0, selection[1]))
+            name = self._name(node, (0, selection[1]))
             if name is not None and name[0] in "axz":
                 return f"{name} over the examples"
         return None
 
     def scalar_name(self, node: Value, index: tuple[int, ...]) -> str | None:
-        """The twin's name of `node[index]`, or None where the twin has no such node."""
+        """The twin's name of `node[index]`, or None where the twin has no such node. A
+        node of one example among several carries its number, as the twin's explanation
+        writes it (a2⁽¹⁾ for A1[0, 1]); a weight or a bias is shared by all (w3)."""
+        name = self._name(node, index)
+        if (name and self.examples > 1 and name[0] in "xazy" and index
+                and node.shape[:1] == (self.examples,)):
+            return name + superscript(index[0] + 1)
+        return name
+
+    def _name(self, node: Value, index: tuple[int, ...]) -> str | None:
+        """The twin's label of `node[index]` (x1, a2, z4, w3, b2, L1, y, J)."""
         if node is self.root:
             return node.label or "J"
         for layer in self.layers:

@@ -215,8 +215,9 @@ class Applied(Expr):
     bare: bool = True  # the template encloses the inner text (no parentheses needed)
 
     def render(self, shapes: bool = False) -> str:
-        inner = self.inner.render(shapes) if self.bare else wrap(self.inner, (ATOM,), shapes)
-        return self.template.format(inner)
+        if self.bare or (shapes and self.binding == LOWEST):  # 6×4 through log_softmax
+            return self.template.format(self.inner.render(shapes))
+        return self.template.format(wrap(self.inner, (ATOM,), shapes))
 
     def cancelled(self) -> list[str]:
         return self.inner.cancelled()

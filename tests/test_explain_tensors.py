@@ -183,6 +183,20 @@ def test_the_printed_matrix_form_evaluates_to_backward_on_random_nets(case, data
         f"∂J/∂W{layer + 1} = {source}ᵀ · δ{layer + 1}"
 
 
+def test_a_float32_net_is_explained_in_float32():
+    rng = np.random.default_rng(0)
+    ts.manual_seed(0)
+    net = nn.MLP(3, [5, 4, 2], activation="tanh", dtype=np.float32)
+    X = rng.normal(size=(7, 3)).astype(np.float32)
+    y = rng.integers(0, 2, size=(7, 2)).astype(np.float32)
+    J = nn.cost(net, X, y, loss=nn.mse)
+    for name, parameter in net.named_parameters():
+        explanation = ts.explain(J, parameter)
+        assert explanation.agrees and explanation.total.dtype == np.float32, name
+        entry = ts.explain(J, parameter, entry=(0,) * parameter.ndim)
+        assert entry.agrees, name
+
+
 @given(tst.expressions(shape=(2, 3), max_steps=6))
 def test_any_tensor_graph_gets_a_generic_chain_that_agrees_with_backward(expression):
     leaves = expression.leaves()

@@ -21,7 +21,7 @@ from .entry_paths import EntryGraph, EntryPath, Index, Untraceable, entry_name
 from .entry_text import entry_derivation
 from .factor import DIGITS
 from .matrix_chain import ADDED, ELEMENTWISE, LEFT, Term
-from .matrix_explanation import MatrixExplanation, explain_matrix
+from .matrix_explanation import MatrixExplanation, explain_matrix, tolerance
 from .naming import Names
 
 MAX_PATHS = 8
@@ -76,7 +76,8 @@ class EntryExplanation:
     def agrees(self) -> bool:
         """True when the entry's sum equals backpropagation's (up to rounding)."""
         scale = max(abs(self.backward_grad), sum(abs(s.value) for s in self.shares))
-        return abs(self.total - self.backward_grad) <= 1e-9 * scale + 1e-300
+        return abs(self.total - self.backward_grad) <= tolerance(
+            self.matrix.backward_grad) * scale + 1e-300
 
     def entry_name(self, node: Value, index: Index) -> str:
         """An entry's name, the twin's where it has one: 'a2' for A1[k, 1]."""

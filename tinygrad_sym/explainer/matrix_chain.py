@@ -175,7 +175,9 @@ class MatrixChain:
             for index, parent in enumerate(child.parents):
                 if parent in leads:
                     users.setdefault(parent, []).append((child, index))
-        gradients: dict[Value, Any] = {root: np.ones_like(root.data) if root.shape else 1.0}
+        # ∂J/∂J = 1 in J's own dtype (float32 stays float32), as backward seeds it
+        gradients: dict[Value, Any] = {root: 1.0 if type(root.data) is float
+                                       else np.ones_like(root.data)}
         self.steps.append(Step(root, (), gradients[root]))
         for node in reversed(chain[:-1]):
             terms = tuple(self._term(child, index, gradients[child])

@@ -21,7 +21,13 @@ from .naming import Names
 
 REL_TOL = 1e-9
 """The matrix form agrees with backward when every entry does to this relative tolerance
-(of the gradient's largest entry)."""
+(of the gradient's largest entry), or to 64 roundings of a lower precision (float32)."""
+
+
+def tolerance(values: np.ndarray) -> float:
+    """The relative tolerance of a comparison of numbers of `values`' dtype."""
+    return max(REL_TOL, 64 * float(np.finfo(np.result_type(values, np.float16)).eps)
+               if np.result_type(values).kind == "f" else REL_TOL)
 
 
 @dataclass(frozen=True, eq=False)
@@ -61,7 +67,7 @@ class MatrixExplanation:
     def agrees(self) -> bool:
         """True when the matrix form equals backpropagation's gradient (up to rounding)."""
         scale = float(np.abs(self.backward_grad).max()) if np.size(self.backward_grad) else 0.0
-        return self.largest_difference <= REL_TOL * scale + 1e-300
+        return self.largest_difference <= tolerance(self.backward_grad) * scale + 1e-300
 
     @property
     def nodes(self) -> list[Value]:

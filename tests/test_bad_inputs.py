@@ -236,7 +236,7 @@ ROWS: list[tuple[str, Callable[[], Any], type[BaseException], str]] = [
      "batch_size must be at least 1"),
     ("fit batch_size=-1", lambda: nn.fit(tensor_net(), X, Y, batch_size=-1), ValueError,
      "batch_size must be at least 1"),
-    ("fit batch_size=1.5", lambda: nn.fit(tensor_net(), X, Y, batch_size=1.5), TypeError,
+    ("fit batch_size=1.5", lambda: nn.fit(tensor_net(), X, Y, batch_size=1.5), ValueError,
      "batch_size must be an integer"),
     ("fit epochs=-1", lambda: nn.fit(tensor_net(), X, Y, epochs=-1), ValueError,
      "epochs must be at least 0"),

@@ -51,10 +51,11 @@ def _length(data: Any, name: str, caller: str) -> int:
 
 
 def _check_count(name: str, value: Any, minimum: int) -> int:
-    """A count (epochs, batch_size): an int of at least `minimum`, or a clear error."""
+    """A count (epochs, batch_size): an int of at least `minimum`, or a clear ValueError
+    (also for a count that is not an integer, as the issue asks of fit's counts)."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"fit: {name} must be an integer, not {type(value).__name__} "
-                        f"{value!r:.40}")
+        raise ValueError(f"fit: {name} must be an integer, not {type(value).__name__} "
+                         f"{value!r:.40}")
     if value < minimum:
         raise ValueError(f"fit: {name} must be at least {minimum}, got {value}")
     return int(value)

@@ -8,11 +8,14 @@ STAMP  := $(VENV)/.installed
 
 setup: $(STAMP) graphviz
 
-# A virtual environment with the package (editable) and the test/lint tools.
+# A virtual environment with the package (editable), the test/lint tools, and a Jupyter
+# kernel (the venv's Python) that runs the notebooks.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 \
+		--display-name "Python 3 (tinygrad_sym)" >/dev/null
 	touch $@
 
 # Graphviz's `dot` binary draws the PNG/SVG files. Installed when we can, explained when we can't.

@@ -2,8 +2,8 @@
 
     ops ← value ← autograd ← {nn, explainer ← viz ← explorer} ← stories ← cli
 
-`errors` and `modes` stand below everything; `testing`, `datasets`, `seeding` stand aside.
-The explainer, the renderer and the page read any graph, so they never import `nn`.
+`errors`, `modes` and `version` stand below everything; `testing`, `datasets`, `seeding`
+stand aside. The explainer, the renderer and the page read any graph, so they never import `nn`.
 """
 
 import ast
@@ -13,12 +13,13 @@ import tinygrad_sym
 
 PACKAGE = Path(tinygrad_sym.__file__).parent
 
-BASE = {"errors", "modes", "seeding"}
+BASE = {"errors", "modes", "seeding", "version"}
 ENGINE = BASE | {"ops", "value", "formulas", "autograd"}
 ALLOWED = {
     "errors": set(),
     "modes": set(),
     "seeding": set(),
+    "version": set(),
     "ops": {"errors"},
     "value": {"ops", "modes", "errors"},
     "formulas": {"value", "ops", "errors"},

@@ -7,6 +7,9 @@
     w.grad  # 3.0
 """
 
+import importlib
+from typing import Any
+
 from . import datasets, nn, ops, testing
 from .autograd import backward, grad
 from .errors import AnomalyError, GradcheckError, ShapeError
@@ -15,13 +18,31 @@ from .formulas import local_derivative
 from .modes import detect_anomaly, no_grad
 from .seeding import manual_seed
 from .value import Value, affine, concatenate, stack, topological_order, weighted_sum
-from .viz import draw
+from .version import __version__
+
+
+def __getattr__(name: str) -> Any:
+    """`ts.draw` and `ts.viz`, imported on first use: the engine, nn and the explainer work
+    without the graphviz package; only drawing needs it."""
+    if name not in ("draw", "viz"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    try:
+        viz = importlib.import_module(".viz", __name__)
+    except ModuleNotFoundError as error:
+        if error.name != "graphviz":
+            raise
+        raise ImportError("ts.draw needs the graphviz Python package (a dependency of "
+                          "tinygrad_sym): pip install graphviz") from error
+    globals()["draw"] = viz.draw  # later look-ups find it directly
+    return viz.draw if name == "draw" else viz
+
 
 __all__ = [
     "AnomalyError",
     "GradcheckError",
     "ShapeError",
     "Value",
+    "__version__",
     "affine",
     "backward",
     "compare",

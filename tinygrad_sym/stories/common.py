@@ -13,6 +13,7 @@ from .. import datasets, nn
 from ..plots import MissingMatplotlib
 from ..value import Value, topological_order
 from ..viz import GraphvizNotFoundError, draw
+from ..viz.output import INSTALL_GRAPHVIZ, write_atomically
 
 EPOCHS = 1500
 LEARNING_RATE = 0.05
@@ -79,10 +80,17 @@ class Printer:
                 print(line)
 
 
+_SAID_ONCE: set[str] = set()
+"""Long notices already printed in this process (how to install Graphviz: once per run of
+`tinygrad-sym demo all`, not once per story)."""
+
+
 class Figures:
     """Draws a story's figures into its folder: matplotlib plots and gradient graphs.
 
-    Without matplotlib (or Graphviz's `dot`) it says so once and carries on with text.
+    Without matplotlib it says so once and carries on with text. Without Graphviz's `dot`
+    every graph is written as DOT text (`.dot`), and how to install `dot` is said once per
+    process.
     """
 
     def __init__(self, story: str, out_dir: Path | None, enabled: bool, say: Printer) -> None:
@@ -104,21 +112,20 @@ class Figures:
 
     def graph(self, name: str, root: Value, highlight: Sequence[str] = (), title: str = "") -> None:
         """Draw `root`'s gradient graph, the paths of the parameters named in `highlight`
-        picked out (ts.draw); without `dot`, write the DOT source and say how to get `dot`."""
+        picked out (ts.draw); without `dot`, write the DOT source instead."""
         if not self.graphs:
             return
         labelled = {node.label: node for node in topological_order(root) if node.label}
         picture = draw(root, highlight=[labelled[label] for label in highlight], title=title)
         path = self.folder / name
         try:
-            picture.write(path)
-        except GraphvizNotFoundError as error:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            source = path.with_suffix(".dot")
-            source.write_text(picture.source, encoding="utf-8")
-            self.say(f"(wrote {source} instead of a PNG: {error})")
-            self.graphs = False
-            return
+            path = picture.write(path)
+        except GraphvizNotFoundError:
+            path = write_atomically(path.with_suffix(".dot"), picture.source.encode())
+            if "dot" not in _SAID_ONCE:
+                _SAID_ONCE.add("dot")
+                self.say("Graphviz's `dot` program was not found: graphs are written as .dot "
+                         f"text. To get PNGs, install Graphviz:\n{INSTALL_GRAPHVIZ}")
         self._written(path)
 
     def _written(self, path: Path) -> None:

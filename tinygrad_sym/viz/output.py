@@ -17,13 +17,17 @@ from typing import Any
 
 import graphviz
 
-INSTALL_HINT = (
-    "Graphviz's `dot` program is needed to draw images, and it was not found on PATH.\n"
-    "Install Graphviz, then try again:\n"
+INSTALL_GRAPHVIZ = (
     "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
     "  macOS:          brew install graphviz\n"
     "  conda:          conda install -c conda-forge graphviz\n"
-    "  other systems:  https://graphviz.org/download/\n"
+    "  other systems:  https://graphviz.org/download/"
+)
+"""How to install Graphviz, one line per system."""
+
+INSTALL_HINT = (
+    "Graphviz's `dot` program is needed to draw images, and it was not found on PATH.\n"
+    f"Install Graphviz, then try again:\n{INSTALL_GRAPHVIZ}\n"
     "The DOT source is still available without it: `graph.source` (or `error.source`), "
     "or `graph.save('graph.dot')`."
 )
@@ -90,18 +94,23 @@ class GradientGraph(graphviz.Digraph):
             )
         if suffix != format:
             path = path.with_name(f"{path.name}.{format}")
-        image = self._image(format)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = _new_file_beside(path)
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(image)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-            raise
-        return path
+        return write_atomically(path, self._image(format))
+
+
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` (its folder created if needed) so that the file appears
+    complete or not at all: a temporary file beside it, then an atomic `os.replace`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = _new_file_beside(path)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+    return path
 
 
 def _new_file_beside(path: Path) -> tuple[int, Path]:

@@ -203,3 +203,13 @@ def test_scalar_net_runs_on_python_floats():
     a3 = net(np.array([1.0, 2.0], dtype=np.float32))
     nodes = ts.topological_order(a3)
     assert all(type(node.data) is float for node in nodes)
+
+
+def test_dense_picks_its_granularity_class_however_scalar_is_passed():
+    assert isinstance(nn.Dense(2, 3, scalar=True), nn.ScalarDense)
+    assert isinstance(nn.Dense(2, 3, "relu", None, True), nn.ScalarDense)
+    tensor = nn.Dense(2, 3)
+    assert isinstance(tensor, nn.TensorDense) and isinstance(tensor, nn.Dense)
+    assert isinstance(tensor.to_scalar(), nn.ScalarDense)
+    assert isinstance(tensor.to_scalar().to_tensor(), nn.TensorDense)
+    np.testing.assert_array_equal(tensor.to_scalar().weight_matrix(), tensor.weight_matrix())

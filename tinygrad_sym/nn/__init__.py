@@ -13,7 +13,7 @@ a training loop, and symmetry diagnostics.
 
 from . import init
 from .init import Constant, Explicit, GlorotUniform, Tied, Zeros
-from .layers import ACTIVATIONS, MLP, Dense, Sequential
+from .layers import ACTIVATIONS, MLP, Dense, ScalarDense, Sequential, TensorDense
 from .losses import bce_with_logits, binary_cross_entropy, mse, softmax_cross_entropy
 from .module import Module
 from .naming import Numbering
@@ -34,8 +34,10 @@ __all__ = [
     "Module",
     "Numbering",
     "Optimizer",
+    "ScalarDense",
     "Sequential",
     "SymmetricGroup",
+    "TensorDense",
     "Tied",
     "UnitMatch",
     "Zeros",

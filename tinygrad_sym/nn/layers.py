@@ -45,8 +45,18 @@ class Dense(Module):
 
     `scalar=True` keeps every weight as its own scalar Value (w1, w2, …), else one matrix
     `W` of shape (nin, nout) and a vector `b` (W1, b1). Default init: Glorot uniform
-    weights and zero biases, like Keras' Dense (see `nn.init`).
+    weights and zero biases, like Keras' Dense (see `nn.init`). `Dense(...)` builds a
+    `ScalarDense` or a `TensorDense`: what differs between the granularities (how the
+    numbers are held, named and applied) lives in those two classes, the rest here.
     """
+
+    scalar: bool
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Dense:
+        if cls is Dense:  # Dense(..., scalar=...) picks the granularity
+            scalar = kwargs.get("scalar", args[4] if len(args) > 4 else False)
+            cls = ScalarDense if scalar else TensorDense
+        return super().__new__(cls)
 
     def __init__(
         self,
@@ -62,7 +72,7 @@ class Dense(Module):
         if (numbering.nin, numbering.nout) != (nin, nout):
             raise ValueError(f"numbering {numbering} does not describe a {nin}→{nout} layer")
         [(weights, biases)] = initial_values(init, [numbering], dtype)
-        self._set_up(weights, biases, activation, scalar, numbering)
+        self._set_up(weights, biases, activation, numbering)
 
     @classmethod
     def from_arrays(
@@ -78,69 +88,41 @@ class Dense(Module):
         if weights.ndim != 2 or biases.shape != weights.shape[1:]:
             raise ShapeError(f"Dense needs weights (nin, nout) and biases (nout,), "
                              f"got {weights.shape} and {biases.shape}")
-        layer = cls.__new__(cls)
-        layer._set_up(weights, biases, activation, scalar,
-                      numbering or Numbering(*weights.shape))
+        layer = object.__new__(ScalarDense if scalar else TensorDense)
+        layer._set_up(weights, biases, activation, numbering or Numbering(*weights.shape))
         return layer
 
-    def _set_up(self, weights: np.ndarray, biases: np.ndarray, activation: str, scalar: bool,
+    def _set_up(self, weights: np.ndarray, biases: np.ndarray, activation: str,
                 numbering: Numbering) -> None:
         _check_activation(activation)
         self.nin, self.nout = weights.shape
         self.activation = activation
-        self.scalar = scalar
         self.dtype = weights.dtype
-        if scalar:
-            self.unit_weights = [[Value(float(weights[i, j])) for i in range(self.nin)]
-                                 for j in range(self.nout)]
-            self.unit_biases = [Value(float(biases[j])) for j in range(self.nout)]
-        else:
-            self.W = Value(weights)
-            self.b = Value(biases)
+        self._hold(weights, biases)
         self.renumber(numbering)
+
+    # ------------------------------------------------- what each granularity defines
+    def _hold(self, weights: np.ndarray, biases: np.ndarray) -> None:
+        """Make the parameters, holding these numbers."""
+        raise NotImplementedError
 
     def renumber(self, numbering: Numbering) -> None:
         """Give the parameters the names and groups of position `numbering` in a net."""
-        self.numbering = numbering
-        if not self.scalar:
-            self.W.label, self.b.label = numbering.weight_matrix, numbering.bias_vector
-            self.W.group = self.b.group = numbering.group
-            return
-        for j, (weights, bias) in enumerate(zip(self.unit_weights, self.unit_biases, strict=True)):
-            for i, weight in enumerate(weights):
-                weight.label, weight.group = numbering.weight(i, j), numbering.unit_group(j)
-            bias.label, bias.group = numbering.bias(j), numbering.unit_group(j)
-
-    # ------------------------------------------------------------------ parameters
-    def named_parameters(self) -> list[tuple[str, Value]]:
-        if not self.scalar:
-            return [(self.W.label, self.W), (self.b.label, self.b)]
-        weights = [weight for unit in self.unit_weights for weight in unit]
-        return [(p.label, p) for p in weights + self.unit_biases]
+        raise NotImplementedError
 
     def weight_matrix(self) -> np.ndarray:
         """A copy of the weights as a matrix (nin, nout): column j holds unit j's weights."""
-        if not self.scalar:
-            return self.W.data.copy()
-        return np.array([[w.data for w in unit] for unit in self.unit_weights]).T
+        raise NotImplementedError
 
     def bias_vector(self) -> np.ndarray:
         """A copy of the biases as a vector (nout,)."""
-        if not self.scalar:
-            return self.b.data.copy()
-        return np.array([b.data for b in self.unit_biases])
+        raise NotImplementedError
 
     def load_arrays(self, weights: np.ndarray, biases: np.ndarray) -> None:
         """Overwrite the parameters in place with a weight matrix and a bias vector."""
-        if not self.scalar:
-            self.W.data[...] = weights
-            self.b.data[...] = biases
-            return
-        for j, unit in enumerate(self.unit_weights):
-            for i, weight in enumerate(unit):
-                weight.data = float(weights[i, j])
-            self.unit_biases[j].data = float(biases[j])
+        raise NotImplementedError
 
+    # ------------------------------------------------------------- shared by both
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Set the parameters from a state of either granularity (W1, b1 or w1, w2, …, b1, …)."""
         load_layers([self], state)
@@ -158,21 +140,87 @@ class Dense(Module):
                                  self.bias_vector().astype(self.dtype),
                                  self.activation, scalar, self.numbering)
 
-    # --------------------------------------------------------------------- forward
-    def forward(self, x: Any) -> Any:
-        """A tensor layer maps a batch (n, nin) to (n, nout); a scalar layer maps one example
-        (a sequence of nin numbers or Values) to a list of nout Values."""
-        return self._forward_scalar(x) if self.scalar else self._forward_tensor(x)
+    def __repr__(self) -> str:
+        kind = "scalar" if self.scalar else "tensor"
+        layer = self.numbering.layer
+        return f"Dense({self.nin} → {self.nout}, {self.activation}, {kind}, layer {layer})"
 
-    def _forward_tensor(self, x: Any) -> Value:
-        z = affine(x, self.W, self.b)  # x @ W + b as one node
+
+class TensorDense(Dense):
+    """A Dense layer as one weight matrix `W` (nin, nout) and one bias vector `b`: a batch
+    (n, nin) in, (n, nout) out, one node per step (fast)."""
+
+    scalar = False
+
+    def _hold(self, weights: np.ndarray, biases: np.ndarray) -> None:
+        self.W = Value(weights)
+        self.b = Value(biases)
+
+    def renumber(self, numbering: Numbering) -> None:
+        self.numbering = numbering
+        self.W.label, self.b.label = numbering.weight_matrix, numbering.bias_vector
+        self.W.group = self.b.group = numbering.group
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        return [(self.numbering.weight_matrix, self.W), (self.numbering.bias_vector, self.b)]
+
+    def weight_matrix(self) -> np.ndarray:
+        return self.W.data.copy()
+
+    def bias_vector(self) -> np.ndarray:
+        return self.b.data.copy()
+
+    def load_arrays(self, weights: np.ndarray, biases: np.ndarray) -> None:
+        self.W.data[...] = weights
+        self.b.data[...] = biases
+
+    def forward(self, x: Any) -> Value:
+        """A batch (n, nin) to (n, nout): Z = x @ W + b as one node, then the activation."""
+        z = affine(x, self.W, self.b)
         z.label, z.group = f"Z{self.numbering.layer}", self.numbering.group
         a = _activate(z, self.activation)
         if a is not z:
             a.label, a.group = f"A{self.numbering.layer}", self.numbering.group
         return a
 
-    def _forward_scalar(self, x: Any) -> list[Value]:
+
+class ScalarDense(Dense):
+    """A Dense layer as one scalar Value per weight (w1, w2, … unit by unit) and per bias:
+    one example in, one node per unit and step, each named as the course draws it."""
+
+    scalar = True
+
+    def _hold(self, weights: np.ndarray, biases: np.ndarray) -> None:
+        self.unit_weights = [[Value(float(weights[i, j])) for i in range(self.nin)]
+                             for j in range(self.nout)]
+        self.unit_biases = [Value(float(biases[j])) for j in range(self.nout)]
+
+    def renumber(self, numbering: Numbering) -> None:
+        self.numbering = numbering
+        for j, (weights, bias) in enumerate(zip(self.unit_weights, self.unit_biases, strict=True)):
+            for i, weight in enumerate(weights):
+                weight.label, weight.group = numbering.weight(i, j), numbering.unit_group(j)
+            bias.label, bias.group = numbering.bias(j), numbering.unit_group(j)
+
+    def named_parameters(self) -> list[tuple[str, Value]]:
+        weights = [weight for unit in self.unit_weights for weight in unit]
+        return [(p.label, p) for p in weights + self.unit_biases]
+
+    def weight_matrix(self) -> np.ndarray:
+        return np.array([[w.data for w in unit] for unit in self.unit_weights]).T
+
+    def bias_vector(self) -> np.ndarray:
+        return np.array([b.data for b in self.unit_biases])
+
+    def load_arrays(self, weights: np.ndarray, biases: np.ndarray) -> None:
+        for j, unit in enumerate(self.unit_weights):
+            for i, weight in enumerate(unit):
+                weight.data = float(weights[i, j])
+            self.unit_biases[j].data = float(biases[j])
+
+    def forward(self, x: Any) -> list[Value]:
+        """One example (a sequence of nin numbers or Values) to a list of nout Values:
+        z = Σ wᵢxᵢ + b as one node per unit, then the activation."""
         if np.ndim(x.data if isinstance(x, Value) else x) != 1:
             raise ShapeError(
                 f"a scalar layer takes one example (a sequence of {self.nin} numbers), not an "
@@ -201,11 +249,6 @@ class Dense(Module):
         for j, a in enumerate(activations):
             a.label, a.group = f"a{numbering.unit(j)}", numbering.unit_group(j)
         return activations
-
-    def __repr__(self) -> str:
-        kind = "scalar" if self.scalar else "tensor"
-        layer = self.numbering.layer
-        return f"Dense({self.nin} → {self.nout}, {self.activation}, {kind}, layer {layer})"
 
 
 def load_layers(layers: Sequence[Dense], state: Mapping[str, Any]) -> None:

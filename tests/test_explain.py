@@ -371,3 +371,36 @@ def test_nn_tied_init_gives_a_symmetric_comparison():
     assert comparison.symmetric
     assert "identical updates (symmetry)" in comparison.verdict
     assert "w5 = w6" in " ".join(str(comparison).split())
+
+
+# ------------------------------------------------------------ displays: Jupyter, IPython, REPL
+
+
+def test_explanations_display_as_their_text_in_jupyter_and_ipython():
+    pretty = pytest.importorskip("IPython.lib.pretty").pretty  # IPython: the notebook extra
+    nodes = demo_net()
+    comparison = ts.compare(nodes["J"], nodes["w1"], nodes["w3"])
+    explanation = ts.explain(nodes["J"], nodes["w1"])
+    for shown in (comparison, explanation):
+        text = str(shown)
+        assert pretty(shown) == text  # IPython, and a notebook's text/plain output
+        page = shown._repr_html_()
+        assert page.startswith("<pre>") and page.endswith("</pre>")
+        unbold = page.removeprefix("<pre>").removesuffix("</pre>")
+        for tag in ("<b>", "</b>"):
+            unbold = unbold.replace(tag, "")
+        assert unbold == text.replace("&", "&amp;").replace("<", "&lt;").replace(
+            ">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;")
+    assert "<b>DIFFERENT</b>" in comparison._repr_html_()
+
+
+def test_reprs_are_one_line_summaries():
+    nodes = demo_net()
+    assert repr(ts.explain(nodes["J"], nodes["w1"])) == (
+        "<Explanation ∂J/∂w1 = −0.03531: 1 path, agrees with backward; "
+        "print() it for the derivation>")
+    assert repr(ts.compare(nodes["J"], nodes["w1"], nodes["w3"])) == (
+        "<Comparison ∂J/∂w1 = −0.03531 vs ∂J/∂w3 = 0.02518: 2 factor pairs differ; "
+        "print() it for the table>")
+    tied = demo_net("2-2-1-tied")
+    assert "identical updates" in repr(ts.compare(tied["J"], tied["w1"], tied["w3"]))

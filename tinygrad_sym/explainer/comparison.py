@@ -12,16 +12,17 @@ from dataclasses import dataclass
 from ..value import Value
 from .alignment import FactorPair, PathPair, align, role
 from .comparison_text import comparison_text, verdict
+from .display import ShowsAsText
 from .explanation import Explanation, explain
-from .factor import DIGITS
+from .factor import DIGITS, number
 from .naming import Names
 
 MAX_PATHS = 256
 """compare() aligns up to this many paths per parameter (its tables show the first few)."""
 
 
-@dataclass(frozen=True, eq=False)
-class Comparison:
+@dataclass(frozen=True, eq=False, repr=False)
+class Comparison(ShowsAsText):
     """∂root/∂a against ∂root/∂b, factor by factor.
 
     `path_pairs` holds the aligned paths and their `FactorPair`s; `differing` lists each
@@ -63,6 +64,15 @@ class Comparison:
 
     def __str__(self) -> str:
         return "\n".join(comparison_text(self))
+
+    def summary(self) -> str:
+        """'<...>': the derivative(s), and what to do to read the text."""
+        a, b = self.explanation_a, self.explanation_b
+        found = ("identical updates" if self.symmetric
+                 else f"{len(self.differing)} factor pair{'s' * (len(self.differing) != 1)} "
+                      "differ")
+        return (f"<Comparison {a.name} = {number(a.total, self.digits)} vs {b.name} = "
+                f"{number(b.total, self.digits)}: {found}; print() it for the table>")
 
 
 def compare(

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 
 from ..autograd import grad
 from ..value import Value, describe
+from .display import ShowsAsText
 from .explanation_text import derivation
-from .factor import DIGITS, Factor
+from .factor import DIGITS, Factor, number
 from .naming import Names
 from .paths import NodeGradient, Path, PathGraph
 
@@ -104,8 +105,8 @@ def term_names(found: list[Value], name: Callable[[Value], str]) -> list[str]:
 
 
 
-@dataclass(frozen=True, eq=False)
-class Explanation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Explanation(ShowsAsText):
     """∂root/∂wrt as the sum over paths of products of local derivatives.
 
     `paths` lists every path (root first) unless there are more than `max_paths`; then
@@ -174,6 +175,13 @@ class Explanation:
 
     def __str__(self) -> str:
         return "\n".join(derivation(self))
+
+    def summary(self) -> str:
+        """'<...>': the derivative(s), and what to do to read the text."""
+        paths = f"{self.path_count} path{'s' * (self.path_count != 1)}"
+        check = "agrees with backward" if self.agrees else "DISAGREES with backward"
+        return (f"<Explanation {self.name} = {number(self.total, self.digits)}: {paths}, "
+                f"{check}; print() it for the derivation>")
 
 
 def explain(

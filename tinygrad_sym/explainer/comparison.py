@@ -66,7 +66,7 @@ class Comparison(ShowsAsText):
         return "\n".join(comparison_text(self))
 
     def summary(self) -> str:
-        """'<...>': the derivative(s), and what to do to read the text."""
+        """'<Comparison ∂J/∂w1 = −0.03531 vs ∂J/∂w3 = 0.02518: 2 factor pairs differ; …>'."""
         a, b = self.explanation_a, self.explanation_b
         found = ("identical updates" if self.symmetric
                  else f"{len(self.differing)} factor pair{'s' * (len(self.differing) != 1)} "

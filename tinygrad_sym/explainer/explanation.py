@@ -177,7 +177,7 @@ class Explanation(ShowsAsText):
         return "\n".join(derivation(self))
 
     def summary(self) -> str:
-        """'<...>': the derivative(s), and what to do to read the text."""
+        """'<Explanation ∂J/∂w1 = −0.03531: 1 path, agrees with backward; …>'."""
         paths = f"{self.path_count} path{'s' * (self.path_count != 1)}"
         check = "agrees with backward" if self.agrees else "DISAGREES with backward"
         return (f"<Explanation {self.name} = {number(self.total, self.digits)}: {paths}, "

@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup graphviz demo test lint bench clean
+.PHONY: setup graphviz demo test notebooks lint bench clean
 
 setup: $(STAMP) graphviz
 
@@ -36,11 +36,16 @@ demo: setup
 	$(BIN)/tinygrad-sym demo coffee symmetry
 
 test: setup
-	$(BIN)/ruff check tinygrad_sym tests examples benchmarks
+	$(BIN)/ruff check tinygrad_sym tests examples benchmarks notebooks
 	$(BIN)/python -m pytest
 
+# Rebuild notebooks/*.ipynb from examples/*.py, executed with their outputs (the tests check
+# that the committed ones are current).
+notebooks: setup
+	$(BIN)/python notebooks/build.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check tinygrad_sym tests examples benchmarks
+	$(BIN)/ruff check tinygrad_sym tests examples benchmarks notebooks
 
 # Speed and memory against numpy by hand and the peers (installed here; torch: see README).
 bench: $(STAMP)

@@ -1,11 +1,13 @@
 """Figures for the stories: what each hidden unit responds to, and weights over training.
 
 matplotlib is an optional extra (`pip install tinygrad_sym[plot]`), imported only when a
-figure is drawn; the figures use matplotlib's object API (no pyplot, no global state).
+figure is drawn; the figures use matplotlib's object API (no pyplot, no global state). Each
+function writes a file and returns its path, which a notebook shows as the picture.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -31,10 +33,23 @@ def _figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _save(figure: Any, path: Path | str) -> Path:
-    path = Path(path)
+class SavedFigure(type(Path())):  # type: ignore[misc]  # the concrete Path class of this OS
+    """The path of a figure written to disk, which Jupyter shows as the picture itself."""
+
+    def _repr_png_(self) -> bytes | None:
+        return self.read_bytes() if self.suffix.lower() == ".png" else None
+
+    def _repr_svg_(self) -> str | None:
+        return self.read_text(encoding="utf-8") if self.suffix.lower() == ".svg" else None
+
+
+def _save(figure: Any, path: Path | str) -> SavedFigure:
+    """Write the figure (its folder created if needed); a file appears complete or not at all."""
+    path = SavedFigure(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110)
+    temporary = path.with_name(f".{path.name}.tmp")
+    figure.savefig(temporary, dpi=110, format=path.suffix.lstrip(".") or "png")
+    os.replace(temporary, path)
     return path
 
 
@@ -73,7 +88,7 @@ def unit_maps(
     unit_orders: Sequence[Sequence[int]] | None = None,
     row_titles: Sequence[str] | None = None,
     title: str | None = None,
-) -> Path:
+) -> SavedFigure:
     """One row per model: each first-layer unit's response over the input plane, then the
     net's decision. A unit's panel shades its activation and draws the straight line where
     its pre-activation z is 0; the data are drawn on top. X is in the units shown on the
@@ -184,7 +199,7 @@ def weight_trajectories(
     groups: Sequence[Sequence[str]],
     path: Path | str,
     title: str | None = None,
-) -> Path:
+) -> SavedFigure:
     """One panel per run: each named weight over the training steps. The weights of a group
     (w1 of unit 1, w3 of unit 2, …) share a colour, the first solid and the others dashed or
     dotted, so weights that stay equal draw a single line."""
@@ -212,7 +227,7 @@ def loss_curves(
     path: Path | str,
     ylabel: str = "J (mean binary cross-entropy)",
     title: str | None = None,
-) -> Path:
+) -> SavedFigure:
     """One panel per comparison: the loss of each run per epoch (log scale when it spans more
     than a factor of 10)."""
     figure = _figure(5.2 * len(panels), 3.9)

@@ -1,7 +1,9 @@
 """Losses: one number J saying how wrong the predictions are (the mean over examples).
 
 Each takes predictions (a Value, or a list of scalar Values from a scalar layer) and
-targets (numbers or arrays, no gradient), and returns a Value labelled "J".
+targets (numbers or arrays, no gradient), and returns a Value labelled "J": the mean of the
+per-example losses (a single example's loss as it is). Targets have the predictions' shape;
+for one output unit, (n,) works as well as (n, 1).
 """
 
 from __future__ import annotations
@@ -22,9 +24,12 @@ def _as_value(predictions: Value | Sequence[Value]) -> Value:
 
 def _targets_like(predictions: Value, targets: Any, name: str) -> Value:
     """The targets as a constant labelled y (so formulas read a3 − y), of the predictions'
-    shape and float dtype, or a clear error."""
+    shape and float dtype, or a clear error. With one output unit, targets of shape (n,)
+    stand for (n, 1): one number per example either way."""
     label = targets.label if isinstance(targets, Value) and targets.label else "y"
     targets = targets.data if isinstance(targets, Value) else targets
+    if predictions.shape[-1:] == (1,) and np.shape(targets) == predictions.shape[:-1]:
+        targets = np.reshape(targets, predictions.shape)
     if np.shape(targets) != predictions.shape:
         raise ShapeError(
             f"{name}: predictions have shape {predictions.shape} but targets {np.shape(targets)}; "

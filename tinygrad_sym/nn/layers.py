@@ -51,6 +51,11 @@ class Dense(Module):
     """
 
     scalar: bool
+    nin: int
+    nout: int
+    activation: str
+    dtype: np.dtype
+    numbering: Numbering
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Dense:
         if cls is Dense:  # Dense(..., scalar=...) picks the granularity
@@ -203,8 +208,10 @@ class ScalarDense(Dense):
             bias.label, bias.group = numbering.bias(j), numbering.unit_group(j)
 
     def named_parameters(self) -> list[tuple[str, Value]]:
-        weights = [weight for unit in self.unit_weights for weight in unit]
-        return [(p.label, p) for p in weights + self.unit_biases]
+        numbering = self.numbering
+        named = [(numbering.weight(i, j), weight) for j, unit in enumerate(self.unit_weights)
+                 for i, weight in enumerate(unit)]
+        return named + [(numbering.bias(j), bias) for j, bias in enumerate(self.unit_biases)]
 
     def weight_matrix(self) -> np.ndarray:
         return np.array([[w.data for w in unit] for unit in self.unit_weights]).T

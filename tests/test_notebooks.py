@@ -7,6 +7,7 @@ import importlib.util
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -27,36 +28,67 @@ def test_every_story_and_the_quickstart_have_an_example():
     assert {name.replace("-", "_") for name in STORIES} | {"quickstart"} <= set(IDS)
 
 
+WORKERS = 2
+"""Examples and notebooks run two at a time: the machine's two cores."""
+
+
+@pytest.fixture(scope="module")
+def script_runs(tmp_path_factory):
+    """Every example run as `python examples/<name>.py` in its own empty folder:
+    name → (folder, CompletedProcess)."""
+    def run(script):
+        folder = tmp_path_factory.mktemp(script.stem)
+        return folder, subprocess.run([sys.executable, str(script)], capture_output=True,
+                                      text=True, cwd=folder, timeout=300)
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return dict(zip(IDS, pool.map(run, SCRIPTS), strict=True))
+
+
+@pytest.fixture(scope="module")
+def fresh_notebooks():
+    """Every notebook built from its example and executed in a fresh kernel: name → the
+    executed notebook, or the exception that stopped it."""
+    def execute(script):
+        try:
+            return build.execute(build.blank_notebook(script))
+        except Exception as error:  # reported by the notebook's own test
+            return error
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        return dict(zip(IDS, pool.map(execute, SCRIPTS), strict=True))
+
+
 @pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
-def test_example_runs_as_a_script_and_writes_its_figures(script, tmp_path):
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                            cwd=tmp_path, timeout=300)
+def test_example_runs_as_a_script_and_writes_its_figures(script, script_runs):
+    folder, result = script_runs[script.stem]
     assert result.returncode == 0, result.stderr
     figures = re.findall(r"^figure: (\S+)$", result.stdout, flags=re.MULTILINE)
     assert figures, "an example writes at least one figure and says where"
     for figure in figures:
-        assert (tmp_path / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", figure
+        assert (folder / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", figure
         assert figure.startswith(f"out/{script.stem.replace('_', '-')}/")
     named = re.search(r"\(writes (.*)\)", script.read_text(encoding="utf-8"))
     assert named, "the docstring says which figures the script writes"
-    folder = Path(figures[0]).parent
-    assert {folder / name.strip() if "/" not in name else Path(name.strip())
+    first = Path(figures[0]).parent
+    assert {Path(name.strip()) if "/" in name else first / name.strip()
             for name in named.group(1).split(",")} == {Path(f) for f in figures}
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
-def test_notebook_is_current_and_its_outputs_are_what_running_it_gives(script):
+def test_notebook_is_current_and_its_outputs_are_what_running_it_gives(script, fresh_notebooks):
     path = build.notebook_path(script)
     assert path.exists(), f"{path.name} is missing: run `make notebooks`"
     committed = nbformat.read(path, as_version=4)
-    fresh = build.blank_notebook(script)
+    fresh = fresh_notebooks[script.stem]
+    if isinstance(fresh, Exception):
+        raise fresh  # nbclient's CellExecutionError names the cell and the traceback
     assert [(c.cell_type, c.source) for c in committed.cells] == [
         (c.cell_type, c.source) for c in fresh.cells], (
         f"{path.name} differs from {script.name}: run `make notebooks`")
-    build.execute(fresh)  # raises CellExecutionError on any error
     for cell in committed.cells:
         if cell.cell_type == "code":
-            assert cell.outputs is not None and cell.execution_count is not None, (
+            assert cell.execution_count is not None, (
                 f"{path.name} was committed without running: run `make notebooks`")
     assert build.outputs(committed) == build.outputs(fresh), (
         f"{path.name}'s committed outputs are not what it prints now: run `make notebooks`")

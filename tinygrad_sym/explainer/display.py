@@ -9,6 +9,11 @@ from typing import Any
 EMPHASIZED = ("DIFFERENT", "Verdict:")
 """Words the HTML display sets in bold: where the reader's eye should land."""
 
+PRE = ('<pre style="font-family: ui-monospace, Menlo, Consolas, \'DejaVu Sans Mono\', '
+       'monospace; white-space: pre; overflow-x: auto">')
+"""A fixed-width block that keeps the tables' columns, whatever the notebook's own styles
+(nbconvert's set HTML outputs' <pre> in a proportional font)."""
+
 
 class ShowsAsText:
     """Mixin for objects whose `str()` is their readable text: a notebook cell or IPython
@@ -31,8 +36,8 @@ class ShowsAsText:
         printer.text(str(self))
 
     def _repr_html_(self) -> str:
-        """Jupyter's display: the printed text in a <pre> block, key words in bold."""
+        """Jupyter's display: the printed text in a fixed-width block, key words in bold."""
         text = html.escape(str(self))
         for word in EMPHASIZED:
             text = text.replace(word, f"<b>{word}</b>")
-        return f"<pre>{text}</pre>"
+        return f"{PRE}{text}</pre>"

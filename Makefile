@@ -1,12 +1,12 @@
-# The two commands of the README: `make demo` and `make test`. Both set everything up first.
+# The commands of the README: `make demo`, `make test`, `make notebooks`. Each sets everything up first.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup graphviz demo test notebooks lint bench clean
+.PHONY: setup graphviz browser demo test notebooks lint bench clean
 
-setup: $(STAMP) graphviz
+setup: $(STAMP) graphviz browser
 
 # A virtual environment with the package (editable), the test/lint tools, and a Jupyter
 # kernel (the venv's Python) that runs the notebooks.
@@ -30,6 +30,19 @@ graphviz:
 		echo "  Debian/Ubuntu:  sudo apt-get install graphviz"; \
 		echo "  macOS:          brew install graphviz"; \
 		echo "  conda:          conda install -c conda-forge graphviz"; \
+	fi
+
+# Chromium and its WebDriver run the explorer page's browser tests (tests/test_explorer_browser.py).
+# Installed when we can; without them those tests skip and say why.
+browser:
+	@if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "Installing Chromium for the browser tests (apt-get install -y chromium chromium-driver)..."; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	else \
+		echo "Chromium or chromedriver is missing: the explorer's browser tests will be skipped."; \
+		echo "Install them with:"; \
+		echo "  Debian/Ubuntu:  sudo apt-get install chromium chromium-driver"; \
 	fi
 
 demo: setup

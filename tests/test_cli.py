@@ -104,6 +104,9 @@ def test_demo_writes_the_gradient_graphs(tmp_path):
     assert "∂J/∂w1" in result.stdout
     for name in GRAPHS["symmetry"]:
         assert _png(tmp_path / "symmetry" / f"{name}.png")
+    for name in ("symmetry_untied_film", "symmetry_tied_film"):  # every step's numbers
+        page = (tmp_path / "symmetry" / f"{name}.html").read_text(encoding="utf-8")
+        assert page.startswith("<!DOCTYPE html>") and '"frames":1501,' in page  # 1,500 steps
 
 
 def test_without_dot_every_graph_is_dot_text_and_the_hint_comes_once(tmp_path, capsys,
@@ -120,3 +123,17 @@ def test_without_dot_every_graph_is_dot_text_and_the_hint_comes_once(tmp_path, c
             assert f"figure: {tmp_path / story / name}.dot" in text
     assert text.count("sudo apt-get install graphviz") == 1
     assert "graph.source" not in text  # Python advice is for Python users
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot binary is not installed")
+def test_explore_writes_the_demo_nets_page(tmp_path, capsys):
+    out = tmp_path / "page.html"
+    assert main(["explore", "--net", "2-2-1-tied", "--weights", "w1", "w3", "--out", str(out)]) == 0
+    assert out.as_uri() in capsys.readouterr().out
+    html = out.read_text(encoding="utf-8")
+    assert "The 2-2-1-tied net" in html and "every factor on their paths is equal" in html
+
+
+def test_explore_unknown_weight_is_a_clear_error(capsys):
+    assert main(["explore", "--weights", "w42"]) == 2
+    assert "no node named w42" in capsys.readouterr().err

@@ -14,6 +14,7 @@ from . import datasets, nn, ops, testing
 from .autograd import backward, grad
 from .errors import AnomalyError, GradcheckError, ShapeError
 from .explainer import compare, explain
+from .explorer import explore, film, to_json
 from .formulas import local_derivative
 from .modes import detect_anomaly, no_grad
 from .seeding import manual_seed
@@ -51,6 +52,8 @@ __all__ = [
     "detect_anomaly",
     "draw",
     "explain",
+    "explore",
+    "film",
     "grad",
     "local_derivative",
     "manual_seed",
@@ -59,6 +62,7 @@ __all__ = [
     "ops",
     "stack",
     "testing",
+    "to_json",
     "topological_order",
     "weighted_sum",
 ]

@@ -4,6 +4,7 @@
     tinygrad-sym demo coffee symmetry   # or: demo all
     tinygrad-sym explain --weights w1 w3
     tinygrad-sym explain --weights w1 w3 --ascii   # plain ASCII: numbers paste into Python
+    tinygrad-sym explore                # the same net as a page: explore.html
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .explorer import explore
 from .stories import STORIES
-from .stories.demo_net import NETS, explain_cli
+from .stories.demo_net import NETS, demo_net, explain_cli
 from .version import __version__
 
 ASCII = str.maketrans({
@@ -72,7 +74,27 @@ def _parser() -> tuple[argparse.ArgumentParser, argparse.ArgumentParser]:
     explain.add_argument("--ascii", action="store_true",
                          help="plain ASCII (- for −, d for ∂, -> for →): numbers paste into Python")
     explain.add_argument("stray", nargs="*", help=argparse.SUPPRESS)
+    page = commands.add_parser(
+        "explore", help="write the 2→2→1 demo net as a page to hover, click and step through"
+    )
+    page.add_argument("--net", choices=list(NETS), default="2-2-1",
+                      help="the demo net (the tied one starts its hidden units equal)")
+    page.add_argument("--weights", nargs="*", default=[], metavar="NAME",
+                      help="up to two weights selected when the page opens")
+    page.add_argument("--out", type=Path, default=Path("explore.html"),
+                      help="the page's file (default: ./explore.html)")
     return parser, explain
+
+
+def explore_cli(net: str, weights: Sequence[str], out: Path) -> Path:
+    """Write the demo net's explorer page; returns its path."""
+    nodes = demo_net(net)
+    unknown = [name for name in weights if name not in nodes]
+    if unknown:
+        raise ValueError(f"no node named {', '.join(unknown)} in the {net} net; choose "
+                         f"among {', '.join(n for n in nodes if n != 'J')}")
+    return explore(nodes["J"], highlight=[nodes[name] for name in weights],
+                   title=f"The {net} net: J and its gradients").save(out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -89,6 +111,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"tinygrad-sym explain: {error}", file=sys.stderr)
             return 2
         print(ascii_text(text) if args.ascii else text)
+        return 0
+    if args.command == "explore":
+        try:
+            path = explore_cli(args.net, args.weights, args.out)
+        except ValueError as error:
+            print(f"tinygrad-sym explore: {error}", file=sys.stderr)
+            return 2
+        print(f"wrote {path}: open it in a browser ({path.resolve().as_uri()}); it needs "
+              "no server and no network")
         return 0
     names = list(STORIES) if "all" in args.names else list(dict.fromkeys(args.names))
     for name in names:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -80,13 +81,16 @@ def accuracy(model: Sequential, X: Any, y: Any, threshold: float = 0.5) -> float
 class History:
     """What `fit` saw: the loss of every epoch and, on request, the parameters at every step.
 
-    `parameters[0]` is the state before the first step, `parameters[t]` after step t. Its
-    repr is a one-line summary (epochs, first and last loss, what was recorded).
+    `parameters[0]` is the state before the first step, `parameters[t]` after step t.
+    `cost(model, X, y)` is the cost `fit` minimised, so a recorded step can be replayed
+    (`ts.film` draws the graph of every step with it). Its repr is a one-line summary
+    (epochs, first and last loss, what was recorded).
     """
 
     loss: list[float] = field(default_factory=list)
     parameters: list[dict[str, Any]] = field(default_factory=list)
     locate: Callable[[str], tuple[str, tuple[int, ...]]] | None = None
+    cost: Callable[[Any, Any, Any], Value] | None = None
 
     def __repr__(self) -> str:
         epochs = f"{len(self.loss)} epoch{'s' * (len(self.loss) != 1)}"
@@ -133,7 +137,7 @@ def fit(
     optimizer = optimizer or Adam(model.parameters(), lr=0.01)
     count = len(X)
     size = batch_size or count
-    history = History(locate=model.locate)
+    history = History(locate=model.locate, cost=partial(cost, loss=loss))
     if record_parameters:
         history.parameters.append(model.state_dict())
     bar = ProgressBar(epochs, enabled=progress)

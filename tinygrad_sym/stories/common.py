@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .. import datasets, nn
+from ..explorer import film
 from ..plots import MissingMatplotlib
 from ..value import Value, topological_order
 from ..viz import GraphvizNotFoundError, draw
@@ -86,16 +87,17 @@ _SAID_ONCE: set[str] = set()
 
 
 class Figures:
-    """Draws a story's figures into its folder: matplotlib plots and gradient graphs.
+    """Draws a story's figures into its folder: matplotlib plots, gradient graphs, films.
 
     Without matplotlib it says so once and carries on with text. Without Graphviz's `dot`
-    every graph is written as DOT text (`.dot`), and how to install `dot` is said once per
-    process.
+    every graph is written as DOT text (`.dot`), films (pictures of every step) are left
+    out, and how to install `dot` is said once per process.
     """
 
     def __init__(self, story: str, out_dir: Path | None, enabled: bool, say: Printer) -> None:
         self.folder = Path(out_dir) if out_dir is not None else Path("out") / story
         self.plots = self.graphs = enabled
+        self.dot_missing = False
         self.say = say
         self.paths: list[Path] = []
 
@@ -121,12 +123,32 @@ class Figures:
         try:
             path = picture.write(path)
         except GraphvizNotFoundError:
-            path = write_atomically(path.with_suffix(".dot"), picture.source.encode())
-            if "dot" not in _SAID_ONCE:
-                _SAID_ONCE.add("dot")
-                self.say("Graphviz's `dot` program was not found: graphs are written as .dot "
-                         f"text. To get PNGs, install Graphviz:\n{INSTALL_GRAPHVIZ}")
+            self._without_dot()
+            path = path.with_suffix(".dot")
+            write_atomically(path, picture.source.encode())
         self._written(path)
+
+    def film(self, name: str, history: nn.History, model: nn.Sequential, X: np.ndarray,
+             y: np.ndarray, title: str) -> None:
+        """Write the training film of w1 vs w3 (ts.film) on the examples X, y: a page with a
+        slider over every recorded step. Needs `dot` (it draws every step)."""
+        if not self.graphs or self.dot_missing:
+            return
+        try:
+            page = film(history, model, X, y, ("w1", "w3"), title=title)
+        except GraphvizNotFoundError:
+            self._without_dot()
+            return
+        self._written(page.save(self.folder / name))
+
+    def _without_dot(self) -> None:
+        """Note that `dot` is missing; say how to install it, once per process."""
+        self.dot_missing = True
+        if "dot" not in _SAID_ONCE:
+            _SAID_ONCE.add("dot")
+            self.say("Graphviz's `dot` program was not found: graphs are written as .dot text "
+                     f"and the training films are left out. To get them, install Graphviz:\n"
+                     f"{INSTALL_GRAPHVIZ}")
 
     def _written(self, path: Path) -> None:
         self.paths.append(path)

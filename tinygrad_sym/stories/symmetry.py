@@ -130,5 +130,7 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
         figures.graph(f"symmetry_{name}_w1_vs_w3.png", run_.graph, ["w1", "w3"],
                       f"2→2→1, {run_.name}, first roast: why ∂J/∂w1 and ∂J/∂w3 "
                       f"{'are equal' if run_ is tied else 'differ'}")
+        figures.film(f"symmetry_{name}_film.html", run_.history, run_.model, data.features[:1],
+                     data.y[:1], f"Symmetry, {run_.name}: ∂J/∂w1 vs ∂J/∂w3 on the first roast")
     return SymmetryResult(tied, untied, figures.paths)
 

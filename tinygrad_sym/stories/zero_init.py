@@ -126,6 +126,9 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
                  title="Each colour: one weight of units 1, 2, 3,\nequal at every step")
     figures.graph("zero_init_graph.png", graph, ["w1", "w3"],
                   "2→3→1 from zeros, first roast: ∂J/∂w1 = ∂J/∂w3 (every factor equal)")
+    figures.film("zero_init_film.html", hidden_zeros.history, hidden_zeros.model,
+                 data.features[:1], data.y[:1],
+                 "Zero init, 2→3→1: ∂J/∂w1 vs ∂J/∂w3 on the first roast")
     return ZeroInitResult(hidden_zeros, hidden_random, logistic_zeros, logistic_random,
                           identical, gradients, graph, figures.paths)
 

@@ -93,6 +93,7 @@ def _edge_attributes(picture: Picture, node: Value, index: int, plain: dict) -> 
     """The edge from operand `index` into `node`'s op pill: path colours, derivative label."""
     on_path = picture.paths.edge_colors.get((node, index))
     attributes = _path_attributes(on_path) if on_path else dict(plain)
+    attributes["id"] = f"{picture.ids[node]}op-{index}"  # the SVG's handle on this edge
     # No gradient flows into an unnamed constant (the 1 in 1 − a): its edge stays bare.
     if picture.derivatives and kind_of(node.parents[index], picture.root) != "constant":
         attributes["label"] = _derivative_label(picture, node, index, on_path)

@@ -94,23 +94,23 @@ class GradientGraph(graphviz.Digraph):
             )
         if suffix != format:
             path = path.with_name(f"{path.name}.{format}")
-        return write_atomically(path, self._image(format))
+        write_atomically(path, self._image(format))
+        return path
 
 
-def write_atomically(path: Path, data: bytes) -> Path:
-    """Write `data` to `path` (its folder created if needed) so that the file appears
-    complete or not at all: a temporary file beside it, then an atomic `os.replace`."""
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write `content` to `path` (creating its folder): a temporary file beside it, then
+    an atomic rename, so the file appears complete or not at all."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = _new_file_beside(path)
     try:
         with os.fdopen(handle, "wb") as file:
-            file.write(data)
+            file.write(content)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
-    return path
 
 
 def _new_file_beside(path: Path) -> tuple[int, Path]:

@@ -14,28 +14,33 @@ from . import datasets, nn, ops, testing
 from .autograd import backward, grad
 from .errors import AnomalyError, GradcheckError, ShapeError
 from .explainer import compare, explain
-from .explorer import explore, film, to_json
 from .formulas import local_derivative
 from .modes import detect_anomaly, no_grad
 from .seeding import manual_seed
 from .value import Value, affine, concatenate, stack, topological_order, weighted_sum
 from .version import __version__
 
+LAZY = {"draw": ".viz", "viz": ".viz", "explore": ".explorer", "film": ".explorer",
+        "to_json": ".explorer", "explorer": ".explorer"}
+"""Names imported on first use: the renderer and the page need the graphviz package, the
+engine, `nn` and the explainer do not."""
+
 
 def __getattr__(name: str) -> Any:
-    """`ts.draw` and `ts.viz`, imported on first use: the engine, nn and the explainer work
-    without the graphviz package; only drawing needs it."""
-    if name not in ("draw", "viz"):
+    """`ts.draw`, `ts.explore`, `ts.film`, `ts.to_json` (and their modules), imported on
+    first use, so `import tinygrad_sym` works without the graphviz package."""
+    if name not in LAZY:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     try:
-        viz = importlib.import_module(".viz", __name__)
+        module = importlib.import_module(LAZY[name], __name__)
     except ModuleNotFoundError as error:
         if error.name != "graphviz":
             raise
-        raise ImportError("ts.draw needs the graphviz Python package (a dependency of "
+        raise ImportError(f"ts.{name} needs the graphviz Python package (a dependency of "
                           "tinygrad_sym): pip install graphviz") from error
-    globals()["draw"] = viz.draw  # later look-ups find it directly
-    return viz.draw if name == "draw" else viz
+    value = module if name in ("viz", "explorer") else getattr(module, name)
+    globals()[name] = value  # later look-ups find it directly
+    return value
 
 
 __all__ = [

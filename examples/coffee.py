@@ -1,17 +1,18 @@
 """Coffee roasting: train the course's 2 → 3 → 1 sigmoid net, then look at it weight by weight.
 
-    python examples/coffee.py          (writes out/coffee/coffee_units.png, coffee_graph.png)
+    python examples/coffee.py          (the full story: tinygrad-sym demo coffee)
 
-The same, cell by cell with outputs: notebooks/coffee.ipynb. The story with every claim
-checked: tinygrad-sym demo coffee.
+Writes out/coffee/coffee_units.png, out/coffee/coffee_graph.png (needs matplotlib: pip
+install tinygrad_sym[plot]). Cell by cell, with outputs: notebooks/coffee.ipynb.
 """
 
 # %% [markdown]
 # # Coffee roasting: what each hidden unit learns
 #
 # The course's lab: 200 roasts, each a temperature (°C) and a duration (min), labelled
-# good (1) or bad (0). A 2 → 3 → 1 sigmoid net learns the rule; afterwards, each hidden
-# unit turns out to guard one kind of bad roast (too cold, too short, over-roasted).
+# good (1) or bad (0). A 2 → 3 → 1 sigmoid net learns the rule by gradient descent,
+# w := w − α·∂J/∂w; afterwards, each hidden unit turns out to guard one kind of bad roast
+# (too cold, too short, over-roasted).
 
 # %%
 import tinygrad_sym as ts
@@ -23,8 +24,8 @@ X, y = datasets.coffee_roasting()  # X: 200 × (°C, min); y: 200 × 1, 1 = a go
 normalize = datasets.Normalizer.fit(X)  # features of mean 0, std 1: what the net sees
 
 net = nn.MLP(2, [3, 1], activation="sigmoid")  # W1 (2×3), b1, W2 (3×1), b2
-history = nn.fit(net, normalize(X), y, loss=nn.binary_cross_entropy,
-                 optimizer=nn.Adam(net.parameters(), lr=0.05), epochs=1500)
+history = nn.fit(net, normalize(X), y, loss=nn.binary_cross_entropy,  # gradient descent:
+                 optimizer=nn.SGD(net.parameters(), lr=5.0), epochs=3000)  # w -= α·∂J/∂w
 print(f"training accuracy {nn.accuracy(net, normalize(X), y):.1%}")
 history
 

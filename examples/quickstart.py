@@ -1,8 +1,8 @@
 """Quickstart: the forum's 2 → 2 → 1 net built by hand, drawn, explained, compared, checked.
 
-    python examples/quickstart.py      (writes out/quickstart/w1_vs_w3.png)
+    python examples/quickstart.py
 
-The same text, run cell by cell with its outputs: notebooks/quickstart.ipynb.
+Writes out/quickstart/w1_vs_w3.png. Cell by cell, with outputs: notebooks/quickstart.ipynb.
 """
 
 # %% [markdown]

@@ -2,10 +2,10 @@
 
 Run it twice (two processes): the fingerprint printed first is the same every time.
 
-    python examples/seeds.py           (writes out/seeds/seeds_units.png)
+    python examples/seeds.py           (the full story: tinygrad-sym demo seeds)
 
-The same, cell by cell with outputs: notebooks/seeds.ipynb. The story with every claim
-checked: tinygrad-sym demo seeds.
+Writes out/seeds/seeds_units.png (needs matplotlib: pip install tinygrad_sym[plot]).
+Cell by cell, with outputs: notebooks/seeds.ipynb.
 """
 
 # %% [markdown]
@@ -21,7 +21,7 @@ from tinygrad_sym.stories.coffee import coffee_data, train_coffee_net
 from tinygrad_sym.stories.seeds import fingerprint
 
 data = coffee_data()
-first, _ = train_coffee_net(0, data)  # manual_seed(0), MLP(2, [3, 1]), 1500 Adam steps
+first, _ = train_coffee_net(0, data)  # manual_seed(0), MLP(2, [3, 1]), gradient descent
 again, _ = train_coffee_net(0, data)
 print(f"seed 0 fingerprint: {fingerprint(first)}, again: {fingerprint(again)}")
 
@@ -31,17 +31,17 @@ print(f"seed 0 fingerprint: {fingerprint(first)}, again: {fingerprint(again)}")
 # of their activations over the data); a negative correlation is a mirrored unit (1 − a).
 
 # %%
-second, _ = train_coffee_net(2, data)
+second, _ = train_coffee_net(1, data)
 match = nn.match_units(first, second, data.features)  # activations over the 200 roasts
 for unit_a, unit_b, correlation in match.pairs:
-    print(f"seed 0 unit {unit_a} ↔ seed 2 unit {unit_b}   correlation {correlation:+.3f}")
+    print(f"seed 0 unit {unit_a} ↔ seed 1 unit {unit_b}   correlation {correlation:+.3f}")
 
 # %% [markdown]
-# Each row: one net's units (shade: activation, line: z = 0), seed 2's reordered to match.
+# Each row: one net's units (shade: activation, line: z = 0), seed 1's reordered to match.
 
 # %%
 units = plots.unit_maps([first, second], "out/seeds/seeds_units.png", X=data.X, y=data.y,
-                        normalizer=data.normalize, row_titles=["seed 0", "seed 2"],
+                        normalizer=data.normalize, row_titles=["seed 0", "seed 1"],
                         unit_orders=[[0, 1, 2], [unit - 1 for unit in match.permutation]],
                         axis_labels=("temperature (°C)", "duration (min)"),
                         class_names=("bad roast", "good roast"))

@@ -1,9 +1,9 @@
 """Symmetry: start two hidden units identical and they stay identical, bit for bit.
 
-    python examples/symmetry.py        (writes out/symmetry/symmetry_weights.png, symmetry_tied.png)
+    python examples/symmetry.py        (the full story: tinygrad-sym demo symmetry)
 
-The same, cell by cell with outputs: notebooks/symmetry.ipynb. The story with every claim
-checked: tinygrad-sym demo symmetry.
+Writes out/symmetry/symmetry_tied.png, out/symmetry/symmetry_weights.png (needs matplotlib:
+pip install tinygrad_sym[plot]). Cell by cell, with outputs: notebooks/symmetry.ipynb.
 """
 
 # %% [markdown]

@@ -1,9 +1,9 @@
 """Zero init: fatal for a hidden layer, harmless for logistic regression.
 
-    python examples/zero_init.py       (writes out/zero-init/zero_init_loss.png)
+    python examples/zero_init.py       (the full story: tinygrad-sym demo zero-init)
 
-The same, cell by cell with outputs: notebooks/zero_init.ipynb. The story with every claim
-checked: tinygrad-sym demo zero-init.
+Writes out/zero-init/zero_init_loss.png (needs matplotlib: pip install tinygrad_sym[plot]).
+Cell by cell, with outputs: notebooks/zero_init.ipynb.
 """
 
 # %% [markdown]

@@ -75,13 +75,17 @@ def blank_notebook(script: Path) -> nbformat.NotebookNode:
     return notebook
 
 
-def execute(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Run every cell in a fresh kernel, in a temporary working directory; fail on the first
-    error (nbclient's CellExecutionError names the cell and the traceback)."""
-    with tempfile.TemporaryDirectory() as folder:
-        client = NotebookClient(notebook, timeout=TIMEOUT, kernel_name=KERNEL,
-                                resources={"metadata": {"path": folder}}, record_timing=False)
-        client.execute()
+def execute(notebook: nbformat.NotebookNode, folder: Path | None = None
+            ) -> nbformat.NotebookNode:
+    """Run every cell in a fresh kernel whose working directory is `folder` (a temporary
+    one when None); fail on the first error (nbclient's CellExecutionError names the cell
+    and the traceback)."""
+    if folder is None:
+        with tempfile.TemporaryDirectory() as temporary:
+            return execute(notebook, Path(temporary))
+    client = NotebookClient(notebook, timeout=TIMEOUT, kernel_name=KERNEL,
+                            resources={"metadata": {"path": str(folder)}}, record_timing=False)
+    client.execute()
     notebook.metadata["language_info"] = {"name": "python"}  # no version: same on every machine
     return notebook
 

@@ -46,14 +46,42 @@ def test_normalizer_uses_training_statistics():
     assert np.all(np.isfinite(constant(np.ones((1, 2)))))
 
 
-def test_blobs():
+LAB_X_FIRST = [[4.333482691632798, -1.994573777862195], [4.096217141740269, -2.3120023332943265],
+               [4.503319959376028, -2.1903658485143933]]
+LAB_Y_FIRST = [3, 3, 3, 0, 3, 3, 3, 3, 2, 0, 2, 1]
+LAB_X_SUM = [-21.380664684064286, -5.561432893781586]
+"""Read off scikit-learn 1.9.1's make_blobs(n_samples=100, centers=[[-5, 2], [-2, -2], [1, 2],
+[5, -2]], cluster_std=1.0, random_state=30): the course's multiclass lab data."""
+
+
+def test_blobs_is_the_course_lab_data():
+    X, y = datasets.blobs()
+    assert X.shape == (100, 2) and y.shape == (100,) and y.dtype.kind == "i"
+    np.testing.assert_array_equal(X[:3], LAB_X_FIRST)
+    assert y[:12].tolist() == LAB_Y_FIRST
+    np.testing.assert_allclose(X.sum(axis=0), LAB_X_SUM, rtol=1e-12)
+    # make_blobs' recipe: RandomState(30), 25 points per centre in order, then one shuffle
+    generator = np.random.RandomState(30)
+    centres = [[-5, 2], [-2, -2], [1, 2], [5, -2]]
+    points = np.concatenate([generator.normal(c, 1.0, size=(25, 2)) for c in centres])
+    order = np.arange(100)
+    generator.shuffle(order)
+    np.testing.assert_array_equal(X, points[order])
+    np.testing.assert_array_equal(y, np.repeat(np.arange(4), 25)[order])
+    np.testing.assert_array_equal(datasets.COURSE_BLOB_CENTERS, centres)
+
+
+def test_blobs_options():
     X, y = datasets.blobs(400, seed=0)
-    assert X.shape == (400, 2) and y.shape == (400,) and y.dtype.kind == "i"
     assert np.bincount(y).tolist() == [100, 100, 100, 100]
-    for label, centre in enumerate([[-5, 2], [-1, -2], [1, 2], [5, -2]]):
+    for label, centre in enumerate(datasets.COURSE_BLOB_CENTERS):
         np.testing.assert_allclose(X[y == label].mean(axis=0), centre, atol=0.3)
     assert np.array_equal(X, datasets.blobs(400, seed=0)[0])
-    _, y3 = datasets.blobs(30, centers=3, std=0.1, seed=1)
-    assert set(y3) == {0, 1, 2}
+    _, y3 = datasets.blobs(31, centers=3, std=0.1, seed=1)
+    assert np.bincount(y3).tolist() == [11, 10, 10]  # the first centres get the remainder
+    ts.manual_seed(4)
+    first = datasets.blobs(seed=None)
+    ts.manual_seed(4)
+    assert np.array_equal(first[0], datasets.blobs(seed=None)[0])
     with pytest.raises(ValueError, match="at least one"):
         datasets.blobs(10, centers=0)

@@ -1,7 +1,13 @@
-"""The examples run as scripts and write the figures they name; the notebooks built from
-them are current (same cells) and, executed afresh in a kernel, print and show what their
-committed outputs say (`notebooks/build.py`'s `comparable`: text verbatim, memory addresses
-aside; pictures by presence). `make notebooks` rebuilds them."""
+"""The examples and the notebooks built from them.
+
+Every notebook is built afresh from its example (`notebooks/build.py`) and executed in a
+kernel: its cells are the script's code in order, so this runs each example end to end.
+It must write the figures its docstring names, print "figure: <path>" for each, and give
+the outputs the committed notebook shows (`build.comparable`: text verbatim, memory
+addresses aside; pictures by presence). Two examples also run as plain scripts
+(`python examples/<name>.py`), the way the README tells a user to. `make notebooks`
+rebuilds the committed notebooks.
+"""
 
 import importlib.util
 import re
@@ -32,47 +38,60 @@ WORKERS = 2
 """Examples and notebooks run two at a time: the machine's two cores."""
 
 
+AS_SCRIPTS = ["quickstart", "symmetry"]
+"""The examples also run as `python examples/<name>.py`: one with a graph, one with plots."""
+
+
+def figures_named(script: Path) -> set[Path]:
+    """The figures the example's docstring says it writes ("Writes out/a/x.png, …")."""
+    named = re.search(r"^Writes (.+?)(?: \(needs|\.\s)", script.read_text(encoding="utf-8"),
+                      flags=re.MULTILINE | re.DOTALL)
+    assert named, f"{script.name}'s docstring says which figures it writes (Writes …)"
+    return {Path(name.strip()) for name in named.group(1).split(",")}
+
+
+def figures_printed(text: str) -> set[Path]:
+    """The figures an example says it wrote ("figure: <path>" lines)."""
+    return {Path(path) for path in re.findall(r"^figure: (\S+)$", text, flags=re.MULTILINE)}
+
+
+def assert_figures(script: Path, folder: Path, printed: str) -> None:
+    """The figures named in the docstring were written in `folder`, as PNGs under
+    out/<story>/, and the example said so."""
+    named = figures_named(script)
+    assert figures_printed(printed) == named
+    for figure in named:
+        assert figure.parts[:2] == ("out", script.stem.replace("_", "-")), figure
+        assert (folder / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", figure
+
+
+def printed_text(notebook) -> str:
+    return "".join(output.text for cell in notebook.cells if cell.cell_type == "code"
+                   for output in cell.outputs if output.output_type == "stream")
+
+
 @pytest.fixture(scope="module")
-def script_runs(tmp_path_factory):
-    """Every example run as `python examples/<name>.py` in its own empty folder:
-    name → (folder, CompletedProcess)."""
-    def run(script):
-        folder = tmp_path_factory.mktemp(script.stem)
-        return folder, subprocess.run([sys.executable, str(script)], capture_output=True,
-                                      text=True, cwd=folder, timeout=300)
-
-    with ThreadPoolExecutor(WORKERS) as pool:
-        return dict(zip(IDS, pool.map(run, SCRIPTS), strict=True))
-
-
-@pytest.fixture(scope="module")
-def fresh_notebooks():
-    """Every notebook built from its example and executed in a fresh kernel: name → the
-    executed notebook, or the exception that stopped it."""
+def fresh_notebooks(tmp_path_factory):
+    """Every notebook built from its example and executed in a fresh kernel, two at a time:
+    name → (its working folder, the executed notebook or the exception that stopped it)."""
     def execute(script):
+        folder = tmp_path_factory.mktemp(script.stem)
         try:
-            return build.execute(build.blank_notebook(script))
+            return folder, build.execute(build.blank_notebook(script), folder)
         except Exception as error:  # reported by the notebook's own test
-            return error
+            return folder, error
 
     with ThreadPoolExecutor(WORKERS) as pool:
         return dict(zip(IDS, pool.map(execute, SCRIPTS), strict=True))
 
 
-@pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
-def test_example_runs_as_a_script_and_writes_its_figures(script, script_runs):
-    folder, result = script_runs[script.stem]
+@pytest.mark.parametrize("name", AS_SCRIPTS)
+def test_example_runs_as_a_script_and_writes_its_figures(name, tmp_path):
+    script = ROOT / "examples" / f"{name}.py"
+    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=300)
     assert result.returncode == 0, result.stderr
-    figures = re.findall(r"^figure: (\S+)$", result.stdout, flags=re.MULTILINE)
-    assert figures, "an example writes at least one figure and says where"
-    for figure in figures:
-        assert (folder / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", figure
-        assert figure.startswith(f"out/{script.stem.replace('_', '-')}/")
-    named = re.search(r"\(writes (.*)\)", script.read_text(encoding="utf-8"))
-    assert named, "the docstring says which figures the script writes"
-    first = Path(figures[0]).parent
-    assert {Path(name.strip()) if "/" in name else first / name.strip()
-            for name in named.group(1).split(",")} == {Path(f) for f in figures}
+    assert_figures(script, tmp_path, result.stdout)
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=IDS)
@@ -80,9 +99,10 @@ def test_notebook_is_current_and_its_outputs_are_what_running_it_gives(script, f
     path = build.notebook_path(script)
     assert path.exists(), f"{path.name} is missing: run `make notebooks`"
     committed = nbformat.read(path, as_version=4)
-    fresh = fresh_notebooks[script.stem]
+    folder, fresh = fresh_notebooks[script.stem]
     if isinstance(fresh, Exception):
         raise fresh  # nbclient's CellExecutionError names the cell and the traceback
+    assert_figures(script, folder, printed_text(fresh))
     assert [(c.cell_type, c.source) for c in committed.cells] == [
         (c.cell_type, c.source) for c in fresh.cells], (
         f"{path.name} differs from {script.name}: run `make notebooks`")

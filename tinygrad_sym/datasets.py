@@ -1,7 +1,7 @@
 """Small synthetic data sets, generated with numpy (no downloads), seeded.
 
-`coffee_roasting` is the course's coffee-roasting data; `blobs` gives Gaussian clusters
-for the softmax story; `Normalizer` standardises features with statistics of the training set.
+`coffee_roasting` is the course's coffee-roasting data; `blobs` the Gaussian clusters of
+its multiclass lab; `Normalizer` standardises features with statistics of the training set.
 """
 
 from __future__ import annotations
@@ -45,35 +45,44 @@ def coffee_roasting(n: int = 200, seed: int | None = 2) -> tuple[np.ndarray, np.
     return X, y
 
 
-COURSE_BLOB_CENTERS = np.array([[-5.0, 2.0], [-1.0, -2.0], [1.0, 2.0], [5.0, -2.0]])
-"""The four centres of the course's multiclass lab."""
+COURSE_BLOB_CENTERS = np.array([[-5.0, 2.0], [-2.0, -2.0], [1.0, 2.0], [5.0, -2.0]])
+"""The four centres of the course's multiclass lab (its `make_blobs` call)."""
 
 
 def blobs(
-    n: int = 400,
+    n: int = 100,
     centers: int | Any = 4,
     std: float = 1.0,
-    seed: int | None = None,
+    seed: int | None = 30,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Points around `centers` (X: n×2) and the index of the centre each came from (y: n ints).
 
-    `centers=4` uses the course's centres (−5, 2), (−1, −2), (1, 2), (5, −2); another count
-    draws centres uniformly in [−6, 6]²; an array gives them explicitly. The n points are
-    shared out as evenly as possible, each N(centre, std²·I), then shuffled.
+    The defaults are the course's multiclass lab: 100 points around (−5, 2), (−2, −2), (1, 2),
+    (5, −2), std 1.0, drawn exactly as scikit-learn's `make_blobs(n_samples=100,
+    centers=..., cluster_std=1.0, random_state=30)` draws them (numpy's RandomState(seed):
+    n // k points per centre, the first n % k centres one more, each N(centre, std²·I),
+    centre after centre, then shuffled), so `blobs()` is the lab's X_train, y_train.
+    `centers=4` uses the course's centres; another count draws centres uniformly in
+    [−6, 6]²; an array gives them explicitly. `seed=None` draws from the library's
+    generator (`ts.manual_seed`) in the same way.
     """
-    generator = _generator(seed)
+    generator: Any = rng() if seed is None else np.random.RandomState(seed)
     if np.ndim(centers) == 0:
         count = int(centers)
         if count < 1:
             raise ValueError(f"blobs needs at least one centre, got {count}")
         centers = COURSE_BLOB_CENTERS if count == 4 else generator.uniform(-6, 6, (count, 2))
     centers = np.asarray(centers, dtype=np.float64)
-    if centers.ndim != 2:
+    if centers.ndim != 2 or len(centers) == 0:
         raise ValueError(f"centers must be a count or an array (k, features), not {centers.shape}")
-    y = np.arange(n) % len(centers)
-    generator.shuffle(y)
-    X = centers[y] + generator.normal(0.0, std, size=(n, centers.shape[1]))
-    return X, y
+    counts = np.full(len(centers), n // len(centers))
+    counts[: n % len(centers)] += 1
+    X = np.concatenate([generator.normal(loc=centre, scale=std, size=(count, centers.shape[1]))
+                        for centre, count in zip(centers, counts, strict=True)])
+    y = np.repeat(np.arange(len(centers)), counts)
+    order = np.arange(n)
+    generator.shuffle(order)
+    return X[order], y[order]
 
 
 @dataclass(frozen=True)

@@ -62,7 +62,8 @@ def _grid(X: np.ndarray, steps: int = 160) -> tuple[np.ndarray, np.ndarray, np.n
     return xs, ys, np.column_stack([xs.ravel(), ys.ravel()])
 
 
-def _scatter(axes: Any, X: np.ndarray, y: np.ndarray, class_names: Sequence[str]) -> None:
+def _scatter(axes: Any, X: np.ndarray, y: np.ndarray, class_names: Sequence[str],
+             size: float = 16) -> None:
     labels = np.asarray(y).reshape(-1).astype(int)
     markers, colors = "xo^sv", ["#d62728", "#2ca02c", "#1f77b4", "#ff7f0e", "#9467bd"]
     if len(class_names) > 2:
@@ -71,7 +72,7 @@ def _scatter(axes: Any, X: np.ndarray, y: np.ndarray, class_names: Sequence[str]
     for label, name in enumerate(class_names):
         chosen = labels == label
         filled = markers[label % 5] not in "x"
-        axes.scatter(X[chosen, 0], X[chosen, 1], s=16, marker=markers[label % 5],
+        axes.scatter(X[chosen, 0], X[chosen, 1], s=size, marker=markers[label % 5],
                      c=colors[label % 5], edgecolors="white" if filled else None,
                      linewidths=0.4 if filled else 1.0, label=name, zorder=3)
 
@@ -183,15 +184,111 @@ def _output_panel(axes: Any, xs: np.ndarray, ys: np.ndarray, outputs: np.ndarray
         axes.figure.colorbar(image, ax=axes, shrink=0.85).set_label(f"P({class_names[1]})")
         axes.set_title("the net's output (line: 0.5)", fontsize=10)
         return
+    _regions(axes, xs, ys, outputs.argmax(axis=1), outputs.shape[1])
+    axes.set_title("decision: the largest z wins", fontsize=10)
+
+
+REGION_COLORS = ["#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5"]
+"""Light versions of the class colours of `_scatter` (three or more classes)."""
+UNIT_COLORS = ["#6a3d9a", "#b15928", "#e7298a", "#1b9e77"]
+"""One colour per hidden unit, distinct from the class colours."""
+
+
+def _regions(axes: Any, xs: np.ndarray, ys: np.ndarray, winners: np.ndarray, classes: int
+             ) -> None:
+    """Shade the winning class over a grid, with black borders between classes."""
     from matplotlib.colors import ListedColormap
 
-    winners = outputs.argmax(axis=1).reshape(xs.shape)
-    colors = ["#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5"][: outputs.shape[1]]
-    axes.contourf(xs, ys, winners, levels=np.arange(outputs.shape[1] + 1) - 0.5,
-                  cmap=ListedColormap(colors))
-    axes.contour(xs, ys, winners, levels=np.arange(outputs.shape[1]) + 0.5, colors="black",
+    winners = winners.reshape(xs.shape)
+    axes.contourf(xs, ys, winners, levels=np.arange(classes + 1) - 0.5,
+                  cmap=ListedColormap(REGION_COLORS[:classes]))
+    axes.contour(xs, ys, winners, levels=np.arange(classes) + 0.5, colors="black",
                  linewidths=1.0)
-    axes.set_title("decision: the largest z wins", fontsize=10)
+
+
+def _unit_line(axes: Any, xs: np.ndarray, ys: np.ndarray, z: np.ndarray, unit: int,
+               color: str, shade: bool) -> None:
+    """Draw the line z = 0 of one unit, its active side (z > 0) tinted when `shade`."""
+    z = z.reshape(xs.shape)
+    if shade:
+        axes.contourf(xs, ys, z, levels=[0, np.inf], colors=[color], alpha=0.16)
+    axes.contour(xs, ys, z, levels=[0.0], colors=[color], linewidths=2.4,
+                 linestyles="solid" if shade else "dashed")
+    axes.plot([], [], color=color, linewidth=2.4, label=f"unit {unit}: z{unit} = 0")
+
+
+def hidden_lines(
+    model: Sequential,
+    path: Path | str,
+    X: Any,
+    y: Any,
+    class_names: Sequence[str],
+    title: str | None = None,
+) -> SavedFigure:
+    """A net with one hidden layer of a few ReLU units, in three panels: each unit's line
+    z = 0 over the input plane (active side tinted); where the points land in the hidden
+    units' plane (a1, a2), with the output layer's decision there; the net's decision over
+    the input plane with the lines on top."""
+    X = np.asarray(X, dtype=np.float64)
+    tensor = model if not model.scalar else model.to_tensor()
+    first, second = tensor.layers[0].to_tensor(), tensor.layers[1].to_tensor()
+    W1, b1 = first.weight_matrix(), first.bias_vector()
+    W2, b2 = second.weight_matrix(), second.bias_vector()
+    xs, ys, points = _grid(X, steps=300)
+    classes = W2.shape[1]
+    figure = _figure(14.5, 5.4)
+    sides, hidden, decision = figure.subplots(1, 3)
+    for j in range(W1.shape[1]):
+        z = points @ W1[:, j] + b1[j]
+        color = UNIT_COLORS[j % len(UNIT_COLORS)]
+        _unit_line(sides, xs, ys, z, first.numbering.unit(j), color, shade=True)
+        _unit_line(decision, xs, ys, z, first.numbering.unit(j), color, shade=False)
+    _regions(decision, xs, ys, (np.maximum(points @ W1 + b1, 0) @ W2 + b2).argmax(axis=1),
+             classes)
+    sides.set_title("each hidden unit draws one line\n(tinted: its active side, a > 0)",
+                    fontsize=13)
+    decision.set_title("the net's decision: four regions\nfrom two lines (dashed)", fontsize=13)
+    lines = sides.get_legend_handles_labels()
+    for axes in (sides, decision):
+        _scatter(axes, X, y, class_names, size=26)
+        axes.set_xlim(xs.min(), xs.max())
+        axes.set_ylim(ys.min(), ys.max())
+        axes.set_xlabel("x1", fontsize=12)
+        axes.set_ylabel("x2", fontsize=12)
+    sides.legend(*lines, loc="lower left", fontsize=11, framealpha=0.9)
+    activations = np.maximum(X @ W1 + b1, 0)
+    if activations.shape[1] == 2:
+        _hidden_plane(hidden, activations, W2, b2, y, class_names, first)
+    figure.legend(*hidden.get_legend_handles_labels(), loc="outside lower center", ncol=classes,
+                  fontsize=12, markerscale=1.6)
+    if title:
+        figure.suptitle(title, fontsize=15)
+    return _save(figure, path)
+
+
+def _hidden_plane(axes: Any, activations: np.ndarray, W2: np.ndarray, b2: np.ndarray, y: Any,
+                  class_names: Sequence[str], first: Any) -> None:
+    """Where the points land in (a1, a2) and the output layer's straight borders there."""
+    high = activations.max(axis=0)
+    span = np.where(high > 0, high, 1.0) * 1.08
+    low = -0.06 * span
+    grid_a1, grid_a2 = np.meshgrid(np.linspace(low[0], span[0], 300),
+                                   np.linspace(low[1], span[1], 300))
+    plane = np.column_stack([grid_a1.ravel(), grid_a2.ravel()])
+    _regions(axes, grid_a1, grid_a2, (plane @ W2 + b2).argmax(axis=1), W2.shape[1])
+    # a ReLU output is never negative: grey out the part of the plane no point can reach
+    axes.axvspan(low[0], 0, color="white", alpha=0.75, zorder=2)
+    axes.axhspan(low[1], 0, color="white", alpha=0.75, zorder=2)
+    axes.axvline(0, color="black", linewidth=0.8, zorder=2)
+    axes.axhline(0, color="black", linewidth=0.8, zorder=2)
+    _scatter(axes, activations, y, class_names, size=26)
+    names = [f"a{first.numbering.unit(j)}" for j in range(2)]
+    axes.set_xlim(low[0], span[0])
+    axes.set_ylim(low[1], span[1])
+    axes.set_xlabel(f"{names[0]} = max(0, z{first.numbering.unit(0)})", fontsize=12)
+    axes.set_ylabel(f"{names[1]} = max(0, z{first.numbering.unit(1)})", fontsize=12)
+    axes.set_title("what the output layer sees: (a1, a2)\nits decision there: straight borders",
+                   fontsize=13)
 
 
 def weight_trajectories(
@@ -246,4 +343,213 @@ def loss_curves(
         axes.legend(fontsize=9)
     if title:
         figure.suptitle(title, fontsize=12)
+    return _save(figure, path)
+
+
+KIND_STYLES = [("#2ca02c", "o"), ("#d62728", "X"), ("#ff7f0e", "s"), ("#7f7f7f", "v")]
+"""Colour and marker of each kind of outcome in a seed sweep, in the order the kinds are given."""
+
+
+def seed_sweep(
+    runs: Sequence[tuple[int, float, float, str]],
+    path: Path | str,
+    kinds: Sequence[str],
+    similar_angle: float,
+    X: Any,
+    y: Any,
+    examples: Sequence[tuple[str, Sequence[tuple[tuple[float, float], float]]]] = (),
+    title: str | None = None,
+) -> SavedFigure:
+    """Many runs of a net with two hidden units: for each run (seed, angle between its two
+    lines in degrees, accuracy, kind) one marker; then up to three example runs, their lines
+    (weights, bias) drawn over the data, in a 2 × 2 grid."""
+    X = np.asarray(X, dtype=np.float64)
+    figure = _figure(11.5, 9.0)
+    cells = figure.subplots(2, 2).ravel()
+    scatter = cells[0]
+    scatter.axvspan(0, similar_angle, color="#d62728", alpha=0.08, zorder=0)
+    scatter.text(similar_angle / 2, 0.5, f"similar:\nunder {similar_angle:g}°", ha="center",
+                 fontsize=11, color="#d62728", transform=scatter.get_xaxis_transform())
+    for kind, (color, marker) in zip(kinds, KIND_STYLES, strict=False):
+        chosen = [(angle, 100 * accuracy) for _, angle, accuracy, k in runs if k == kind]
+        if chosen:
+            angles, accuracies = zip(*chosen, strict=True)
+            scatter.scatter(angles, accuracies, s=70, color=color, marker=marker,
+                            edgecolors="black", linewidths=0.5, label=f"{kind} ({len(chosen)})",
+                            zorder=3)
+    lowest = min(100 * accuracy for _, _, accuracy, _ in runs)
+    scatter.set_xlim(0, 90)
+    scatter.set_ylim(lowest - 4, 101.5)
+    scatter.set_xlabel("angle between the two hidden units' lines (°)", fontsize=12)
+    scatter.set_ylabel("training accuracy (%)", fontsize=12)
+    scatter.grid(alpha=0.3)
+    scatter.legend(fontsize=11, loc="lower center", framealpha=0.95)
+    scatter.set_title("each marker: one seed", fontsize=13)
+    xs, ys, points = _grid(X, steps=200)
+    classes = [str(k) for k in range(int(np.max(y)) + 1)]
+    for axes in cells[1 + len(examples):]:
+        axes.set_visible(False)
+    for axes, (name, lines) in zip(cells[1:], examples, strict=False):
+        _scatter(axes, X, y, classes, size=22)
+        for j, (weights, bias) in enumerate(lines):
+            z = points @ np.asarray(weights) + bias
+            _unit_line(axes, xs, ys, z, j + 1, UNIT_COLORS[j % len(UNIT_COLORS)], shade=False)
+        axes.set_xlim(xs.min(), xs.max())
+        axes.set_ylim(ys.min(), ys.max())
+        axes.set_title(name, fontsize=13)
+        axes.set_xticks([])
+        axes.set_yticks([])
+    if title:
+        figure.suptitle(title, fontsize=14)
+    return _save(figure, path)
+
+
+def gap_growth(
+    runs: Sequence[tuple[str, np.ndarray, int | None]],
+    path: Path | str,
+    threshold: float,
+    until: int | None = None,
+    title: str | None = None,
+) -> SavedFigure:
+    """For each run (name, the gap between two weights at every step, the step where it first
+    exceeds `threshold`), the gap on a log scale over the steps (up to step `until`), the
+    crossing marked."""
+    figure = _figure(9.0, 5.6)
+    axes = figure.subplots()
+    colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b"]
+    for (name, gaps, crossing), color in zip(runs, colors, strict=False):
+        gaps = gaps[: None if until is None else until + 1]
+        steps = np.arange(len(gaps))
+        shown = gaps > 0
+        label = name if crossing is None else f"{name}: crosses at step {crossing}"
+        axes.plot(steps[shown], gaps[shown], color=color, linewidth=2.2, label=label)
+        if crossing is not None:
+            axes.plot([crossing], [gaps[crossing]], "o", color=color, markersize=8,
+                      markeredgecolor="black")
+    axes.axhline(threshold, color="black", linestyle="--", linewidth=1.2)
+    axes.text(0.62, threshold * 1.6, f"visible: {threshold:g}", ha="center", fontsize=11,
+              transform=axes.get_yaxis_transform())
+    axes.set_yscale("log")
+    axes.set_xlabel("training step", fontsize=12)
+    axes.set_ylabel("|w1 − w3|", fontsize=12)
+    axes.grid(alpha=0.3, which="major")
+    axes.legend(fontsize=11, loc="lower right")
+    if title:
+        axes.set_title(title, fontsize=12)
+    return _save(figure, path)
+
+
+def cost_between_twins(
+    points: np.ndarray,
+    paths: Mapping[str, np.ndarray],
+    runs: Sequence[tuple[str, History, int]],
+    path: Path | str,
+    title: str | None = None,
+) -> SavedFigure:
+    """Two panels: the cost along straight lines from a trained net (t = 0) to equivalent
+    twins (t = 1); and the loss of training runs per step, each (name, history, first step:
+    a run that continues another can start where that one ended)."""
+    figure = _figure(13.0, 5.0)
+    along, during = figure.subplots(1, 2)
+    for (name, costs), style in zip(paths.items(), ["-", "--", ":"], strict=False):
+        along.plot(points, costs, linestyle=style, linewidth=2.4, label=name)
+    along.axvline(0.5, color="grey", linewidth=1)
+    along.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0\nthe net", "0.25", "0.5", "0.75",
+                                                "1\nits twin"])
+    along.text(0.5, 0.3, "halfway (solid):\nunits 1 and 2\nare equal", ha="center", va="center",
+               fontsize=11, transform=along.get_xaxis_transform(),
+               bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.85})
+    along.set_xlabel("t: the point (1 − t)·net + t·twin", fontsize=12)
+    along.set_ylabel("J (mean binary cross-entropy)", fontsize=12)
+    along.set_yscale("log")
+    along.grid(alpha=0.3, which="both")
+    along.legend(fontsize=10, loc="lower center", framealpha=0.95)
+    along.set_title("same cost at both ends, a hill between", fontsize=12)
+    for (name, history, first), style in zip(runs, ["-", "--", "-."], strict=False):
+        steps = first + np.arange(1, len(history.loss) + 1)
+        during.plot(steps, history.loss, linestyle=style, linewidth=2.4, label=name)
+    during.set_yscale("log")
+    during.set_xlabel("gradient-descent step", fontsize=12)
+    during.set_ylabel("J", fontsize=12)
+    during.grid(alpha=0.3, which="both")
+    during.legend(fontsize=10)
+    during.set_title("equal units stay equal; 1e−6 away, they part", fontsize=12)
+    if title:
+        figure.suptitle(title, fontsize=14)
+    return _save(figure, path)
+
+
+def accuracy_by_width(
+    widths: Sequence[int],
+    series: Mapping[str, Sequence[Sequence[float]]],
+    path: Path | str,
+    title: str | None = None,
+) -> SavedFigure:
+    """Accuracy against the number of hidden units: for each series (training, test, …) one
+    marker per run (seed) at each width and a line through their means."""
+    figure = _figure(8.8, 5.2)
+    axes = figure.subplots()
+    positions = np.arange(len(widths))
+    styles = [("#1f77b4", "o", "-"), ("#d62728", "s", "-"), ("#7f7f7f", "^", ":")]
+    for offset, ((name, values), (color, marker, line)) in enumerate(
+            zip(series.items(), styles, strict=False)):
+        shift = (offset - (len(series) - 1) / 2) * 0.08
+        means = [100 * np.mean(runs) for runs in values]
+        axes.plot(positions + shift, means, linestyle=line, color=color, linewidth=2.2,
+                  label=f"{name} (line: mean)")
+        for position, runs in zip(positions, values, strict=True):
+            axes.scatter(np.full(len(runs), position + shift), 100 * np.asarray(runs), s=46,
+                         color=color, marker=marker, edgecolors="black", linewidths=0.5,
+                         zorder=3, alpha=0.85)
+    axes.set_xticks(positions, [str(width) for width in widths])
+    axes.set_xlabel("hidden units (each marker: one seed)", fontsize=12)
+    axes.set_ylabel("accuracy (%)", fontsize=12)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=11, loc="lower right")
+    if title:
+        axes.set_title(title, fontsize=12)
+    return _save(figure, path)
+
+
+def init_scales(
+    slopes: Mapping[str, np.ndarray],
+    histories: Mapping[str, History],
+    path: Path | str,
+    saturated: float,
+    title: str | None = None,
+) -> SavedFigure:
+    """Two panels for starts of different scales: the sigmoid's slope a(1 − a) over the hidden
+    units and examples at the start (cumulative: the share with a smaller slope); the loss
+    during training."""
+    figure = _figure(13.0, 5.0)
+    spread, during = figure.subplots(1, 2)
+    colors = ["#9467bd", "#2ca02c", "#ff7f0e", "#d62728", "#8c564b"]
+    for (name, values), color in zip(slopes.items(), colors, strict=False):
+        ordered = np.sort(np.ravel(values))
+        shares = np.arange(1, len(ordered) + 1) / len(ordered)
+        spread.step(np.concatenate([[0], ordered, [0.25]]),
+                    100 * np.concatenate([[0], shares, [1]]), where="post", color=color,
+                    linewidth=2.6, label=name)
+    spread.axvspan(0, saturated, color="#d62728", alpha=0.12)
+    spread.text(saturated * 1.4, 0.22, "saturated:\nσ flat,\na ≈ 0 or 1", fontsize=11,
+                color="#d62728", transform=spread.get_xaxis_transform())
+    spread.set_xlim(0, 0.255)
+    spread.set_ylim(0, 102)
+    spread.set_xlabel("a(1 − a): the sigmoid's slope (at most 0.25)", fontsize=11)
+    spread.set_ylabel("% of (roast, hidden unit) pairs with a smaller slope", fontsize=11)
+    spread.grid(alpha=0.3)
+    spread.legend(fontsize=11, loc="center")
+    spread.set_title("at the start: how steep is each hidden unit on each roast?", fontsize=12)
+    for (name, history), color in zip(histories.items(), colors, strict=False):
+        during.plot(np.arange(1, len(history.loss) + 1), history.loss, color=color,
+                    linewidth=2.4, label=name)
+    during.set_xscale("log")
+    during.set_yscale("log")
+    during.set_xlabel("gradient-descent step", fontsize=11)
+    during.set_ylabel("J (mean binary cross-entropy)", fontsize=11)
+    during.grid(alpha=0.3, which="both")
+    during.legend(fontsize=11)
+    during.set_title("the loss during training", fontsize=12)
+    if title:
+        figure.suptitle(title, fontsize=13)
     return _save(figure, path)

@@ -11,14 +11,45 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import blobs, coffee, seeds, symmetry, zero_init
+from . import (
+    asymmetry,
+    blobs,
+    blobs_seeds,
+    coffee,
+    init_scale,
+    minima,
+    seed_vs_tie,
+    seeds,
+    symmetry,
+    width,
+    zero_init,
+)
 
 STORIES: dict[str, Callable[..., Any]] = {
     "coffee": coffee.run,
     "symmetry": symmetry.run,
+    "asymmetry": asymmetry.run,
     "zero-init": zero_init.run,
     "seeds": seeds.run,
+    "minima": minima.run,
+    "seed-vs-tie": seed_vs_tie.run,
     "blobs": blobs.run,
+    "blobs-seeds": blobs_seeds.run,
+    "width": width.run,
+    "init-scale": init_scale.run,
 }
 
-__all__ = ["STORIES", "blobs", "coffee", "seeds", "symmetry", "zero_init"]
+__all__ = [
+    "STORIES",
+    "asymmetry",
+    "blobs",
+    "blobs_seeds",
+    "coffee",
+    "init_scale",
+    "minima",
+    "seed_vs_tie",
+    "seeds",
+    "symmetry",
+    "width",
+    "zero_init",
+]

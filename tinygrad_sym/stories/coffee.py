@@ -1,5 +1,6 @@
-"""Coffee roasting: a 2 → 3 → 1 sigmoid net learns which roasts are good, and each hidden
-unit ends up guarding a different kind of bad roast (too cold, too short, over-roasted)."""
+"""Coffee roasting: a 2 → 3 → 1 sigmoid net learns which roasts are good by the course's
+gradient descent, w := w − α·∂J/∂w, and each hidden unit ends up guarding a different kind
+of bad roast (too cold, too short, over-roasted)."""
 
 from __future__ import annotations
 
@@ -9,22 +10,23 @@ from pathlib import Path
 import numpy as np
 
 from .. import datasets, nn
-from ..autograd import grad
 from ..plots import unit_maps
 from ..seeding import manual_seed
 from ..value import Value
 from .common import (
-    EPOCHS,
-    LEARNING_RATE,
+    ADAM,
+    GRADIENT_DESCENT,
     CoffeeData,
     Figures,
     Printer,
+    Training,
     coffee_data,
+    net_at,
     percent,
     roast_grid,
+    scalar_gradients,
     signed,
 )
-from .common import train as train_net
 
 SEED = 0
 AXIS_LABELS = ("temperature (°C)", "duration (min)")
@@ -124,8 +126,12 @@ class CoffeeResult:
     model: nn.MLP
     scalar_model: nn.MLP
     data: CoffeeData
+    training: Training
     history: nn.History
+    """The loss per step and every recorded state (parameters[0]: the start)."""
     accuracy: float
+    start_gradients: dict[str, float]
+    """∂J/∂(each parameter) at the start, J over all 200 roasts: step 1's gradients."""
     coverage: dict[str, np.ndarray]
     region_units: dict[str, int]
     graph: Value
@@ -134,11 +140,23 @@ class CoffeeResult:
     figures: list[Path] = field(default_factory=list)
 
 
-def train_coffee_net(seed: int, data: CoffeeData) -> tuple[nn.MLP, nn.History]:
-    """A 2 → 3 → 1 sigmoid net, seeded, trained on the normalised roasts."""
+TRAININGS = {"gd": GRADIENT_DESCENT, "adam": ADAM}
+"""The coffee net's training by optimizer name: the course's gradient descent by default."""
+
+
+def train_coffee_net(seed: int, data: CoffeeData, training: Training = GRADIENT_DESCENT,
+                     record_parameters: bool = False) -> tuple[nn.MLP, nn.History]:
+    """A 2 → 3 → 1 sigmoid net, seeded (Glorot-uniform start), trained on the normalised roasts."""
     manual_seed(seed)
     net = nn.MLP(2, [3, 1], activation="sigmoid")
-    return net, train_net(net, data.features, data.y)
+    return net, training.fit(net, data.features, data.y, record_parameters=record_parameters)
+
+
+def first_update(history: nn.History, name: str, gradient: float, lr: float) -> str:
+    """Step 1 of gradient descent for one weight, in numbers: w := w − α·∂J/∂w."""
+    before, after = history.trajectory(name)[:2]
+    return (f"  step 1: {name} := {signed(before, 4)} − {lr:g} · ({signed(gradient, 5)}) = "
+            f"{signed(after, 4)}")
 
 
 def one_roast(net: nn.MLP, data: CoffeeData, index: int = 0
@@ -148,26 +166,31 @@ def one_roast(net: nn.MLP, data: CoffeeData, index: int = 0
     J = nn.cost(twin, data.features[index:index + 1], data.y[index:index + 1])
     J.backward()
     twin_gradients = {name: p.grad for name, p in twin.named_parameters()}
-    J_tensor = nn.cost(net, data.features[index:index + 1], data.y[index:index + 1])
-    tensor_grads = dict(zip([name for name, _ in net.named_parameters()],
-                            grad(J_tensor, net.parameters()), strict=True))
-    tensor_gradients = {}
-    for name in twin_gradients:
-        tensor, where = net.locate(name)
-        tensor_gradients[name] = float(tensor_grads[tensor][where])
+    tensor_gradients = scalar_gradients(net, data.features[index:index + 1],
+                                        data.y[index:index + 1])
     return twin, J, twin_gradients, tensor_gradients
 
 
-def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -> CoffeeResult:
+def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True,
+        optimizer: str = "gd") -> CoffeeResult:
+    """The coffee story; `optimizer="adam"` trains with Adam instead of gradient descent."""
+    if optimizer not in TRAININGS:
+        raise ValueError(f"optimizer must be one of {', '.join(TRAININGS)}, not {optimizer!r}")
     say = Printer(verbose)
     data = coffee_data()
-    net, history = train_coffee_net(SEED, data)
+    training = TRAININGS[optimizer]
+    net, history = train_coffee_net(SEED, data, training, record_parameters=True)
     accuracy = nn.accuracy(net, data.features, data.y)
+    start = scalar_gradients(net_at(net, history.parameters[0]), data.features, data.y)
     say("Coffee roasting: 200 roasts (temperature °C, duration min), "
         f"{int(data.y.sum())} of them good.",
-        f"A 2 → 3 → 1 sigmoid net (seed {SEED}), {EPOCHS} full-batch Adam steps "
-        f"(lr {LEARNING_RATE}) on normalised features:",
-        f"  J = {history.loss[-1]:.4f}, training accuracy {percent(accuracy)}", "",
+        f"A 2 → 3 → 1 sigmoid net (seed {SEED}, Glorot-uniform start) on normalised features,",
+        f"trained with {training.describe()}:")
+    if training.optimizer == "gd":
+        say(*[first_update(history, name, start[name], training.lr) for name in ("w1", "w3")],
+            "  (every weight and bias moves this way at every step, all at once)")
+    say(f"  J = {history.loss[0]:.4f} at the start, {history.loss[-1]:.4f} at the end; "
+        f"training accuracy {percent(accuracy)}", "",
         "Hidden units (weights on the normalised features):", *unit_summary(net, data.normalize),
         "")
     shares = coverage(net, data.normalize)
@@ -194,6 +217,6 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
                  "(shade: activation, line: z = 0)")
     figures.graph("coffee_graph.png", J, ["w1", "w3"],
                   "Coffee roasting 2→3→1 after training, one roast: why ∂J/∂w1 ≠ ∂J/∂w3")
-    return CoffeeResult(net, twin, data, history, accuracy, shares, owners, J, twin_gradients,
-                        tensor_gradients, figures.paths)
+    return CoffeeResult(net, twin, data, training, history, accuracy, start, shares, owners, J,
+                        twin_gradients, tensor_gradients, figures.paths)
 

@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .. import datasets, nn
+from ..autograd import grad
 from ..explorer import film
 from ..plots import MissingMatplotlib
 from ..value import Value, topological_order
@@ -55,18 +56,82 @@ def first_step(net: nn.Sequential, data: CoffeeData) -> tuple[dict[str, float], 
     return gradients, one
 
 
-def train(
-    net: nn.Sequential,
-    X: np.ndarray,
-    y: np.ndarray,
-    epochs: int = EPOCHS,
-    loss: Any = nn.binary_cross_entropy,
-    record_parameters: bool = False,
-) -> nn.History:
-    """Full-batch Adam (lr 0.05), quiet: a story takes seconds, its text is the progress."""
-    optimizer = nn.Adam(net.parameters(), lr=LEARNING_RATE)
-    return nn.fit(net, X, y, loss=loss, optimizer=optimizer, epochs=epochs, progress=False,
-                  record_parameters=record_parameters)
+@dataclass(frozen=True)
+class Training:
+    """How a story trains a net: the optimizer, its step size, how long, and on what batches.
+
+    `optimizer="gd"` is the course's gradient descent, w := w − α·∂J/∂w for every weight
+    at once (`nn.SGD` without momentum); `"adam"` is Adam. `batch_size=None` uses every
+    example at every step (full batch); otherwise `epochs` passes over shuffled batches.
+    """
+
+    optimizer: str
+    lr: float
+    epochs: int
+    batch_size: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.optimizer not in ("gd", "adam"):
+            raise ValueError(f"optimizer must be 'gd' (gradient descent) or 'adam', "
+                             f"not {self.optimizer!r}")
+
+    def steps(self, examples: int) -> int:
+        """How many updates training makes on a data set of `examples` rows."""
+        return self.epochs * (1 if self.batch_size is None else -(-examples // self.batch_size))
+
+    def describe(self, examples: int | None = None) -> str:
+        """The training in words, e.g. "3000 steps of gradient descent, w := w − α·∂J/∂w
+        with α = 10, on all the examples at once"."""
+        if self.batch_size is None:
+            if self.optimizer == "gd":
+                return (f"{self.epochs} steps of gradient descent, w := w − α·∂J/∂w with "
+                        f"α = {self.lr:g}, J over all the examples at every step")
+            return f"{self.epochs} full-batch Adam steps (lr {self.lr:g})"
+        name = "gradient descent (α" if self.optimizer == "gd" else "Adam (lr"
+        steps = f", {self.steps(examples)} steps" if examples else ""
+        return (f"{self.epochs} epochs of {name} {self.lr:g}) on shuffled mini-batches of "
+                f"{self.batch_size}{steps}")
+
+    def fit(
+        self,
+        net: nn.Sequential,
+        X: np.ndarray,
+        y: np.ndarray,
+        loss: Any = nn.binary_cross_entropy,
+        record_parameters: bool = False,
+    ) -> nn.History:
+        """Train `net` quietly (a story takes seconds; its text is the progress)."""
+        parameters = net.parameters()
+        optimizer = (nn.SGD(parameters, lr=self.lr) if self.optimizer == "gd"
+                     else nn.Adam(parameters, lr=self.lr))
+        return nn.fit(net, X, y, loss=loss, optimizer=optimizer, epochs=self.epochs,
+                      batch_size=self.batch_size, progress=False,
+                      record_parameters=record_parameters)
+
+
+ADAM = Training("adam", LEARNING_RATE, EPOCHS)
+"""Full-batch Adam, lr 0.05, 1500 steps: the symmetry and zero-init stories."""
+GRADIENT_DESCENT = Training("gd", 5.0, 3000)
+"""The course's update rule on the coffee nets. The mean cross-entropy on normalised
+features has small gradients (below 0.1 at the start), so α is large: with α = 5, J falls at
+every step (α = 10 makes the 2 → 2 → 1 net oscillate), and 3000 steps reach 100 %."""
+
+
+def scalar_gradients(net: nn.Sequential, X: np.ndarray, y: np.ndarray,
+                     loss: Any = nn.binary_cross_entropy) -> dict[str, float]:
+    """∂J/∂(every parameter) of a tensor net over (X, y), by scalar name (w1, …, b1, …),
+    without touching any .grad."""
+    tensors = dict(zip([name for name, _ in net.named_parameters()],
+                       grad(nn.cost(net, X, y, loss), net.parameters()), strict=True))
+    names = [name for layer in net.layers for name in layer.numbering.scalar_names()]
+    return {name: float(tensors[net.locate(name)[0]][net.locate(name)[1]]) for name in names}
+
+
+def net_at(net: nn.Sequential, state: dict[str, Any]) -> nn.Sequential:
+    """A tensor copy of `net` holding `state` (e.g. one of a History's recorded states)."""
+    copy = net.to_tensor()
+    copy.load_state_dict(state)
+    return copy
 
 
 class Printer:

@@ -12,6 +12,7 @@ from .. import nn
 from ..plots import weight_trajectories
 from ..value import Value
 from .common import (
+    ADAM,
     EPOCHS,
     CoffeeData,
     Figures,
@@ -21,7 +22,6 @@ from .common import (
     percent,
     signed,
 )
-from .common import train as train_net
 
 TIED = {"w1": 0.2, "w3": 0.2, "w2": -0.3, "w4": -0.3, "w5": 0.5, "w6": 0.5}
 """The course's question: both hidden units start with the same weights (biases 0)."""
@@ -66,7 +66,7 @@ class SymmetryResult:
 def train_from(name: str, init: dict[str, float], data: CoffeeData) -> SymmetryRun:
     gradients, graph = first_step(nn.MLP(2, [2, 1], init=init, scalar=True), data)
     net = nn.MLP(2, [2, 1], init=init)
-    history = train_net(net, data.features, data.y, record_parameters=True)
+    history = ADAM.fit(net, data.features, data.y, record_parameters=True)
     return SymmetryRun(name, init, gradients, graph, net, history,
                        nn.accuracy(net, data.features, data.y), nn.symmetric_units(net))
 

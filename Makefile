@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+TORCH  := $(VENV)/.torch-installed
 
 .PHONY: setup graphviz browser demo test notebooks lint bench clean
 
@@ -16,6 +17,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 \
 		--display-name "Python 3 (tinygrad_sym)" >/dev/null
+	touch $@
+
+# PyTorch, the optional torch extra: the bridge's tests and the torch oracle run with it.
+# Installed once (a CPU build, pinned in pyproject.toml), again only when the venv is redone.
+$(TORCH): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[torch]'
 	touch $@
 
 # Graphviz's `dot` binary draws the PNG/SVG files. Installed when we can, explained when we can't.
@@ -48,7 +55,7 @@ browser:
 demo: setup
 	$(BIN)/tinygrad-sym demo coffee symmetry
 
-test: setup
+test: setup $(TORCH)
 	$(BIN)/ruff check tinygrad_sym tests examples benchmarks notebooks
 	$(BIN)/python -m pytest
 

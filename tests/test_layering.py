@@ -31,14 +31,16 @@ ALLOWED = {
     "viz": ENGINE | {"explainer"},
     "explorer": ENGINE | {"explainer", "viz"},
     "plots": ENGINE | {"nn", "datasets"},
+    "bridge": ENGINE | {"nn"},
 }
 ALLOWED["stories"] = set(ALLOWED) | {"stories"}
 ALLOWED["cli"] = set(ALLOWED) | {"stories"}
 ALLOWED["__init__"] = set(ALLOWED)
 
-DEFERRED = {("value", "autograd")}
+DEFERRED = {("value", "autograd"), ("nn", "bridge")}
 """Arrows drawn backwards on purpose, by an import inside a function: `Value.backward`
-defers to `autograd.backward`, as PyTorch's `Tensor.backward` does."""
+defers to `autograd.backward`, as PyTorch's `Tensor.backward` does; `MLP.to_torch` and
+`MLP.from_torch` defer to the PyTorch bridge (imported only when called)."""
 
 
 def component(module: str) -> str:

@@ -76,8 +76,8 @@ def test_pyproject_license_extras_and_version():
     assert not any(c.startswith("License ::") for c in project["classifiers"])  # SPDX instead
     assert project["dependencies"] == ["numpy>=1.24", "graphviz>=0.20"]
     extras = project["optional-dependencies"]
-    assert {"test", "plot", "notebook", "dev"} <= set(extras)
+    assert {"test", "plot", "notebooks", "browser", "torch", "dev"} <= set(extras)
     assert "version" in project["dynamic"]
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for extra in ("test", "plot", "notebook", "dev"):
+    for extra in ("test", "plot", "notebooks", "browser", "dev"):
         assert f"pip install tinygrad_sym[{extra}]" in readme

@@ -10,8 +10,9 @@
 import importlib
 from typing import Any
 
-from . import datasets, nn, ops, testing
+from . import bridge, datasets, nn, ops, testing
 from .autograd import backward, grad
+from .bridge import from_torch
 from .errors import AnomalyError, GradcheckError, ShapeError
 from .explainer import compare, explain
 from .formulas import local_derivative
@@ -51,6 +52,7 @@ __all__ = [
     "__version__",
     "affine",
     "backward",
+    "bridge",
     "compare",
     "concatenate",
     "datasets",
@@ -59,6 +61,7 @@ __all__ = [
     "explain",
     "explore",
     "film",
+    "from_torch",
     "grad",
     "local_derivative",
     "manual_seed",

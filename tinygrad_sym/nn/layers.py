@@ -341,6 +341,21 @@ class Sequential(Module):
         twin.layers = layers
         return twin
 
+    def to_torch(self) -> Any:
+        """This net as a `torch.nn.Sequential` (Linear and activation modules), the same
+        weights copied; needs PyTorch (`pip install 'tinygrad_sym[torch]'`)."""
+        from ..bridge.modules import to_torch  # PyTorch only when asked for
+
+        return to_torch(self)
+
+    @classmethod
+    def from_torch(cls, module: Any, scalar: bool = False) -> Sequential:
+        """The net computing what a `torch.nn.Sequential` of Linear and activation modules
+        computes, its weights copied (`scalar=True`: one Value per weight)."""
+        from ..bridge.modules import from_torch  # PyTorch only when asked for
+
+        return from_torch(module, cls, scalar)
+
     def __repr__(self) -> str:
         widths = [self.layers[0].nin] + [layer.nout for layer in self.layers]
         sizes = " → ".join(str(width) for width in widths)

@@ -5,8 +5,8 @@ checked against PyTorch's .grad. Meant as a notebook (it displays pictures inlin
     python examples/torch_bridge.py
 
 Needs the torch extra (pip install tinygrad_sym[torch]: PyTorch 2.13.0, torchviz) and the
-notebooks extra (IPython). Writes no files. Cell by cell, with outputs:
-notebooks/torch_bridge.ipynb.
+notebooks extra (IPython).
+Writes no files. Cell by cell, with outputs: notebooks/torch_bridge.ipynb.
 """
 
 # %% [markdown]

@@ -3,7 +3,7 @@ it shows is what the block prints.
 
 Two ways the README shows output, both checked here:
 - an untagged ``` block right after a python block: an excerpt of what the block prints,
-  verbatim (a trailing "..." on its last line elides the rest);
+  verbatim, in order (a line "..." elides lines, a trailing "..." the rest);
 - a comment made only of numbers after a statement, `print(a, b)  # −0.03531 0.02518`:
   the numbers that statement prints (or a bare expression's value), each rounded to the
   digits shown.
@@ -81,12 +81,28 @@ def run(block: Block, folder: Path) -> list[dict]:
 
 
 def output_mismatch(shown: str, printed: str) -> str | None:
-    """Why the shown output is not an excerpt of what was printed (None when it is)."""
-    excerpt = shown.rstrip("\n")
-    excerpt = excerpt.removesuffix("...").rstrip(" ") if excerpt.endswith("...") else excerpt
-    if excerpt in printed:
-        return None
-    return f"the README shows:\n{shown}\nbut the block printed:\n{printed}"
+    """Why the shown output is not an excerpt of what was printed (None when it is). A line
+    that is just "..." elides lines there, and "..." ending the last line elides the rest;
+    every other piece must be printed verbatim, in order."""
+    lines = shown.rstrip("\n").split("\n")
+    if lines[-1].endswith("...") and lines[-1].strip() != "...":
+        lines[-1] = lines[-1].removesuffix("...").rstrip(" ")
+    pieces, piece = [], []
+    for line in lines:
+        if line.strip() == "...":
+            pieces.append(piece)
+            piece = []
+        else:
+            piece.append(line)
+    pieces.append(piece)
+    start = 0
+    for text in ("\n".join(piece) for piece in pieces if piece):
+        found = printed.find(text, start)
+        if found < 0:
+            return (f"the README shows:\n{text}\nbut the block printed (from there on):\n"
+                    f"{printed[start:]}")
+        start = found + len(text)
+    return None
 
 
 def numbers_mismatch(comment: str, printed: str) -> str | None:
@@ -141,6 +157,8 @@ def test_the_readme_shows_outputs_and_the_checks_can_fail():
     assert numbers_mismatch("1.0", "1.0 2.0\n")
     assert output_mismatch("a\nb ...\n", "x\na\nb c\n") is None
     assert output_mismatch("a\nc ...\n", "x\na\nb c\n")
+    assert output_mismatch("a\n...\nc\n", "a\nb\nc\n") is None
+    assert output_mismatch("c\n...\na\n", "a\nb\nc\n")  # out of order
 
 
 def test_the_command_line_prints_the_readmes_comparison(tmp_path, capsys):

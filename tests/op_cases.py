@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import tinygrad_sym as ts
 from tinygrad_sym import ops
@@ -48,6 +49,15 @@ unary("abs", min_magnitude=0.1)
 unary("tanh")
 unary("sigmoid", low=-6.0, high=6.0)
 unary("relu", min_magnitude=0.1)
+
+
+@case("where")
+def _where(draw):
+    shapes = draw(hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=3, max_side=4))
+    condition_shape, a_shape, b_shape = shapes.input_shapes
+    a, b = draw(tst.arrays(shape=a_shape)), draw(tst.arrays(shape=b_shape))
+    condition = draw(hnp.arrays(bool, condition_shape) | st.booleans())
+    return (lambda x, y: record(ops.WHERE, x, y, condition=condition), [a, b])
 
 
 def _axis_options(draw, ndim: int):

@@ -1,9 +1,10 @@
 """The package's dependency arrows point one way: read the import graph, fail on any other.
 
-    ops ← value ← autograd ← {nn, explainer ← viz ← explorer} ← stories ← cli
+    ops ← value ← autograd/forward ← {nn, explainer ← viz ← explorer} ← stories ← cli
 
-`errors`, `modes` and `version` stand below everything; `testing`, `datasets`, `seeding`
-stand aside. The explainer, the renderer and the page read any graph, so they never import `nn`.
+`errors`, `modes`, `atomic` and `version` stand below everything; `testing`, `datasets`,
+`seeding` stand aside. The explainer, the renderer and the page read any graph, so they never
+import `nn`.
 """
 
 import ast
@@ -13,17 +14,21 @@ import tinygrad_sym
 
 PACKAGE = Path(tinygrad_sym.__file__).parent
 
-BASE = {"errors", "modes", "seeding", "version"}
-ENGINE = BASE | {"ops", "value", "formulas", "autograd"}
+BASE = {"errors", "modes", "seeding", "atomic", "version"}
+ENGINE = BASE | {"ops", "functions", "custom", "value", "formulas", "autograd", "forward"}
 ALLOWED = {
     "errors": set(),
     "modes": set(),
     "seeding": set(),
     "version": set(),
+    "atomic": set(),
     "ops": {"errors"},
+    "functions": {"ops", "errors"},
+    "custom": {"ops", "errors"},
     "value": {"ops", "modes", "errors"},
     "formulas": {"value", "ops", "errors"},
     "autograd": {"value", "ops", "modes", "errors"},
+    "forward": {"autograd", "value", "ops", "modes", "errors"},
     "testing": ENGINE,
     "datasets": {"seeding"},
     "nn": ENGINE,

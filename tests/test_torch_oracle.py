@@ -59,6 +59,7 @@ TORCH = {
     "tanh": torch.tanh,
     "sigmoid": torch.sigmoid,
     "relu": torch.relu,
+    "where": lambda a, b, condition: torch.where(torch.as_tensor(condition), a, b),
     "sum": _reduce(torch.sum),
     "mean": _reduce(torch.mean),
     "max": _reduce(torch.amax),

@@ -10,12 +10,14 @@
 import importlib
 from typing import Any
 
-from . import bridge, datasets, nn, ops, testing
+from . import bridge, datasets, functions, nn, ops, testing
 from .autograd import backward, grad
 from .bridge import from_torch
-from .errors import AnomalyError, GradcheckError, ShapeError
-from .explainer import compare, explain
+from .custom import CustomOp, custom_op
+from .errors import AnomalyError, GradcheckError, ModelFileError, ShapeError
+from .explainer import compare, explain, nudge
 from .formulas import local_derivative
+from .forward import hessian, jacobian, jvp, tangents
 from .modes import detect_anomaly, no_grad
 from .seeding import manual_seed
 from .value import Value, affine, concatenate, stack, topological_order, weighted_sum
@@ -46,7 +48,9 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "AnomalyError",
+    "CustomOp",
     "GradcheckError",
+    "ModelFileError",
     "ShapeError",
     "Value",
     "__version__",
@@ -55,6 +59,7 @@ __all__ = [
     "bridge",
     "compare",
     "concatenate",
+    "custom_op",
     "datasets",
     "detect_anomaly",
     "draw",
@@ -62,13 +67,19 @@ __all__ = [
     "explore",
     "film",
     "from_torch",
+    "functions",
     "grad",
+    "hessian",
+    "jacobian",
+    "jvp",
     "local_derivative",
     "manual_seed",
     "nn",
     "no_grad",
+    "nudge",
     "ops",
     "stack",
+    "tangents",
     "testing",
     "to_json",
     "topological_order",

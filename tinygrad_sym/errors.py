@@ -11,3 +11,7 @@ class AnomalyError(FloatingPointError):
 
 class GradcheckError(AssertionError):
     """An analytic gradient disagrees with central finite differences."""
+
+
+class ModelFileError(ValueError):
+    """A file given to `nn.load` / `model.load` is not a model written by `model.save`."""

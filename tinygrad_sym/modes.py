@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 class ThreadModes(threading.local):
@@ -35,14 +36,19 @@ shared = ProcessModes()
 
 
 @contextmanager
-def no_grad() -> Iterator[None]:
-    """Inside this block (in this thread) ops record no graph: for updates, evaluation,
-    inference. Also usable as a decorator."""
-    previous, local.grad_enabled = local.grad_enabled, False
+def set_grad_enabled(enabled: bool) -> Iterator[None]:
+    """Inside this block (in this thread) ops record the graph if `enabled`, else not."""
+    previous, local.grad_enabled = local.grad_enabled, enabled
     try:
         yield
     finally:
         local.grad_enabled = previous
+
+
+def no_grad() -> Any:
+    """Inside this block (in this thread) ops record no graph: for updates, evaluation,
+    inference. Also usable as a decorator."""
+    return set_grad_enabled(False)
 
 
 @contextmanager

@@ -1,19 +1,24 @@
 """The op table: every differentiable operation, defined once.
 
-An `Op` holds three things:
+An `Op` holds four things:
 
 * `forward(*args, **attrs)`: the result, computed from raw data (Python floats or numpy
   arrays; Python floats take the `math` fast path);
 * one backward rule per operand, a vector-Jacobian product `rule(grad, out, *args, **attrs)`
   that returns that operand's share of the gradient (in the broadcast shape: the engine
   sums it back to the operand's own shape, once, for every op);
+* one forward rule per operand, a Jacobian-vector product `jvp(tangent, out, *args,
+  **attrs)`: how much the result moves when that operand moves by `tangent` (the engine
+  adds the operands' shares and broadcasts the sum to the result's shape). An elementwise
+  op needs none of its own: its Jacobian is diagonal, so its backward rule, which
+  multiplies by the local derivative element by element, is its forward rule too;
 * the text of each operand's local derivative (for mul, ∂(a·b)/∂a = b), which the
   renderer and the explainer show on the graph's edges.
 
-Backward rules are written with arithmetic operators, the array methods that numpy arrays
-and `Value`s share (`sum`, `reshape`, `transpose`, indexing) and the helpers below. Called
-with raw data a rule gives a fast first-order gradient; called with graph nodes
-(`create_graph=True`) it records the gradient's own computation, so it can be
+Rules are written with arithmetic operators, the array methods that numpy arrays and
+`Value`s share (`sum`, `reshape`, `transpose`, indexing) and the helpers below. Called
+with raw data a rule gives a fast first-order derivative; called with graph nodes
+(`create_graph=True`) it records the derivative's own computation, so it can be
 differentiated again. Adding an op means adding one entry here.
 """
 
@@ -56,10 +61,13 @@ class PerOperand:
 
 
 class Op:
-    """One differentiable operation: forward, a backward rule per operand, derivative texts.
+    """One differentiable operation: forward, a backward and a forward rule per operand,
+    derivative texts.
 
-    `rules` and `derivatives` are tuples with one entry per operand, or (for ops that take
-    any number of operands) functions from an operand's index to its entry. A derivative
+    `rules`, `jvp` and `derivatives` are tuples with one entry per operand, or (for ops that
+    take any number of operands) functions from an operand's index to its entry. An
+    `elementwise` op (each element of the result depends on the same element of each
+    operand, after broadcasting) leaves `jvp` out: its backward rules serve. A derivative
     is a template over the operands' names `{a}`, `{b}`, `{c}` and the result's `{out}`,
     or a function `(names, out) -> str`. The flags describe the op for the explainer:
 
@@ -73,8 +81,8 @@ class Op:
       ('weight', 'input', 'bias' in Σwx+b), for ops whose operands are not all alike.
     """
 
-    __slots__ = ("adds_up", "commutative", "derivatives", "forward", "infix", "name",
-                 "proportional_to", "roles", "rules", "shape_hint", "symbol")
+    __slots__ = ("adds_up", "commutative", "derivatives", "elementwise", "forward", "infix",
+                 "jvp", "name", "proportional_to", "roles", "rules", "shape_hint", "symbol")
 
     def __init__(
         self,
@@ -84,6 +92,8 @@ class Op:
         *,
         rules: Sequence[Rule] | Callable[[int], Rule],
         derivatives: Sequence[Formula] | Callable[[int], Formula],
+        jvp: Sequence[Rule] | Callable[[int], Rule] | None = None,
+        elementwise: bool = False,
         shape_hint: str = "",
         infix: bool = False,
         commutative: bool = False,
@@ -95,10 +105,12 @@ class Op:
         self.symbol = symbol
         self.forward = forward
         # rules[index] is the backward rule of operand `index`; likewise derivatives[index]
-        self.rules = rules if isinstance(rules, tuple) else PerOperand(rules)
-        self.derivatives = (
-            derivatives if isinstance(derivatives, tuple) else PerOperand(derivatives)
-        )
+        self.rules = _per_operand(rules)
+        self.derivatives = _per_operand(derivatives)
+        # jvp[index] is the forward rule of operand `index`; None: forward mode unsupported
+        self.elementwise = elementwise
+        self.jvp = self.rules if jvp is None and elementwise else (
+            None if jvp is None else _per_operand(jvp))
         self.shape_hint = shape_hint
         self.infix = infix
         self.commutative = commutative
@@ -126,6 +138,11 @@ class Op:
 
     def __str__(self) -> str:
         return self.name
+
+
+def _per_operand(entries: Sequence[Any] | Callable[[int], Any]) -> Any:
+    """A tuple of entries, one per operand, as given; a function of the index, wrapped."""
+    return tuple(entries) if isinstance(entries, Sequence) else PerOperand(entries)
 
 
 # ---------------------------------------------------------------- helpers for the rules
@@ -264,6 +281,19 @@ def _is_basic(index: Any) -> bool:
     return all(isinstance(p, int | slice) or p is None or p is Ellipsis for p in parts)
 
 
+def _itself(name: str) -> tuple[Rule]:
+    """The forward rule of an op that is linear in its one operand (sum, reshape, indexing):
+    the op itself, applied to the tangent."""
+    return (lambda tangent, out, a, **attrs: apply(TABLE[name], tangent, **attrs),)
+
+
+def _placed(tangent: Any, out: Any, axis: int, window: int | slice) -> Any:
+    """`tangent` in a result-shaped array of zeros, at `window` along `axis`: one operand's
+    share of the tangent of a stack or a concatenation."""
+    index = (slice(None),) * (axis % len(shape_of(out))) + (window,)
+    return apply(SCATTER, tangent, shape=shape_of(out), index=index)
+
+
 # ---------------------------------------------------------------------------- forwards
 
 
@@ -282,6 +312,14 @@ def _scalar_sigmoid(x: float) -> float:
 def _array_sigmoid(x: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):  # e^-x = inf for x < -709 gives the right limit, 0
         return 1 / (1 + np.exp(-x))
+
+
+def _where(a: Any, b: Any, condition: Any) -> Any:
+    """`a` where `condition` holds, else `b` (numpy's where; one bool picks between floats)."""
+    if type(a) is float and type(b) is float and isinstance(condition, bool | np.bool_):
+        return a if condition else b
+    result = np.where(condition, a, b)
+    return result if result.ndim else result[()]
 
 
 def _sum(a: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -385,6 +423,7 @@ ADD = Op(
     "add", "+", operator.add,
     rules=(lambda grad, out, a, b: grad, lambda grad, out, a, b: grad),
     derivatives=("1", "1"),
+    elementwise=True,
     shape_hint="operands must broadcast: trailing axes equal or 1",
     infix=True,
     adds_up=True,
@@ -394,6 +433,7 @@ SUB = Op(
     "sub", "−", operator.sub,
     rules=(lambda grad, out, a, b: grad, lambda grad, out, a, b: -grad),
     derivatives=("1", "−1"),
+    elementwise=True,
     shape_hint=ADD.shape_hint,
     infix=True,
     adds_up=True,
@@ -402,6 +442,7 @@ MUL = Op(
     "mul", "×", operator.mul,
     rules=(lambda grad, out, a, b: grad * b, lambda grad, out, a, b: grad * a),
     derivatives=("{b}", "{a}"),
+    elementwise=True,
     shape_hint=ADD.shape_hint,
     infix=True,
     commutative=True,
@@ -414,6 +455,7 @@ DIV = Op(
         lambda grad, out, a, b: -grad * out / b,
     ),
     derivatives=("1/{b}", "−{a}/{b}²"),
+    elementwise=True,
     shape_hint=ADD.shape_hint,
     infix=True,
     proportional_to=(0,),
@@ -425,45 +467,62 @@ POW = Op(
         lambda grad, out, a, b: grad * out * apply(LOG, a),
     ),
     derivatives=(_power_formula, "{out}·ln {a}"),
+    elementwise=True,
     shape_hint=ADD.shape_hint,
     infix=True,
 )
 NEG = Op("neg", "−", operator.neg, rules=(lambda grad, out, a: -grad,), derivatives=("−1",),
-         adds_up=True)
+         elementwise=True, adds_up=True)
 EXP = Op("exp", "exp", _unary(math.exp, np.exp), rules=(lambda grad, out, a: grad * out,),
-         derivatives=("e^{a}",))
+         derivatives=("e^{a}",), elementwise=True)
 LOG = Op("log", "log", _unary(math.log, np.log), rules=(lambda grad, out, a: grad / a,),
-         derivatives=("1/{a}",))
+         derivatives=("1/{a}",), elementwise=True)
 SQRT = Op(
     "sqrt", "√", _unary(math.sqrt, np.sqrt),
     rules=(lambda grad, out, a: grad * 0.5 / out,),
     derivatives=("1/(2·√{a})",),
+    elementwise=True,
 )
 ABS = Op(
     "abs", "|·|", _unary(math.fabs, np.abs),
     rules=(lambda grad, out, a: grad * _sign(a),),
     derivatives=("sign({a})",),
+    elementwise=True,
 )
 TANH = Op(
     "tanh", "tanh", _unary(math.tanh, np.tanh),
     rules=(lambda grad, out, a: grad * (1 - out * out),),
     derivatives=("1 − {out}²",),
+    elementwise=True,
 )
 SIGMOID = Op(
     "sigmoid", "σ", _unary(_scalar_sigmoid, _array_sigmoid),
     rules=(lambda grad, out, a: grad * out * (1 - out),),
     derivatives=("{out}·(1 − {out})",),
+    elementwise=True,
 )
 RELU = Op(
     "relu", "relu", _unary(lambda x: x if x > 0 else 0.0, lambda x: np.maximum(x, 0)),
     rules=(lambda grad, out, a: grad * _step(a),),
     derivatives=("1 if {a} > 0 else 0",),
+    elementwise=True,
+)
+WHERE = Op(
+    "where", "where", _where,
+    rules=(
+        lambda grad, out, a, b, condition: apply(WHERE, grad, 0.0, condition=condition),
+        lambda grad, out, a, b, condition: apply(WHERE, 0.0, grad, condition=condition),
+    ),
+    derivatives=("1 where the condition holds, else 0", "0 where the condition holds, else 1"),
+    elementwise=True,
+    shape_hint="the condition and both operands must broadcast together",
 )
 SUM = Op(
     "sum", "Σ", _sum,
     rules=(
         lambda grad, out, a, axis=None, keepdims=False: expand(grad, shape_of(a), axis, keepdims),
     ),
+    jvp=_itself("sum"),
     derivatives=("1",),
     shape_hint="the axis must exist in the operand",
     adds_up=True,
@@ -475,29 +534,43 @@ MEAN = Op(
             grad * (math.prod(shape_of(out)) / math.prod(shape_of(a))), shape_of(a), axis, keepdims
         ),
     ),
+    jvp=_itself("mean"),
     derivatives=("1/n",),
     shape_hint=SUM.shape_hint,
     adds_up=True,
 )
 
 
-def _max_rule(grad: Any, out: Any, a: Any, axis: Any = None, keepdims: bool = False) -> Any:
-    """The gradient goes to the maximal elements (shared equally between ties)."""
+def _max_share(a: Any, out: Any, axis: Any) -> np.ndarray:
+    """Each element's share of the max: 1 for the maximal elements (split equally between
+    ties), 0 for the others; a constant in `a`'s shape and dtype."""
     shape = shape_of(a)
     winners = np.equal(data_of(a), np.reshape(data_of(out), _kept_shape(shape, axis)))
     share = winners / np.sum(winners, axis=_axes(axis, len(shape)), keepdims=True)
-    return expand(grad, shape, axis, keepdims) * share.astype(np.result_type(data_of(a)))
+    return share.astype(np.result_type(data_of(a)))
+
+
+def _max_rule(grad: Any, out: Any, a: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """The gradient goes to the maximal elements (shared equally between ties)."""
+    return expand(grad, shape_of(a), axis, keepdims) * _max_share(a, out, axis)
+
+
+def _max_jvp(tangent: Any, out: Any, a: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """The max moves as its maximal elements do (as their average, between ties)."""
+    return apply(SUM, tangent * _max_share(a, out, axis), axis=axis, keepdims=keepdims)
 
 
 MAX = Op(
     "max", "max", lambda a, axis=None, keepdims=False: np.max(a, axis=axis, keepdims=keepdims),
     rules=(_max_rule,),
+    jvp=(_max_jvp,),
     derivatives=("1 if {a} is the max else 0",),
     shape_hint=SUM.shape_hint,
 )
 RESHAPE = Op(
     "reshape", "reshape", lambda a, shape: np.reshape(a, shape),
     rules=(lambda grad, out, a, shape: apply(RESHAPE, grad, shape=shape_of(a)),),
+    jvp=_itself("reshape"),
     derivatives=("1",),
     shape_hint="the new shape must hold the same number of elements",
     adds_up=True,
@@ -509,6 +582,7 @@ TRANSPOSE = Op(
             TRANSPOSE, grad, axes=None if axes is None else tuple(np.argsort(axes))
         ),
     ),
+    jvp=_itself("transpose"),
     derivatives=("1",),
     shape_hint="axes must be a permutation of the operand's axes",
     adds_up=True,
@@ -523,6 +597,7 @@ def _broadcast_to(a: Any, shape: tuple[int, ...]) -> Any:
 BROADCAST_TO = Op(
     "broadcast_to", "⇲", _broadcast_to,
     rules=(lambda grad, out, a, shape: grad,),
+    jvp=_itself("broadcast_to"),
     derivatives=("1",),
     shape_hint=ADD.shape_hint,
     adds_up=True,
@@ -530,11 +605,13 @@ BROADCAST_TO = Op(
 SCATTER = Op(
     "scatter", "[]←", _scatter,
     rules=(lambda grad, out, a, shape, index: grad[index],),
+    jvp=_itself("scatter"),
     derivatives=("1",),
 )
 GETITEM = Op(
     "getitem", "[]", lambda a, index: a[index],
     rules=(lambda grad, out, a, index: apply(SCATTER, grad, shape=shape_of(a), index=index),),
+    jvp=_itself("getitem"),
     derivatives=("1",),
     shape_hint="the index must fit the operand's shape",
     adds_up=True,
@@ -542,6 +619,7 @@ GETITEM = Op(
 MATMUL = Op(
     "matmul", "@", np.matmul,
     rules=(_matmul_rule(0), _matmul_rule(1)),
+    jvp=(lambda tangent, out, a, b: tangent @ b, lambda tangent, out, a, b: a @ tangent),
     derivatives=("· {b}ᵀ", "{a}ᵀ ·"),
     shape_hint="the last axis of the left operand must equal the second-to-last axis of the "
     "right one (for vectors: equal lengths); transpose an operand (.T) or reshape it",
@@ -550,6 +628,11 @@ MATMUL = Op(
 AFFINE = Op(
     "affine", "xW+b", lambda x, weight, bias: x @ weight + bias,
     rules=(_matmul_rule(0), _matmul_rule(1), lambda grad, out, x, weight, bias: grad),
+    jvp=(
+        lambda tangent, out, x, weight, bias: tangent @ weight,
+        lambda tangent, out, x, weight, bias: x @ tangent,
+        lambda tangent, out, x, weight, bias: tangent,
+    ),
     derivatives=("· {b}ᵀ", "{a}ᵀ ·", "1"),
     shape_hint=MATMUL.shape_hint + "; the bias must broadcast to the product's shape",
 )
@@ -557,6 +640,10 @@ SOFTMAX = Op(
     "softmax", "softmax", _softmax,
     rules=(
         lambda grad, out, a, axis=-1: out * (grad - (grad * out).sum(axis=axis, keepdims=True)),
+    ),
+    jvp=(  # the Jacobian is symmetric: the backward rule, applied to the tangent
+        lambda tangent, out, a, axis=-1: out
+        * (tangent - (tangent * out).sum(axis=axis, keepdims=True)),
     ),
     derivatives=("{out}ᵢ·(δᵢⱼ − {out}ⱼ)",),
     shape_hint="softmax needs an operand with at least one axis",
@@ -567,6 +654,10 @@ LOG_SOFTMAX = Op(
         lambda grad, out, a, axis=-1: grad
         - apply(EXP, out) * grad.sum(axis=axis, keepdims=True),
     ),
+    jvp=(
+        lambda tangent, out, a, axis=-1: tangent
+        - (apply(EXP, out) * tangent).sum(axis=axis, keepdims=True),
+    ),
     derivatives=("δᵢⱼ − softmax({a})ⱼ",),
     shape_hint=SOFTMAX.shape_hint,
 )
@@ -575,25 +666,39 @@ STACK = Op(
     rules=lambda index: (
         lambda grad, out, *args, axis=0: _take(grad, index, axis % len(shape_of(out)))
     ),
+    jvp=lambda index: lambda tangent, out, *args, axis=0: _placed(tangent, out, axis, index),
     derivatives=lambda index: "1",
     shape_hint="all operands must have the same shape",
     adds_up=True,
 )
 
 
+def _window(index: int, args: Sequence[Any], axis: int) -> slice:
+    """Where operand `index` of a concatenation along `axis` (non-negative) lies in the result."""
+    start = sum(shape_of(arg)[axis] for arg in args[:index])
+    return slice(start, start + shape_of(args[index])[axis])
+
+
 def _concatenate_rule(index: int) -> Rule:
     def rule(grad: Any, out: Any, *args: Any, axis: int = 0) -> Any:
         axis %= len(shape_of(out))
-        start = sum(shape_of(arg)[axis] for arg in args[:index])
-        window = slice(start, start + shape_of(args[index])[axis])
-        return grad[(slice(None),) * axis + (window,)]
+        return grad[(slice(None),) * axis + (_window(index, args, axis),)]
 
     return rule
+
+
+def _concatenate_jvp(index: int) -> Rule:
+    def jvp(tangent: Any, out: Any, *args: Any, axis: int = 0) -> Any:
+        window = _window(index, args, axis % len(shape_of(out)))
+        return _placed(tangent, out, axis, window)
+
+    return jvp
 
 
 CONCATENATE = Op(
     "concatenate", "concat", lambda *args, axis=0: np.concatenate(args, axis=axis),
     rules=_concatenate_rule,
+    jvp=_concatenate_jvp,
     derivatives=lambda index: "1",
     shape_hint="operands must have at least one axis and agree on all axes but `axis`",
     adds_up=True,
@@ -604,6 +709,7 @@ WEIGHTED_SUM = Op(
         grad if index == len(args) - 1 else grad * args[index ^ 1]
     ),
     derivatives=_weighted_sum_formula,
+    elementwise=True,
     roles=lambda index, count: "bias" if index == count - 1 else ("weight", "input")[index % 2],
     shape_hint=ADD.shape_hint,
 )
@@ -621,6 +727,7 @@ BINARY_CROSS_ENTROPY = Op(
     "binary_cross_entropy", "BCE", _binary_cross_entropy,
     rules=(_bce_probability_rule, _bce_label_rule),
     derivatives=("({a} − {b})/({a}·(1 − {a}))", "ln(1 − {a}) − ln {a}"),
+    elementwise=True,
     shape_hint=ADD.shape_hint,
 )
 BCE_WITH_LOGITS = Op(
@@ -629,6 +736,10 @@ BCE_WITH_LOGITS = Op(
         lambda grad, out, z, y: _averaged(grad * (apply(SIGMOID, z) - y), z, y),
         lambda grad, out, z, y: _averaged(-grad * z, z, y),
     ),
+    jvp=(  # the mean of the elementwise shares (each has the broadcast shape)
+        lambda tangent, out, z, y: apply(MEAN, tangent * (apply(SIGMOID, z) - y)),
+        lambda tangent, out, z, y: apply(MEAN, -tangent * z),
+    ),
     derivatives=("(σ({a}) − {b})/n", "−{a}/n"),
     shape_hint=ADD.shape_hint,
 )
@@ -636,7 +747,7 @@ BCE_WITH_LOGITS = Op(
 TABLE: dict[str, Op] = {
     op.name: op
     for op in (
-        ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU,
+        ADD, SUB, MUL, DIV, POW, NEG, EXP, LOG, SQRT, ABS, TANH, SIGMOID, RELU, WHERE,
         SUM, MEAN, MAX, RESHAPE, TRANSPOSE, BROADCAST_TO, SCATTER, GETITEM, MATMUL, AFFINE,
         SOFTMAX, LOG_SOFTMAX, STACK, CONCATENATE, WEIGHTED_SUM, BINARY_CROSS_ENTROPY,
         BCE_WITH_LOGITS,

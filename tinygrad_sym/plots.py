@@ -7,13 +7,14 @@ function writes a file and returns its path, which a notebook shows as the pictu
 
 from __future__ import annotations
 
-import os
+import io
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .atomic import write_atomically
 from .modes import no_grad
 from .nn.layers import Sequential
 from .nn.train import History, predict
@@ -46,10 +47,9 @@ class SavedFigure(type(Path())):  # type: ignore[misc]  # the concrete Path clas
 def _save(figure: Any, path: Path | str) -> SavedFigure:
     """Write the figure (its folder created if needed); a file appears complete or not at all."""
     path = SavedFigure(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    figure.savefig(temporary, dpi=110, format=path.suffix.lstrip(".") or "png")
-    os.replace(temporary, path)
+    image = io.BytesIO()
+    figure.savefig(image, dpi=110, format=path.suffix.lstrip(".") or "png")
+    write_atomically(path, image.getvalue())
     return path
 
 

@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from ..viz.output import write_atomically
+from ..atomic import write_atomically
 from .document import dumps
 
 NOTEBOOK_HEIGHT = 720

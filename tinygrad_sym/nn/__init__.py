@@ -9,6 +9,7 @@ a training loop, and symmetry diagnostics.
     history = nn.fit(net, X, y, loss=nn.binary_cross_entropy, epochs=500)
     twin = net.to_scalar()                                   # w1 … w9, b1 … b4
     J = nn.cost(twin, X[:1], y[:1]); J.backward()            # one example, weight by weight
+    net.save("coffee.npz"); same = nn.load("coffee.npz")     # bit for bit, either granularity
 """
 
 from . import init
@@ -18,6 +19,7 @@ from .losses import bce_with_logits, binary_cross_entropy, mse, softmax_cross_en
 from .module import Module
 from .naming import Numbering
 from .optim import SGD, Adam, Optimizer
+from .saving import load
 from .symmetry import SymmetricGroup, UnitMatch, match_units, symmetric_units
 from .train import History, accuracy, cost, fit, predict
 
@@ -47,6 +49,7 @@ __all__ = [
     "cost",
     "fit",
     "init",
+    "load",
     "match_units",
     "mse",
     "predict",

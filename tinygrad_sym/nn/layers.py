@@ -145,6 +145,18 @@ class Dense(Module):
                                  self.bias_vector().astype(self.dtype),
                                  self.activation, scalar, self.numbering)
 
+    def architecture(self) -> dict[str, Any]:
+        """What rebuilds this layer: its sizes, activation, granularity, dtype, and its place
+        in a net (which names its parameters: W2, or w7, w8, …)."""
+        numbering = self.numbering
+        return {"class": "Dense", "nin": self.nin, "scalar": self.scalar,
+                "layers": [self.layer_architecture()],
+                "numbering": [numbering.layer, numbering.first_unit, numbering.first_weight]}
+
+    def layer_architecture(self) -> dict[str, Any]:
+        """This layer's entry in a net's architecture: units, activation, dtype."""
+        return {"units": self.nout, "activation": self.activation, "dtype": str(self.dtype)}
+
     def __repr__(self) -> str:
         kind = "scalar" if self.scalar else "tensor"
         layer = self.numbering.layer
@@ -340,6 +352,12 @@ class Sequential(Module):
         twin = copy.copy(self)
         twin.layers = layers
         return twin
+
+    def architecture(self) -> dict[str, Any]:
+        """What rebuilds this net: its input size, each layer's units, activation and dtype,
+        and the granularity."""
+        return {"class": type(self).__name__, "nin": self.layers[0].nin, "scalar": self.scalar,
+                "layers": [layer.layer_architecture() for layer in self.layers]}
 
     def to_torch(self) -> Any:
         """This net as a `torch.nn.Sequential` (Linear and activation modules), the same

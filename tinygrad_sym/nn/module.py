@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..value import Value, zeros_like
+from .files import write_model
 
 
 class Module:
@@ -37,6 +40,15 @@ class Module:
             name: parameter.data if type(parameter.data) is float else parameter.data.copy()
             for name, parameter in self.named_parameters()
         }
+
+    def architecture(self) -> dict[str, Any]:
+        """What rebuilds the model with `nn.load`: sizes, activations, granularity, dtype."""
+        raise NotImplementedError(f"{type(self).__name__} cannot describe itself for saving")
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Write the parameters and the architecture to an .npz file (the suffix is added
+        when missing), atomically; return its path. `nn.load(path)` rebuilds the model."""
+        return write_model(path, self.architecture(), self.state_dict())
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Set every parameter from `state` (names and shapes must match)."""

@@ -10,12 +10,13 @@ from typing import Any
 import numpy as np
 
 from .. import datasets, nn
+from ..atomic import write_atomically
 from ..autograd import grad
 from ..explorer import film
 from ..plots import MissingMatplotlib
 from ..value import Value, topological_order
 from ..viz import GraphvizNotFoundError, draw
-from ..viz.output import INSTALL_GRAPHVIZ, write_atomically
+from ..viz.output import INSTALL_GRAPHVIZ
 
 EPOCHS = 1500
 LEARNING_RATE = 0.05

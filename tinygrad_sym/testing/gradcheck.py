@@ -1,20 +1,39 @@
-"""Check gradients against central finite differences, in float64.
+"""Check derivatives against central finite differences, in float64.
 
 For a function f of some inputs, backward gives vᵀ·J (the gradient of Σ v·f for a fixed
 random v). Central differences estimate the same numbers one input element at a time:
-(Σ v·f(x + ε) − Σ v·f(x − ε)) / 2ε. A random v checks every output at once.
+(Σ v·f(x + ε) − Σ v·f(x − ε)) / 2ε. A random v checks every output at once. Forward mode
+gives J·u for a direction u, which differences estimate in one step along u:
+(f(x + εu) − f(x − εu)) / 2ε.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..autograd import grad
 from ..errors import GradcheckError
+from ..forward import jvp
 from ..value import Value, describe
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """Where a derivative disagrees with finite differences: the input, the worst element
+    (`()` for a scalar), and both numbers."""
+
+    input: int
+    index: tuple[int, ...]
+    computed: float
+    numeric: float
+
+    def where(self) -> str:
+        """' at index (1, 0)', or nothing for a scalar."""
+        return f" at index {self.index}" if self.index else ""
 
 
 def _as_float64_leaf(x: Any, index: int) -> Value:
@@ -25,6 +44,15 @@ def _as_float64_leaf(x: Any, index: int) -> Value:
         return Value(data, label=label, requires_grad=x.requires_grad)
     data = float(x) if np.ndim(x) == 0 else np.asarray(x, dtype=np.float64)
     return Value(data, label=f"input {index}")
+
+
+def _direction(shape: tuple[int, ...], seed: int | None, salt: int = 0) -> Any:
+    """A fixed random direction of `shape` (the same on every call), or ones when `seed` is
+    None: then derivatives of an elementwise function come out as plain numbers."""
+    if seed is None:
+        return np.ones(shape) if shape else 1.0
+    direction = np.random.default_rng([seed, salt]).standard_normal(shape)
+    return direction if shape else float(direction)
 
 
 def _objective(fn: Callable[..., Value], leaves: Sequence[Value], projection: Any) -> float:
@@ -52,6 +80,49 @@ def _numeric_gradient(
     return estimate
 
 
+def _worst(computed: Any, numeric: Any, which: int, atol: float, rtol: float) -> Mismatch | None:
+    """The element where `computed` misses `numeric` by most beyond the tolerance, if any
+    (a computed NaN or infinity always misses)."""
+    computed = np.asarray(computed.data if isinstance(computed, Value) else computed, np.float64)
+    numeric = np.asarray(numeric, np.float64)
+    error = np.abs(computed - numeric) - (atol + rtol * np.abs(numeric))
+    if not error.size or not (np.max(error) > 0 or not np.all(np.isfinite(computed))):
+        return None
+    error = np.where(np.isfinite(error), error, np.inf)
+    worst = np.unravel_index(np.argmax(error), error.shape)
+    return Mismatch(which, tuple(int(j) for j in worst), float(computed[worst]),
+                    float(numeric[worst]))
+
+
+def gradient_mismatch(
+    fn: Callable[..., Value],
+    inputs: Sequence[Any],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    seed: int | None = 0,
+) -> tuple[list[Value], Mismatch | None]:
+    """The float64 leaves made from `inputs`, and the first input whose gradient from
+    backward (projected on a random direction, or on ones when `seed` is None) misses
+    central finite differences (None when every one agrees)."""
+    leaves = [_as_float64_leaf(x, i) for i, x in enumerate(inputs)]
+    output = fn(*leaves)
+    if not isinstance(output, Value):
+        raise TypeError(f"gradcheck: fn must return a Value, it returned {type(output).__name__}")
+    projection = _direction(output.shape, seed)
+    checked = [i for i, leaf in enumerate(leaves) if leaf.requires_grad]
+    if output.requires_grad:
+        analytic = grad(output, [leaves[i] for i in checked], grad_output=projection)
+    else:  # fn ignores its inputs: every gradient is zero
+        analytic = [np.zeros(leaves[i].shape) for i in checked]
+    for i, computed in zip(checked, analytic, strict=True):
+        numeric = _numeric_gradient(fn, leaves, i, projection, eps)
+        mismatch = _worst(computed, numeric, i, atol, rtol)
+        if mismatch:
+            return leaves, mismatch
+    return leaves, None
+
+
 def gradcheck(
     fn: Callable[..., Value],
     inputs: Sequence[Any],
@@ -66,31 +137,35 @@ def gradcheck(
     requires_grad=False is held constant and not checked. Raises `GradcheckError` naming
     the input, the worst element, and the analytic and numeric values.
     """
-    leaves = [_as_float64_leaf(x, i) for i, x in enumerate(inputs)]
-    output = fn(*leaves)
-    if not isinstance(output, Value):
-        raise TypeError(f"gradcheck: fn must return a Value, it returned {type(output).__name__}")
-    projection = np.random.default_rng(seed).standard_normal(output.shape)
-    checked = [i for i, leaf in enumerate(leaves) if leaf.requires_grad]
-    if output.requires_grad:
-        seed_grad = projection if output.shape else float(projection)
-        analytic = grad(output, [leaves[i] for i in checked], grad_output=seed_grad)
-    else:  # fn ignores its inputs: every gradient is zero
-        analytic = [np.zeros(leaves[i].shape) for i in checked]
-    for i, computed in zip(checked, analytic, strict=True):
-        computed = np.asarray(computed.data if isinstance(computed, Value) else computed)
-        numeric = _numeric_gradient(fn, leaves, i, projection, eps)
-        error = np.abs(computed - numeric) - (atol + rtol * np.abs(numeric))
-        if error.size and (np.max(error) > 0 or not np.all(np.isfinite(computed))):
-            error = np.where(np.isfinite(error), error, np.inf)
-            worst = np.unravel_index(np.argmax(error), error.shape)
-            where = f" at index {tuple(int(j) for j in worst)}" if error.ndim else ""
-            raise GradcheckError(
-                f"gradient of input {i} ({describe(leaves[i])}) is wrong{where}: "
-                f"backward gives {computed[worst]:.8g}, finite differences give "
-                f"{numeric[worst]:.8g} (atol={atol}, rtol={rtol})"
-            )
+    leaves, mismatch = gradient_mismatch(fn, inputs, eps, atol, rtol, seed)
+    if mismatch:
+        raise GradcheckError(
+            f"gradient of input {mismatch.input} ({describe(leaves[mismatch.input])}) is wrong"
+            f"{mismatch.where()}: backward gives {mismatch.computed:.8g}, finite differences "
+            f"give {mismatch.numeric:.8g} (atol={atol}, rtol={rtol})"
+        )
     return True
+
+
+def projected_first_gradient(
+    fn: Callable[..., Value], seed: int | None = 0
+) -> Callable[..., Value]:
+    """A scalar function of the same inputs: the gradient of `fn` (with create_graph=True),
+    projected on fixed random directions (ones when `seed` is None). Its own gradient
+    holds fn's second derivatives."""
+
+    def projected(*leaves: Value) -> Value:
+        """Σ direction · ∂fn/∂leaf over the leaves that need a gradient, as a Value."""
+        output = fn(*leaves)
+        wanted = [leaf for leaf in leaves if leaf.requires_grad]
+        first = grad(output, wanted, grad_output=_direction(output.shape, seed),
+                     create_graph=True)
+        total = Value(0.0, requires_grad=False)
+        for salt, gradient in enumerate(first, start=1):
+            total = total + (gradient * _direction(gradient.shape, seed, salt)).sum()
+        return total
+
+    return projected
 
 
 def gradgradcheck(
@@ -106,19 +181,52 @@ def gradgradcheck(
     It differentiates the first gradient, projected on random directions, and compares
     that with finite differences of the first gradient itself.
     """
+    return gradcheck(projected_first_gradient(fn, seed), inputs, eps, atol, rtol, seed)
 
-    def directions(shape: tuple[int, ...], salt: int) -> Any:
-        """The same random direction on every call, so the function stays deterministic."""
-        direction = np.random.default_rng([seed, salt]).standard_normal(shape)
-        return direction if shape else float(direction)
 
-    def projected_first_gradient(*leaves: Value) -> Value:
-        output = fn(*leaves)
-        wanted = [leaf for leaf in leaves if leaf.requires_grad]
-        first = grad(output, wanted, grad_output=directions(output.shape, 0), create_graph=True)
-        total = Value(0.0, requires_grad=False)
-        for salt, gradient in enumerate(first, start=1):
-            total = total + (gradient * directions(gradient.shape, salt)).sum()
-        return total
+def jvp_mismatch(
+    fn: Callable[..., Value],
+    inputs: Sequence[Any],
+    which: int,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    seed: int | None = 0,
+) -> Mismatch | None:
+    """Where forward mode's J·u, input `which` moving along a random u (ones when `seed` is
+    None) and the others still, misses the central difference (f(x + εu) − f(x − εu)) / 2ε
+    (None if nowhere)."""
+    leaves = [_as_float64_leaf(x, i) for i, x in enumerate(inputs)]
+    tangents = [np.zeros(leaf.shape) if leaf.shape else 0.0 for leaf in leaves]
+    direction = _direction(leaves[which].shape, seed, which)
+    tangents[which] = direction
+    _, computed = jvp(fn, leaves, tangents)
+    sides = []
+    for step in (eps, -eps):
+        moved = np.asarray(leaves[which].data, np.float64) + step * direction
+        shifted = list(leaves)
+        shifted[which] = Value(moved if leaves[which].shape else float(moved))
+        sides.append(np.asarray(fn(*shifted).data, np.float64))
+    return _worst(computed, (sides[0] - sides[1]) / (2 * eps), which, atol, rtol)
 
-    return gradcheck(projected_first_gradient, inputs, eps, atol, rtol, seed)
+
+def jvpcheck(
+    fn: Callable[..., Value],
+    inputs: Sequence[Any],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    seed: int = 0,
+) -> bool:
+    """True if forward mode (`ts.jvp`) matches central finite differences, each input
+    moving along its own random direction. Raises `GradcheckError` naming the input, the
+    worst element of the output, and both numbers."""
+    for which in range(len(inputs)):
+        mismatch = jvp_mismatch(fn, inputs, which, eps, atol, rtol, seed)
+        if mismatch:
+            raise GradcheckError(
+                f"forward-mode derivative along input {which} is wrong{mismatch.where()} of "
+                f"the output: jvp gives {mismatch.computed:.8g}, finite differences give "
+                f"{mismatch.numeric:.8g} (atol={atol}, rtol={rtol})"
+            )
+    return True

@@ -74,6 +74,20 @@ def broadcastable_pairs(min_dims: int = 0, max_dims: int = 3, **kwargs):
     return both.flatmap(lambda s: st.tuples(*(arrays(shape, **kwargs) for shape in s.input_shapes)))
 
 
+def operands(count: int, min_dims: int = 0, max_dims: int = 3, **kwargs):
+    """`count` operands for an op, as a list: all Python floats (the scalar fast path), or
+    arrays whose shapes broadcast together (0-d to `max_dims`-d). `low`, `high` and
+    `min_magnitude` keep them in the op's domain."""
+    floats = _elements(kwargs.get("low", -3.0), kwargs.get("high", 3.0),
+                       kwargs.get("min_magnitude", 0.0), np.float64)
+    scalars = st.lists(floats, min_size=count, max_size=count)
+    shapes = hnp.mutually_broadcastable_shapes(num_shapes=count, min_dims=min_dims,
+                                               max_dims=max_dims, max_side=4)
+    tensors = shapes.flatmap(
+        lambda s: st.tuples(*(arrays(shape, **kwargs) for shape in s.input_shapes)).map(list))
+    return scalars | tensors
+
+
 # Operations safe at any point (differentiable everywhere, no overflow on small inputs).
 _UNARY = ("neg", "tanh", "sigmoid")
 _BINARY = ("add", "sub", "mul")

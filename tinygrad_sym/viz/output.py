@@ -2,20 +2,21 @@
 when Graphviz's `dot` program is missing.
 
 Writing never leaves a partial file where the target was: the image is produced in memory
-by `dot`, written to a temporary file in the target's directory, then moved into place
-with an atomic `os.replace`.
+by `dot`, then written with `atomic.write_atomically` (a temporary file in the target's
+directory, moved into place with an atomic `os.replace`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import graphviz
+
+from ..atomic import write_atomically
 
 INSTALL_GRAPHVIZ = (
     "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
@@ -96,29 +97,3 @@ class GradientGraph(graphviz.Digraph):
             path = path.with_name(f"{path.name}.{format}")
         write_atomically(path, self._image(format))
         return path
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write `content` to `path` (creating its folder): a temporary file beside it, then
-    an atomic rename, so the file appears complete or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = _new_file_beside(path)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _new_file_beside(path: Path) -> tuple[int, Path]:
-    """A new, uniquely named hidden file in `path`'s directory, opened for writing, with
-    the permissions any new file gets (0o666 less the umask, unlike tempfile's 0o600)."""
-    while True:
-        temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            return os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), temporary
-        except FileExistsError:
-            continue

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TORCH  := $(VENV)/.torch-installed
 
-.PHONY: setup graphviz browser demo test notebooks lint bench clean
+.PHONY: setup graphviz browser demo images test notebooks lint bench clean
 
 setup: $(STAMP) graphviz browser
 
@@ -54,6 +54,10 @@ browser:
 
 demo: setup
 	$(BIN)/tinygrad-sym demo coffee symmetry
+
+# The README's picture, drawn by the README's own code block (docs/readme_picture.py).
+images: setup
+	$(BIN)/python docs/readme_picture.py
 
 test: setup $(TORCH)
 	$(BIN)/ruff check tinygrad_sym tests examples benchmarks notebooks

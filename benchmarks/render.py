@@ -1,11 +1,18 @@
-"""Render timings: `ts.draw` to PNG, for the course's net and for big scalar graphs.
+"""Render timings and legibility: `ts.draw` to PNG, for the course's net and for big
+scalar graphs; and how large the text of the pictures people see appears on screen.
 
-The graphs are built with tinygrad_sym.nn's scalar nets (named and grouped nodes, what
-the renderer is made to draw and condense): the coffee-roasting 2→3→1 net on one
+The timed graphs are built with tinygrad_sym.nn's scalar nets (named and grouped nodes,
+what the renderer is made to draw and condense): the coffee-roasting 2→3→1 net on one
 example, and the micrograd demo's MLP(2, [16, 16, 1]) on as many points as it takes to
 reach 2,500 and 10,000 nodes. Skipped, with a note, when the renderer is not there;
 each case runs in a child process that is ended if it takes far longer than its target.
 The pictures are kept in benchmarks/results/render-*.png, to check that they are legible.
+
+Legibility: the README's picture (its first code block's call) and the graphs the stories
+draw, each measured from `dot -Tsvg` (`GradientGraph.legibility`): the smallest text's
+height in pixels shown 1280 px wide (a slide) and 880 px wide (a README column), the
+median at 880, and the aspect ratio. The README's picture must reach 9 px, 6.5 px, 8 px
+and at most 2:1.
 """
 
 from __future__ import annotations
@@ -32,6 +39,10 @@ CASES = (
     ("10,000-node graph", 10_000, 5.0),
 )
 TINY_SIZES = {2_500: 100, 10_000: 150}  # on the demo net with 4 units per hidden layer
+
+README_TARGETS = {"smallest_1280": 9.0, "smallest_880": 6.5, "median_880": 8.0}
+"""What the README's picture must reach (text heights in px); its aspect at most 2.0."""
+STORIES = ("coffee", "symmetry", "zero-init", "blobs")
 
 
 def course_net() -> Any:
@@ -115,7 +126,7 @@ def render_timings(tiny: bool = False, rounds: int | None = None) -> dict[str, A
     """Median seconds of `ts.draw(root, filename=….png)` for each case, or why not."""
     title = "ts.draw to PNG (graph built and backpropagated beforehand; Graphviz dot included)"
     try:
-        import tinygrad_sym.viz  # noqa: F401
+        from tinygrad_sym.viz import GraphvizNotFoundError
     except ImportError as error:
         note = f"the renderer is not available ({error})"
         print(f"  … render: {note}")
@@ -124,7 +135,89 @@ def render_timings(tiny: bool = False, rounds: int | None = None) -> dict[str, A
     for index, (name, _, _) in enumerate(CASES):
         print(f"  … render: {name}", flush=True)
         rows.append(run_case(index, tiny, rounds))
-    return {"title": title, "rows": rows}
+    print("  … render: legibility of the README's picture and the stories' graphs", flush=True)
+    try:
+        legible = legibility(() if tiny else STORIES)
+    except GraphvizNotFoundError as error:
+        return {"title": title, "rows": rows, "legibility_skipped": str(error).splitlines()[0]}
+    return {"title": title, "rows": rows, "legibility": legible}
+
+
+def readme_graph() -> Any:
+    """The README's picture: its first code block's net and `ts.draw` call."""
+    import tinygrad_sym as ts
+    from tinygrad_sym import nn
+
+    net = nn.MLP(2, [2, 1], scalar=True,
+                 init={"w1": 1.2, "w2": 0.5, "w3": -0.6, "w4": 0.9, "w5": 0.73, "w6": -0.45})
+    J = nn.binary_cross_entropy(net([0.52, 0.30]), 1.0)
+    J.backward()
+    w = dict(net.named_parameters())
+    return ts.draw(J, highlight=[w["w1"], w["w3"]])
+
+
+def story_graphs(name: str) -> list[Any]:
+    """The graphs story `name` draws (`tinygrad-sym demo name`), caught as it draws them."""
+    import importlib
+    import tempfile
+    from pathlib import Path
+    from unittest import mock
+
+    from tinygrad_sym.stories import common
+    from tinygrad_sym.viz import draw
+
+    drawn: list[Any] = []
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        graph = draw(*args, **kwargs)
+        drawn.append(graph)
+        return graph
+
+    story = importlib.import_module(f"tinygrad_sym.stories.{name.replace('-', '_')}")
+    with mock.patch.object(common, "draw", recording), tempfile.TemporaryDirectory() as tmp:
+        story.run(out_dir=Path(tmp), plots=True, verbose=False)
+    return drawn
+
+
+def batch_graph() -> Any:
+    """A batch on a scalar twin, as the issue tried it: coffee's first 4 roasts."""
+    import tinygrad_sym as ts
+    from tinygrad_sym import datasets, nn
+
+    ts.manual_seed(0)
+    X, y = datasets.coffee_roasting()
+    normalize = datasets.Normalizer.fit(X)
+    twin = nn.MLP(2, [3, 1]).to_scalar()
+    J = nn.cost(twin, normalize(X[:4]), y[:4])
+    J.backward()
+    w = dict(twin.named_parameters())
+    return ts.draw(J, highlight=[w["w1"], w["w3"]])
+
+
+def legibility_row(name: str, graph: Any, targets: bool = False) -> dict[str, Any]:
+    """The text heights of `graph` on screen (px) at 1280 and 880 px wide, its aspect;
+    with `targets`, whether it reaches the README picture's."""
+    measured = graph.legibility()
+    row = {"name": name, "smallest_1280": measured.smallest(1280),
+           "smallest_880": measured.smallest(880), "median_880": measured.median(880),
+           "aspect": measured.aspect, "width_pt": measured.width,
+           "height_pt": measured.height, "target_met": None}
+    if targets:
+        row["target_met"] = measured.aspect <= 2.0 and all(
+            row[key] >= value for key, value in README_TARGETS.items())
+    return row
+
+
+def legibility(stories: tuple[str, ...] = STORIES) -> list[dict[str, Any]]:
+    """The README's picture, each story's graphs and a 4-example batch, measured."""
+    rows = [legibility_row("README picture (w1 vs w3)", readme_graph(), targets=True)]
+    for story in stories:
+        graphs = story_graphs(story)
+        for k, graph in enumerate(graphs):
+            suffix = f" ({k + 1} of {len(graphs)})" if len(graphs) > 1 else ""
+            rows.append(legibility_row(f"{story} story graph{suffix}", graph))
+    rows.append(legibility_row("batch of 4 on coffee's twin", batch_graph()))
+    return rows
 
 
 if __name__ == "__main__":  # the child process of run_case

@@ -110,6 +110,19 @@ def render_text(result: dict[str, Any]) -> str:
             f"  {row['name']:<34}{seconds(row['median_s']):>10}   nodes {row['nodes']:>6,}"
             f"   (target ≤ {limit} s: {'met' if met else 'NOT met'})"
         )
+    if result.get("legibility_skipped"):
+        lines.append(f"  legibility skipped: {result['legibility_skipped']}")
+    if result.get("legibility"):
+        lines.append("  text height on screen (px): smallest at 1280 / at 880, median at 880;"
+                     " aspect")
+    for row in result.get("legibility", ()):
+        line = (f"  {row['name']:<34}{row['smallest_1280']:>6.1f} /{row['smallest_880']:>5.1f}"
+                f"   median {row['median_880']:>4.1f}   aspect {row['aspect']:.2f}"
+                f"   ({row['width_pt']:.0f}×{row['height_pt']:.0f} pt)")
+        if row.get("target_met") is not None:
+            line += (f"   (target ≥ 9 / 6.5, median ≥ 8, ≤ 2.0: "
+                     f"{'met' if row['target_met'] else 'NOT met'})")
+        lines.append(line)
     return "\n".join(lines)
 
 

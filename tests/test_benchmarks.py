@@ -5,6 +5,7 @@ an implementation whose gradients are wrong, and that the report is written as J
 """
 
 import json
+import shutil
 import sys
 
 import numpy as np
@@ -151,3 +152,12 @@ def test_the_command_line_writes_json(tmp_path, capsys, monkeypatch):
 def test_the_command_line_refuses_an_unknown_workload():
     with pytest.raises(SystemExit):
         main(["--only", "nonsense"])
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot binary is missing")
+def test_render_reports_how_legible_the_readme_picture_is():
+    (row,) = render.legibility(stories=())[:1]
+    assert row["name"].startswith("README") and row["target_met"] is True
+    assert row["smallest_880"] >= 6.5 and row["aspect"] <= 2.0
+    text = report.render_text({"title": "t", "rows": [], "legibility": [row]})
+    assert "README picture" in text and "met" in text and "NOT met" not in text

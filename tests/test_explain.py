@@ -288,7 +288,8 @@ def test_a_batch_mean_is_a_sum_of_per_example_contributions():
     assert explanation.agrees
     text = str(explanation)
     assert "J is the mean of 3 terms" in text and "one per example" in text
-    assert "example 1 in detail" in text and "∂L/∂w1 = ∂L/∂a3 · ∂a3/∂z3" in text
+    # each example's copies are told apart by its number: L⁽¹⁾, a3⁽¹⁾
+    assert "example 1 in detail" in text and "∂L⁽¹⁾/∂w1 = ∂L⁽¹⁾/∂a3⁽¹⁾ · ∂a3⁽¹⁾/∂z3⁽¹⁾" in text
 
 
 def test_a_big_batch_groups_its_paths_by_example():
@@ -371,6 +372,50 @@ def test_nn_tied_init_gives_a_symmetric_comparison():
     assert comparison.symmetric
     assert "identical updates (symmetry)" in comparison.verdict
     assert "w5 = w6" in " ".join(str(comparison).split())
+
+
+def test_compare_on_a_batch_details_the_example_that_differs_most():
+    """XOR's four examples on the README's 2→2→1 net: at (0, 0) both contributions are 0;
+    the detailed term is the one whose contributions differ most, named with its example,
+    and no zero is printed as −0."""
+    from tinygrad_sym import nn
+
+    net = nn.MLP(2, [2, 1], scalar=True, init={"w1": 1.2, "w2": 0.5, "w3": -0.6, "w4": 0.9,
+                                                "w5": 0.73, "w6": -0.45})
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    J = nn.cost(net, X, np.array([0.0, 1.0, 1.0, 0.0]))
+    J.backward()
+    w = dict(net.named_parameters())
+    comparison = ts.compare(J, w["w1"], w["w3"])
+    pairs = list(zip(comparison.explanation_a.contributions,
+                     comparison.explanation_b.contributions, strict=True))
+    gaps = [abs(a.value - b.value) for a, b in pairs]
+    k = gaps.index(max(gaps)) + 1
+    assert k != 1 and gaps[0] == 0.0
+    text = " ".join(str(comparison).split())  # one line: the text is wrapped at 92
+    assert "−0 " not in text + " "
+    assert f"The largest difference is in L{k} (example {k}):" in text
+    assert f"Within it, factor by factor (∂L{k}/∂w1 vs ∂L{k}/∂w3" in text
+    assert f"∂z3⁽{'¹²³⁴'[k - 1]}⁾/∂a1⁽{'¹²³⁴'[k - 1]}⁾ = w5 = 0.73" in text  # its own nodes
+    assert f"in L{k} (example {k}), which differs most" in " ".join(comparison.verdict.split())
+
+
+def test_short_names_read_as_what_they_are():
+    """A stack of z1, z2, z3 is the vector z; an element of u1 is u1[1]; a neuron is
+    w1·x1 + w2·x2 + b1 (the names the blobs story's picture and legend use)."""
+    from tinygrad_sym.explainer import Names
+
+    z = [ts.Value(0.1 * k, f"z{k}") for k in (1, 2, 3)]
+    loss = -ts.stack(z).log_softmax()[1]
+    names = Names(loss)
+    stacked = loss.parents[0].parents[0].parents[0]
+    assert names(stacked) == "z" and names.definition(stacked) == "z = [z1, z2, z3]"
+    picked = loss.parents[0]
+    assert names.meaning(picked) == f"{names(picked.parents[0])}[1]"
+    assert names.meaning(picked.parents[0]) == "log_softmax(z)"
+    w, x = [ts.Value(0.5, "w1"), ts.Value(-1.0, "w2")], [ts.Value(2.0, "x1"), ts.Value(1.0, "x2")]
+    neuron = ts.weighted_sum(w, x, ts.Value(0.1, "b1"))
+    assert Names(neuron).meaning(neuron) == "w1·x1 + w2·x2 + b1"
 
 
 # ------------------------------------------------------------ displays: Jupyter, IPython, REPL

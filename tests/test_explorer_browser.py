@@ -133,7 +133,7 @@ def test_hovering_a_card_and_an_edge(browser, readme_page):
     text = tooltip(browser)
     assert "value 1.2" in text and "∂J/∂w1 = −0.03531" in text and "layer 1 · unit 1" in text
     label = browser.find_element(
-        By.CSS_SELECTOR, f'[data-edge="{edge_index(J, "z3", "a1")}"] .ts-edge-label')
+        By.CSS_SELECTOR, f'.ts-edge-label[data-label="{edge_index(J, "z3", "a1")}"]')
     ActionChains(browser).move_to_element(label).perform()
     assert tooltip(browser).splitlines()[0] == "∂z3/∂a1 = w5 = 0.73"
     line = browser.find_element(
@@ -169,7 +169,7 @@ def test_clicking_w1_then_w3_compares_them(browser, readme_page, tmp_path):
     assert browser.find_elements(By.CSS_SELECTOR, ".edge.lit-1[data-edge]")
     # The README's picture: the pointer on an edge whose factor differs.
     label = browser.find_element(
-        By.CSS_SELECTOR, f'[data-edge="{edge_index(J, "z3", "a2")}"] .ts-edge-label')
+        By.CSS_SELECTOR, f'.ts-edge-label[data-label="{edge_index(J, "z3", "a2")}"]')
     ActionChains(browser).move_to_element(label).perform()
     assert tooltip(browser).startswith("∂z3/∂a2 = w6 = −0.45")
     shoot(browser, "explorer.png", tmp_path)

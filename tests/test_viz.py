@@ -154,6 +154,16 @@ def parse_dot(source: str) -> Dot:
     return dot
 
 
+def card_numbers(card: str) -> tuple[str, str | None]:
+    """The value and the gradient a card's text shows ('w1 0.3 ∂J/∂w1 −0.029' → ('0.3',
+    '−0.029')); the gradient is None on a card without one (an input)."""
+    words = card.split(" ")
+    named = [i for i, word in enumerate(words) if word.startswith("∂") and "/∂" in word]
+    if not named:
+        return words[-1], None
+    return words[named[-1] - 1], words[named[-1] + 1]
+
+
 def text_of(label: str) -> str:
     """The text a reader sees in an HTML-like label."""
     return " ".join(html.unescape(re.sub(r"<[^>]*>", " ", label)).split())
@@ -181,14 +191,14 @@ def test_every_card_shows_its_label_value_and_gradient():
     net = course_net()
     dot = parse_dot(ts.draw(net["J"]).source)
     for name, node in net.items():
-        words = dot.card(name).split(" ")
-        assert words[0] == name
-        value = words[words.index("value") + 1]
+        card = dot.card(name)
+        assert card.split(" ")[0] == name
+        value, grad = card_numbers(card)
         assert close(value, node.data), (name, value, node.data)
         if node.grad is None:
-            assert f"∂J/∂{name}" not in words
+            assert f"∂J/∂{name}" not in card and grad is None
         else:
-            grad = words[words.index(f"∂J/∂{name}") + 1]
+            assert f"∂J/∂{name} {grad}" in card
             assert close(grad, node.grad), (name, grad, node.grad)
 
 
@@ -222,7 +232,7 @@ def test_kinds_of_values_look_different():
     dot = parse_dot(ts.draw(net["J"]).source)
 
     def header_fill(label: str) -> str:
-        return re.search(r'COLSPAN="2" BGCOLOR="(#[0-9a-f]+)"',
+        return re.search(r'<TD BGCOLOR="(#[0-9a-f]+)"',
                          dot.nodes[dot.name_of(label)]["label"]).group(1)
 
     parameters = {header_fill(n) for n in (*WEIGHTS, *BIASES)}
@@ -233,41 +243,61 @@ def test_kinds_of_values_look_different():
     assert "∂J/∂x1" not in dot.card("x1")  # inputs have no gradient row
 
 
+def op_rows(dot: Dot, op: str) -> dict[str, str]:
+    """The rows of an op node by port ('op' the symbol, 'i0' … the derivatives), as text."""
+    return {port: text_of(row) for port, row in
+            re.findall(r'<TD PORT="(\w+)"[^>]*>(.*?)</TD>', dot.nodes[op]["label"])}
+
+
 def test_op_nodes_are_small_pills_with_the_op_symbol():
     net = course_net()
     dot = parse_dot(ts.draw(net["J"]).source)
-    ops_drawn = {name: a for name, a in dot.nodes.items() if name.endswith("op")}
-    symbols = sorted(text_of(a["label"]) for a in ops_drawn.values())
+    ops_drawn = [name for name in dot.nodes if name.endswith("op")]
+    symbols = sorted(op_rows(dot, name)["op"] for name in ops_drawn)
     assert symbols == sorted(["Σwx+b"] * 3 + ["σ"] * 3 + ["BCE"])
-    assert all(a["fontsize"] == "10" and a["shape"] == "box" for a in ops_drawn.values())
+    plain = parse_dot(ts.draw(net["J"], derivatives=False).source)
+    pills = [a for name, a in plain.nodes.items() if name.endswith("op")]
+    assert sorted(text_of(a["label"]) for a in pills) == symbols
+    assert all(a["fontsize"] == "11" and a["shape"] == "box" for a in pills)
 
 
 # ------------------------------------------------------------------------------- edges
 
 
 def test_edges_carry_the_local_derivative_as_formula_and_value():
+    """Each derivative is written in the op node, on the row its edge arrives at."""
     net = course_net()
     dot = parse_dot(ts.draw(net["J"]).source)
-    z3_op = dot.name_of("z3") + "op"
-    a1_op = dot.name_of("a1") + "op"
-    into_z3 = text_of(dot.edge(dot.name_of("a1"), z3_op)["label"])
-    assert into_z3 == "∂z3/∂a1 = w5 = 0.73"
-    into_a1 = text_of(dot.edge(dot.name_of("z1"), a1_op)["label"])
-    a1 = net["a1"].data
-    formula, value = into_a1.rsplit(" = ", 1)
+    z3_op, a1_op = dot.name_of("z3") + "op", dot.name_of("a1") + "op"
+    into_z3 = dot.edge(dot.name_of("a1"), z3_op)
+    assert op_rows(dot, z3_op)[into_z3["headport"].split(":")[0]] == "∂z3/∂a1 = w5 = 0.73"
+    assert into_z3["tooltip"] == "∂z3/∂a1 = w5 = 0.73"
+    into_a1 = dot.edge(dot.name_of("z1"), a1_op)
+    row = op_rows(dot, a1_op)[into_a1["headport"].split(":")[0]]
+    formula, value = row.rsplit(" = ", 1)
     assert formula == "∂a1/∂z1 = a1·(1 − a1)"
-    assert close(value, a1 * (1 - a1))
-    bias = text_of(dot.edge(dot.name_of("b3"), z3_op)["label"])
-    assert bias == "∂z3/∂b3 = 1"  # a number formula is not repeated as its value
+    assert close(value, net["a1"].data * (1 - net["a1"].data))
+    bias = dot.edge(dot.name_of("b3"), z3_op)
+    assert op_rows(dot, z3_op)[bias["headport"].split(":")[0]] == "∂z3/∂b3 = 1"  # not repeated
 
 
-def test_every_edge_into_an_op_has_a_label_and_none_with_derivatives_off():
+def test_which_edges_write_their_derivative():
+    """'auto' (the default): every edge a gradient flows through, so not the edges from
+    the inputs x1, x2 or the target y; 'all': those too; False: none (tooltips keep them)."""
     net = course_net()
-    labelled = parse_dot(ts.draw(net["J"]).source)
-    into_ops = [a for _, head, a in labelled.edges if head.endswith("op")]
-    assert len(into_ops) == 3 * 5 + 3 + 2 and all("label" in a for a in into_ops)
-    plain = parse_dot(ts.draw(net["J"], derivatives=False).source)
-    assert not any("label" in a for _, _, a in plain.edges)
+    # auto: w, w, b of each unit; a1, a2 into z3; z into each σ; a3 into the loss
+    for mode, expected in (("auto", 3 * 3 + 2 + 3 + 1), ("all", 3 * 5 + 3 + 2),
+                           (False, 0)):
+        dot = parse_dot(ts.draw(net["J"], derivatives=mode).source)
+        into_ops = [a for _, head, a in dot.edges if head.endswith("op")]
+        rows = [a for a in into_ops if a.get("headport", "op").split(":")[0] != "op"]
+        assert len(rows) == expected, mode
+        assert len(into_ops) == 3 * 5 + 3 + 2 and all("tooltip" in a for a in into_ops)
+    dot = parse_dot(ts.draw(net["J"]).source)
+    from_y = dot.edge(dot.name_of("y"), dot.name_of("J") + "op")
+    assert from_y["headport"] == "op:w" and from_y["tooltip"].startswith("∂J/∂y = ")
+    with pytest.raises(ValueError, match="derivatives must be one of"):
+        ts.draw(net["J"], derivatives="some")
 
 
 def test_inputs_are_left_of_the_output_and_format_sets_what_render_makes():
@@ -455,7 +485,7 @@ def test_highlight_colours_every_edge_through_a_tensor_stretch():
     J = nn.cost(net, X, np.array([1.0, 0.0, 1.0]))
     J.backward()
     w1 = dict(net.named_parameters())["w1"]
-    dot = parse_dot(ts.draw(J, highlight=[w1]).source)
+    dot = parse_dot(ts.draw(J, highlight=[w1], max_examples=None).source)
     (colour,) = {a["color"] for tail, _, a in dot.edges if tail == dot.name_of("w1")}
     (stacked,) = [tail for tail, head, _ in dot.edges if head == dot.name_of("J") + "op"]
     stretch = [(stacked, dot.name_of("J") + "op"), (dot.name_of("J") + "op", dot.name_of("J")),
@@ -477,9 +507,11 @@ def test_the_picture_uses_the_explainers_short_names():
     assert ("u2", "u1") in factor_names
     for name in {name for pair in factor_names for name in pair}:
         dot.card(name)  # exactly one card has that name
-    assert dot.card("u2").startswith("u2 = tanh(u1)")
-    tanh_edge = text_of(dot.edge(dot.name_of("u1"), dot.name_of("u2") + "op")["label"])
-    assert tanh_edge.startswith("∂u2/∂u1 = 1 − u2² = ")
+    assert dot.card("u2").startswith("u2 ● = tanh(u1)")  # the dot: on the highlighted path
+    tanh_op = dot.name_of("u2") + "op"
+    tanh_edge = dot.edge(dot.name_of("u1"), tanh_op)
+    assert op_rows(dot, tanh_op)[tanh_edge["headport"].split(":")[0]].startswith(
+        "∂u2/∂u1 = 1 − u2² = ")
     assert all(node.label is None for node in ts.topological_order(f) if node.op)
 
 
@@ -594,9 +626,9 @@ def test_any_graph_draws_every_node_with_its_numbers(expression):
     assert len(cards) == len(order)
     for leaf in leaves:
         if leaf in order:
-            words = dot.card(leaf.label).split(" ")
-            assert close(words[words.index("value") + 1], leaf.data)
-            grad = words[words.index(f"∂out/∂{leaf.label}") + 1]
+            card = dot.card(leaf.label)
+            value, grad = card_numbers(card)
+            assert close(value, leaf.data) and f"∂out/∂{leaf.label} {grad}" in card
             if math.isfinite(leaf.grad):
                 assert close(grad, leaf.grad)
 
@@ -604,18 +636,39 @@ def test_any_graph_draws_every_node_with_its_numbers(expression):
 def test_the_key_explains_the_colours_and_the_title_comes_first():
     net = course_net()
     graph = ts.draw(net["J"], title="2→2→1 <net>")
-    key = text_of(parse_dot(graph.source).graph["label"])
-    assert key.startswith("2→2→1 <net>")
+    dot = parse_dot(graph.source)
+    key = text_of(dot.graph["label"])
+    assert dot.graph["labelloc"] == "t" and key.startswith("2→2→1 <net>")  # title on top
     for kind in ("parameter (learned)", "input / constant", "computed", "output"):
         assert kind in key
-    largest = max(abs(net[name].grad) for name in (*WEIGHTS, *BIASES))
-    # a3's gradient is larger than any parameter's: the scale's ends say it saturates
-    shown = re.search(r"≤ −(\S+) ≥ \+(\S+)", key)
-    assert shown and close(shown.group(1), largest, 3) and shown.group(1) == shown.group(2)
-    root_card = parse_dot(graph.source).nodes[parse_dot(graph.source).name_of("J")]["label"]
+    # The scale reaches the largest gradient drawn (a3's, larger than any parameter's):
+    # nothing saturates; one mark per power of ten below it, on both sides of 0.
+    largest = max(abs(node.grad) for name, node in net.items() if node.grad is not None
+                  and name != "J")
+    marks = re.search(r"gradient \(log scale\): (.*)$", key).group(1).split(" ")
+    assert marks[len(marks) // 2] == "0" and len(marks) % 2 == 1
+    assert marks[0] == "−" + marks[-1].lstrip("+") and close(marks[0], -largest, 2)
+    assert "+0.1" in marks and "−0.1" in marks
+    root_card = dot.nodes[dot.name_of("J")]["label"]
     assert root_card.count("BGCOLOR") == 2  # white card, dark header: its seed 1 uncoloured
     plain = parse_dot(ts.draw(net["J"], key=False).source)
     assert "label" not in plain.graph
+
+
+def test_colours_tell_powers_of_ten_apart():
+    """Coffee's numbers: ∂J/∂a4 = −1.005 and ∂J/∂w7 = −0.0048 must not share a colour
+    (a linear scale fitted to the parameters made both its deepest red)."""
+    scale = GradientScale.fit([1.005, 0.00484, 0.0001063, 5.96e-7, 3.1e-12])
+    assert scale.largest == 1.005 and scale.floor == pytest.approx(1.005e-6)
+    shades = [scale.fill(-g) for g in (1.005, 0.1, 0.00484, 0.0001063, 5.96e-7)]
+    lums = [luminance(shade) for shade in shades]
+    assert lums == sorted(lums) and len(set(shades)) == len(shades)  # deeper when larger
+    assert lums[2] - lums[0] > 0.05  # −0.0048 is visibly lighter than −1.005
+    assert scale.intensity(-1.005) == 1 and scale.intensity(0.1) == pytest.approx(5 / 6, 0.01)
+    assert scale.ticks() == [1.005, 0.1, 0.01, 0.001, 0.0001, 1e-05]
+    assert scale.fill(0.0) == scale.fill(-0.0) == "#f7f7f7"
+    one = GradientScale.fit([0.3])  # a single magnitude: one decade below it
+    assert one.floor == pytest.approx(0.03) and one.ticks() == [0.3, 0.1]
 
 
 @given(tst.expressions(max_steps=5, shape=(2, 3)))

@@ -1,10 +1,9 @@
 """Big graphs: condensed into a few legible boxes (units, repeated steps, the end of the
-computation) with a note saying so, and quick even at 10,000 nodes."""
+computation, the examples of a batch after the first) with a note saying so."""
 
 from __future__ import annotations
 
 import re
-import time
 
 import numpy as np
 import pytest
@@ -60,11 +59,42 @@ def test_small_graphs_are_not_condensed():
     assert len(boxes(dot)) == len(ts.topological_order(net["J"]))
 
 
-def test_a_batch_is_drawn_unit_by_unit_with_each_step_once():
+def test_a_batch_draws_its_first_example_and_one_box_for_the_others():
+    """J = mean(L1, …, L200): example 1 drawn node by node (its nodes named x1⁽¹⁾, …), the
+    shared weights once, examples 2–200 as one box listing their losses; a note says so."""
+    J, twin = batch_cost(200, [3])
+    dot = parse_dot(ts.draw(J).source)
+    drawn = boxes(dot)
+    note = text_of(dot.graph["label"])
+    assert "J adds up 200 examples: example 1 drawn in full, the others as one box" in note
+    (rest,) = [text for text in drawn.values() if text.startswith("examples 2–200")]
+    assert "L2 " in rest and "… and 191 more" in rest
+    headers = [text.split(" ")[0] for text in drawn.values()]
+    assert {"x1⁽¹⁾", "z1⁽¹⁾", "a4⁽¹⁾", "y⁽¹⁾", "L1"} <= set(headers)
+    assert not any("⁽²⁾" in header for header in headers)
+    for _, parameter in twin.named_parameters():
+        assert headers.count(parameter.label) == 1  # each weight once
+    assert len(drawn) <= 30
+
+
+def test_every_example_drawn_has_its_own_names():
+    J, _ = batch_cost(3, [2])
+    dot = parse_dot(ts.draw(J, max_examples=None).source)
+    headers = [text.split(" ")[0] for text in boxes(dot).values()]
+    assert len(headers) == len(set(headers))  # no two cards share a name
+    for k in (1, 2, 3):
+        superscript = "⁽" + "¹²³"[k - 1] + "⁾"
+        assert {f"x1{superscript}", f"z1{superscript}", f"a3{superscript}", f"L{k}"} <= set(
+            headers)
+    with pytest.raises(ValueError, match="max_examples"):
+        ts.draw(J, max_examples=0)
+
+
+def test_a_batch_drawn_whole_is_condensed_unit_by_unit_with_each_step_once():
     J, twin = batch_cost(200, [3])
     total = len(ts.topological_order(J))
     assert total > 2000
-    dot = parse_dot(ts.draw(J).source)
+    dot = parse_dot(ts.draw(J, max_examples=None).source)
     drawn = boxes(dot)
     note = text_of(dot.graph["label"])
     assert f"Condensed view: {total:,} nodes drawn as {len(drawn)} boxes" in note
@@ -93,7 +123,7 @@ def test_a_wide_model_collapses_to_layers():
 def test_highlight_survives_condensing():
     J, twin = batch_cost(2, [40])
     w1 = dict(twin.named_parameters())["w1"]
-    dot = parse_dot(ts.draw(J, highlight=[w1]).source)
+    dot = parse_dot(ts.draw(J, highlight=[w1], max_examples=None).source)
     cards = boxes(dot)
     assert "Condensed view" in text_of(dot.graph["label"])
     assert any(text.split(" ")[0] == "w1" for text in cards.values())
@@ -105,7 +135,7 @@ def test_highlight_survives_condensing():
 def test_a_batch_highlight_with_too_many_paths_keeps_the_weight_only():
     J, twin = batch_cost(200, [3])
     w1 = dict(twin.named_parameters())["w1"]
-    dot = parse_dot(ts.draw(J, highlight=[w1]).source)
+    dot = parse_dot(ts.draw(J, highlight=[w1], max_examples=None).source)
     assert len(boxes(dot)) <= 25
     legend = text_of(dot.graph["label"])
     assert "200 paths: too many to list one by one" in legend
@@ -114,7 +144,8 @@ def test_a_batch_highlight_with_too_many_paths_keeps_the_weight_only():
 
 
 @pytest.mark.parametrize("shape", ["chain", "wide"])
-def test_ten_thousand_nodes_draw_in_seconds(shape):
+def test_ten_thousand_nodes_are_condensed(shape):
+    """(How long it takes is measured in benchmarks/render.py, not here.)"""
     if shape == "chain":
         x = ts.Value(0.5, "w")
         for _ in range(3400):
@@ -125,9 +156,7 @@ def test_ten_thousand_nodes_draw_in_seconds(shape):
     x.label = "J"
     x.backward()
     assert len(ts.topological_order(x)) >= 10_000
-    start = time.perf_counter()
     dot = parse_dot(ts.draw(x).source)
-    assert time.perf_counter() - start < 5
     assert len(boxes(dot)) <= CONDENSED_BOXES
     assert "earlier computation" in " ".join(boxes(dot).values())
     assert "J" in [text.split(" ")[0] for text in boxes(dot).values()]
@@ -136,6 +165,7 @@ def test_ten_thousand_nodes_draw_in_seconds(shape):
 def test_max_nodes_is_checked_and_can_show_everything():
     J, _ = batch_cost(20, [3])
     total = len(ts.topological_order(J))
-    assert len(boxes(parse_dot(ts.draw(J, max_nodes=total).source))) == total
+    everything = ts.draw(J, max_nodes=total, max_examples=None).source
+    assert len(boxes(parse_dot(everything))) == total
     with pytest.raises(ValueError, match="max_nodes"):
         ts.draw(J, max_nodes=0)

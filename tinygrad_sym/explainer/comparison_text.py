@@ -15,6 +15,7 @@ from .factor import number
 
 if TYPE_CHECKING:
     from .comparison import Comparison
+    from .explanation import Contribution
 
 SHOWN_PATH_PAIRS = 4
 """The comparison draws the tables of this many aligned path pairs at most."""
@@ -71,6 +72,8 @@ def verdict(comparison: Comparison) -> str:
     if c.symmetric:
         return (f"{name_a} = {name_b} = {number(grad_a, digits)}: every factor on their paths "
                 f"is equal, so {a} and {b} get identical updates (symmetry).")
+    if _same_terms(c):
+        return _batch_verdict(c, numbers)
     unequal = differences(c.differing, digits)
     if not c.same_structure:
         relation = "=" if equal_values(grad_a, grad_b) else "≠"
@@ -82,6 +85,26 @@ def verdict(comparison: Comparison) -> str:
                 f"({unequal}): their products happen to coincide.")
     only = "only " if len(c.differing) == 1 else ""
     return (f"{name_a} ≠ {name_b} {numbers} {only}because {unequal}; {_the_rest(c)}.")
+
+
+def _batch_verdict(c: Comparison, numbers: str) -> str:
+    """A batch: the factors that differ, said for the term that differs most."""
+    name_a, name_b, _, _ = _names(c)
+    relation = "=" if equal_values(c.explanation_a.total, c.explanation_b.total) else "≠"
+    k, (term_a, _) = detailed_term(c)
+    unequal = [[pair for path_pair in align(x.explanation.paths, y.explanation.paths)
+                for pair in path_pair.factors if not pair.equal]
+               for x, y in zip(c.explanation_a.contributions, c.explanation_b.contributions,
+                               strict=True)]
+    pairs = unequal[k - 1]
+    if not pairs:
+        return (f"{name_a} {relation} {name_b} {numbers}: within each term every factor is "
+                "equal; the terms' weights in the sum differ.")
+    count, total = sum(1 for found in unequal if found), len(unequal)
+    where = f"each of the {total} terms" if count == total else f"{count} of the {total} terms"
+    return (f"{name_a} {relation} {name_b} {numbers}: factors differ in {where}; in "
+            f"{_term_name(term_a.name, k)}, which differs most, "
+            f"{differences(pairs, c.digits)}.")
 
 
 def _the_rest(c: Comparison) -> str:
@@ -128,7 +151,8 @@ def _same_terms(c: Comparison) -> bool:
 
 
 def _batch_lines(c: Comparison) -> list[str]:
-    """A batch: the per-term contributions side by side, then the first term in detail."""
+    """A batch: the per-term contributions side by side, then in detail the term whose
+    contributions differ most (the one that explains most of the difference)."""
     name_a, name_b, _, _ = _names(c)
     contributions = list(zip(c.explanation_a.contributions, c.explanation_b.contributions,
                              strict=True))
@@ -143,15 +167,29 @@ def _batch_lines(c: Comparison) -> list[str]:
                      f"{number(y.value, c.digits)}")
     if len(contributions) > SHOWN_TERMS:
         lines.append(more_terms(len(contributions) - SHOWN_TERMS))
-    first_a, first_b = contributions[0]
-    sub_a, sub_b = first_a.explanation, first_b.explanation
-    lines += ["", *paragraph(f"Within {first_a.name}, factor by factor ({sub_a.name} vs "
-                             f"{sub_b.name}, aligned by structure):")]
+    k, (term_a, term_b) = detailed_term(c)
+    sub_a, sub_b = term_a.explanation, term_b.explanation
+    lines += ["", *paragraph(
+        f"The largest difference is in {_term_name(term_a.name, k)}: "
+        f"{number(term_a.value, c.digits)} vs {number(term_b.value, c.digits)}. Within it, "
+        f"factor by factor ({sub_a.name} vs {sub_b.name}, aligned by structure):")]
     lines += _tables(align(sub_a.paths, sub_b.paths), sub_a.name, sub_b.name, c.digits)
     if len(contributions) > 1:
         lines += ["", *paragraph("The other terms align the same way, with their own "
                                  "numbers.")]
     return lines
+
+
+def detailed_term(c: Comparison) -> tuple[int, tuple[Contribution, Contribution]]:
+    """The term (counted from 1) whose two contributions differ most, and those two."""
+    pairs = list(zip(c.explanation_a.contributions, c.explanation_b.contributions, strict=True))
+    k = max(range(len(pairs)), key=lambda i: abs(pairs[i][0].value - pairs[i][1].value))
+    return k + 1, pairs[k]
+
+
+def _term_name(name: str, k: int) -> str:
+    """'L3 (example 3)', or 'example 3' when that is the term's name already."""
+    return name if name == f"example {k}" else f"{name} (example {k})"
 
 
 def _tables(path_pairs: list[PathPair], name_a: str, name_b: str, digits: int) -> list[str]:

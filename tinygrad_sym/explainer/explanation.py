@@ -97,10 +97,11 @@ def batch_like(found: list[Value]) -> bool:
 
 
 def term_names(found: list[Value], name: Callable[[Value], str]) -> list[str]:
-    """Each term's name, or 'example k' for all when two would share a name (a batch)."""
-    names = [name(term) for term in found]
-    if len(set(names)) == len(names):
-        return names
+    """Each term's name, or 'example k' for all when two share a label (a batch of L, L,
+    …, which the names tell apart only by their example's number: L⁽¹⁾, L⁽²⁾)."""
+    labels = [term.label or name(term) for term in found]
+    if len(set(labels)) == len(labels):
+        return [name(term) for term in found]
     return [f"example {k}" for k in range(1, len(found) + 1)]
 
 
@@ -226,7 +227,10 @@ def explain(
         for (term, weight), name in zip(found, term_names([t for t, _ in found], names),
                                         strict=True)
     ]
-    shown = {*graph.order, *(parent for node in graph.order for parent in node.parents)}
+    crossed = [via for factors in graph.edges.values() for factor in factors
+               for via in factor.via]  # the tensor nodes a factor's formula may name
+    shown = {*graph.order, *crossed,
+             *(parent for node in [*graph.order, *crossed] for parent in node.parents)}
     legend = tuple(names.definition(node) for node in names.short if node in shown)
     # Grouped, the total is wrt's own gradient, the last of the grouped view.
     total = node_gradients[-1].value if grouped else math.fsum(p.product for p in paths)

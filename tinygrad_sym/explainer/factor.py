@@ -17,8 +17,9 @@ DIGITS = 4
 
 
 def number(x: float, digits: int = DIGITS) -> str:
-    """`x` to `digits` significant digits, with a true minus sign: −0.2135."""
-    return f"{x:.{digits}g}".replace("-", "−")
+    """`x` to `digits` significant digits, with a true minus sign: −0.2135; a zero is '0',
+    never '−0'."""
+    return f"{x + 0.0:.{digits}g}".replace("-", "−")
 
 
 @dataclass(frozen=True, eq=False)

@@ -51,8 +51,8 @@ def explore(
     selection = _selection(root, highlight, "explore")
     order = topological_order(root)
     document = graph_document(root, digits, names)
-    picture = annotate(draw(root, digits=digits, max_nodes=max_nodes).pipe(format="svg"),
-                       document)
+    drawn = draw(root, digits=digits, max_nodes=max_nodes, max_examples=None)  # every node
+    picture = annotate(drawn.pipe(format="svg"), document)
     data = {
         "graph": document,
         "explanations": explanations(root, order, names, digits),

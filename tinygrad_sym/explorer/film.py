@@ -97,11 +97,11 @@ def film(
     assert layout_root is not None
     layout_root = recorder.widest(layout_root)
     layout = graph_document(layout_root, digits)
-    picture = annotate(draw(layout_root, digits=digits).pipe(format="svg"), layout)
-    for edge, label in picture.edge_labels.items():
-        tail = f" = {recorder.layout_derivatives[edge]}"
-        if recorder.layout_derivatives[edge] is not None and label.text and \
-                label.text.endswith(tail):
+    picture = annotate(draw(layout_root, digits=digits, max_examples=None).pipe(format="svg"),
+                       layout)
+    for edge, label in picture.edge_labels.items():  # the line that ends with the number
+        tail = recorder.layout_derivatives[edge]
+        if tail is not None and label.text and label.text.endswith(tail):
             label.set("data-stem", label.text[: -len(tail)])
     data = {"graph": recorder.document, "explanations": recorder.explanations,
             "comparisons": {}, "steps": [], "selection": list(recorder.pair),

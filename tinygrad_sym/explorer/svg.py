@@ -1,12 +1,14 @@
 """The page's picture: `ts.draw`'s SVG, with handles the page's script can hold on to.
 
-Graphviz writes each value card as `<g class="node"><title>n7</title>…</g>` and each edge
-into an op pill with the id `draw` gives it ("n7op-0": operand 0 of node 7's op). This
-module marks those groups with the indices of the graph document (`data-node`,
-`data-edge`), finds inside each card the text of its value and the row of its gradient
-(by their content: the texts the document holds are those `draw` writes), adds a wide
-invisible stroke to every edge so a pointer can rest on it, and removes the `<title>`s
-(a browser would show "n7" as a tooltip).
+Graphviz writes each value card as `<g class="node"><title>n7</title>…</g>`, each edge
+into an op pill with the id `draw` gives it ("n7op-0": operand 0 of node 7's op), and the
+pill's row that writes that edge's derivative as a group "a_n7op-0-label". This module
+marks those groups with the indices of the graph document (`data-node`, `data-edge`, and
+`data-label` on the row's lines), finds inside each card the text of its value and the
+row of its gradient (by their content: the texts the document holds are those `draw`
+writes), adds a wide invisible stroke to every edge so a pointer can rest on it, and
+removes the `<title>`s and the links' tooltips (a browser would show them over the
+page's own).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ _CARD = re.compile(r"n(\d+)")
 _PILL = re.compile(r"n(\d+)op")
 _OPERAND = re.compile(r"n(\d+)op-(\d+)")
 _INTO = re.compile(r"n(\d+)op->n(\d+)")
+_ROW = re.compile(r"a_n(\d+)op-(\d+)-label")
 
 
 def tag(name: str) -> str:
@@ -67,7 +70,25 @@ def annotate(svg: bytes | str, document: dict[str, Any]) -> Picture:
             _mark_node(group, name or "", document, picture)
         elif kind == "edge":
             _mark_edge(group, name or "", edge_of, picture)
+        elif match := _ROW.fullmatch(group.get("id", "")):
+            _mark_row(group, edge_of.get((int(match[1]), int(match[2]))), picture)
+    for link in root.iter(tag("a")):  # the page shows its own tooltips, and links nowhere
+        for key in (f"{{{XLINK}}}title", f"{{{XLINK}}}href"):
+            link.attrib.pop(key, None)
     return picture
+
+
+def _mark_row(group: ElementTree.Element, edge: int | None, picture: Picture) -> None:
+    """Mark the row of an op pill that writes an edge's derivative (`draw` groups it as
+    `a_n7op-0-label`): its lines are the edge's label, the last one ends with the number."""
+    if edge is None:
+        return
+    lines = list(group.iter(tag("text")))
+    for line in lines:
+        _add_class(line, "ts-edge-label")
+        line.set("data-label", str(edge))
+    if lines:
+        picture.edge_labels[edge] = lines[-1]
 
 
 def _mark_node(group: ElementTree.Element, name: str, document: dict, picture: Picture) -> None:
@@ -84,7 +105,8 @@ def _mark_node(group: ElementTree.Element, name: str, document: dict, picture: P
     group.set("data-node", str(index))
     group.set("class", "node ts-card")
     picture.cards[index] = group
-    children = list(group)
+    link = group.find(f"{tag('g')}/{tag('a')}")  # a card with a tooltip: its link holds it
+    children = list(group if link is None else link)
     texts = [k for k, child in enumerate(children) if child.tag == tag("text")]
     value_at = next((k for k in texts if children[k].text == node["value_text"]), None)
     if value_at is None:
@@ -118,10 +140,6 @@ def _mark_edge(group: ElementTree.Element, name: str, edge_of: dict[tuple[int, i
         if edge is None:
             return
         group.set("data-edge", str(edge))
-        labels = group.findall(tag("text"))
-        if len(labels) == 1:
-            _add_class(labels[0], "ts-edge-label")
-            picture.edge_labels[edge] = labels[0]
     elif match := _INTO.fullmatch(name):
         if match[1] != match[2]:
             return
@@ -133,7 +151,7 @@ def _mark_edge(group: ElementTree.Element, name: str, edge_of: dict[tuple[int, i
 
 def _add_hit_area(group: ElementTree.Element) -> None:
     """A wide transparent copy of the edge's line, so hovering near the line finds it."""
-    path = group.find(tag("path"))
+    path = next(group.iter(tag("path")), None)  # inside the link of a tooltip, if any
     if path is None:
         return
     hit = ElementTree.Element(tag("path"), {"d": path.get("d", ""), "class": "ts-hit",

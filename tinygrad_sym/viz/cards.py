@@ -1,8 +1,9 @@
-"""The boxes of the picture: value cards, op pills, and the summary boxes of a condensed view.
+"""The boxes of the picture: value cards, op nodes, and the summary boxes of a condensed view.
 
-A value card shows a node's name, value and gradient, the gradient's cell coloured by its
-sign and size (a tensor's as a tiny heat map); its header's colour says the kind of value
-(parameter, input, computed, output) and its frame the highlighted paths through it.
+A value card shows a node's name, value and gradient in one narrow column, the gradient's
+cell coloured by its sign and size (a tensor's as a tiny heat map); its header's colour
+says the kind of value (parameter, input, computed, output) and its frame the highlighted
+paths through it. An op node writes each incoming edge's local derivative on its own row.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..value import Value, expression
-from . import colors
+from ..value import Value
+from . import colors, derivatives
 from .colors import CARD_STYLES, text_on
 from .condense import Summary
 from .labels import (
@@ -27,6 +28,8 @@ from .labels import (
     shape_text,
     shorten,
     table,
+    tooltip,
+    wrapped,
 )
 
 if TYPE_CHECKING:
@@ -34,6 +37,18 @@ if TYPE_CHECKING:
 
 NAME_LIMIT = 28
 """Characters of a made-up name (or a short name's definition) shown in a header."""
+
+NAME = 14
+"""Point size of a card's name."""
+NUMBER = 12
+"""Point size of the numbers on a card."""
+SMALL = 11
+"""Point size of the smallest text: derivatives, the gradient's name, op symbols."""
+OP_FILL, OP_BORDER, OP_INK = "#f3f3f3", "#c4c4c4", "#555555"
+"""How op nodes look: quiet, so that the values stand out."""
+
+LINE = 18
+"""Characters per line of a tensor's values on its card (more go on further lines)."""
 
 SHOWN_PARAMETERS = 8
 """A collapsed unit lists this many parameters, then the norm of all their gradients."""
@@ -53,14 +68,17 @@ def kind_of(node: Value, root: Value) -> str:
 
 def value_card(picture: Picture, node: Value) -> str:
     """A value's card: its name, value and gradient (coloured), framed by its kind and by
-    the highlighted paths through it; a quiet chip for an unnamed constant."""
+    the highlighted paths through it; a quiet chip for an unnamed constant.
+
+    One narrow column (name; value; ∂J/∂name over the gradient), so that the layout's
+    columns stay narrow and the picture stays legible when shown small."""
     kind = kind_of(node, picture.root)
     if kind == "constant":
         text = value_text(picture, node.data)
         if node.shape:
             text = f"{shape_text(node.shape)}: {text}"
         return html_label(table(
-            [cell(font(escape(text), size=10, color=colors.MUTED))],
+            [cell(font(escape(text), size=SMALL, color=colors.MUTED))],
             border="1", cellborder="0", cellpadding="3", color="#c8c8c8", style="rounded",
             bgcolor="#fafafa",
         ))
@@ -74,25 +92,80 @@ def value_card(picture: Picture, node: Value) -> str:
     style = {}
     if node in picture.paths.factor_nodes:  # w5: a factor that makes the gradients differ
         border, width, style = picture.paths.factor_nodes[node], "3", {"style": "dashed"}
-    rows = [cell(_header(picture, node, header_ink), colspan="2", bgcolor=header_fill,
-                 cellpadding="4")]
-    rows.append(_row("value", value_text(picture, node.data), None))
+    rows = [cell(_header(picture, node, header_ink), bgcolor=header_fill, cellpadding="3"),
+            cell(font(wrapped(value_text(picture, node.data), LINE, "CENTER"), size=NUMBER))]
     if kind != "input":  # inputs have no gradient: no row for it
-        rows.append(_grad_row(picture, node))
+        rows.append(_grad_cell(picture, node))
     return html_label(table(rows, border=width, cellborder="0", cellspacing="0",
-                            cellpadding="3", color=border, bgcolor="#ffffff", **style))
+                            cellpadding="2", color=border, bgcolor="#ffffff", **style))
 
 
-def op_pill(node: Value) -> dict[str, str]:
-    """The attributes of the small pill of the op that computed `node` (σ, Σwx+b, ×)."""
-    return {"label": html_label(escape(node.op.symbol)), "shape": "box",
-            "style": "rounded,filled", "fillcolor": "#f3f3f3", "color": "#c4c4c4",
-            "fontcolor": "#555555", "fontsize": "10", "width": "0", "height": "0",
-            "margin": "0.07,0.03"}
+def card_tooltip(picture: Picture, node: Value) -> str:
+    """What hovering over a card shows (SVG): the node's name, value and gradient in full,
+    and what a short name stands for."""
+    name = picture.names(node)
+    lines = [f"{name} = {value_text(picture, node.data)}"]
+    if picture.names.short.get(node) or picture.names.per_example.get(node):
+        lines.append(picture.names.definition(node) if node.op is not None else name)
+    if node.grad is not None:
+        grad = node.grad
+        text = number(grad, picture.digits) if np.ndim(grad) == 0 else array_preview(
+            grad, picture.digits)
+        lines.append(f"{_grad_name(picture, node)} = {text}")
+    return tooltip(lines)
+
+
+def op_tooltip(picture: Picture, node: Value) -> str:
+    """What hovering over an op node shows: the op over its operands, and the local
+    derivative of every incoming edge, those not written on the picture included."""
+    lines = [f"{picture.names(node)} = {picture.names.meaning(node)}"]
+    lines += [derivatives.derivative(picture, node, index).text
+              for index in range(len(node.parents))
+              if kind_of(node.parents[index], picture.root) != "constant"]
+    return tooltip(lines)
+
+
+def op_node(picture: Picture, node: Value) -> dict[str, str]:
+    """The attributes of the node of the op that computed `node`: a small pill with the
+    op's symbol (σ, Σwx+b, ×) and, one row per incoming edge that carries one, the local
+    derivative of that edge, written where the edge arrives (its port `i<index>`), in
+    the order of the operands (∂z3/∂w5 = a1 next to ∂z3/∂a1 = w5). In SVG each row is a
+    group `a_n7op-0-label` linking to its edge `n7op-0`, with the derivative as tooltip."""
+    rows = [cell(font(escape(node.op.symbol), size=SMALL, color=OP_INK), port="op",
+                 align="left")]
+    edge = picture.ids[node] + "op-"  # each row links to its edge, whose id is n7op-0
+    for index in range(len(node.parents)):
+        if derivatives.shown(picture, node, index):
+            text = escape(derivatives.derivative(picture, node, index).text)
+            rows.append(cell(_derivative_text(picture, node, index), port=f"i{index}",
+                             align="left", balign="left", id=f"{edge}{index}-label",
+                             href=f"#{edge}{index}", tooltip=text))
+    if len(rows) == 1:
+        return {"label": html_label(escape(node.op.symbol)), "shape": "box",
+                "style": "rounded,filled", "fillcolor": OP_FILL, "color": OP_BORDER,
+                "fontcolor": OP_INK, "fontsize": str(SMALL), "width": "0", "height": "0",
+                "margin": "0.06,0.02", "tooltip": op_tooltip(picture, node)}
+    return {"label": html_label(table(rows, ruled=True, border="1", cellborder="0",
+                                      cellspacing="0", cellpadding="2", color=OP_BORDER,
+                                      bgcolor=OP_FILL, style="rounded")),
+            "shape": "plain", "tooltip": op_tooltip(picture, node)}
+
+
+def _derivative_text(picture: Picture, node: Value, index: int) -> str:
+    """'∂z3/∂a1 = w5 = 0.73' (broken into short lines), bold in the colour of the
+    highlighted paths through its edge."""
+    text = '<BR ALIGN="LEFT"/>'.join(
+        escape(line) for line in derivatives.derivative(picture, node, index).lines())
+    on_path = picture.paths.edge_colors.get((node, index))
+    if on_path:  # a factor of a highlighted path: in its colour, bold
+        ink = on_path[0] if len(on_path) == 1 else colors.INK
+        return font(text, size=SMALL, color=ink, bold=True)
+    return font(text, size=SMALL, color=OP_INK)
 
 
 def summary_box(picture: Picture, summary: Summary) -> str:
-    """A box standing for many nodes: a unit with its parameters, or a repeated step."""
+    """A box standing for many nodes: a unit with its parameters, a repeated step, or the
+    examples of a batch not drawn one by one (with each one's loss)."""
     members = summary.members
     if summary.kind == "group":
         title = " · ".join(summary.title)
@@ -107,50 +180,50 @@ def summary_box(picture: Picture, summary: Summary) -> str:
         note = ""
         if len(labels) > 1:
             note = ", ".join(labels[:3]) + (", …" if len(labels) > 3 else "")
+    elif summary.kind == "examples":
+        note = f"{len(members):,} nodes, like example 1"
     else:
         note = f"{len(members):,} nodes"
     if note:
-        rows.append(cell(font(escape(note), size=10, color=colors.MUTED), colspan="3"))
-    parameters = [n for n in members if n.op is None and n.requires_grad]
+        rows.append(cell(font(escape(note), size=SMALL, color=colors.MUTED), colspan="3"))
     if summary.kind == "group":
-        rows.extend(_summary_parameter(picture, p) for p in parameters[:SHOWN_PARAMETERS])
-        if len(parameters) > SHOWN_PARAMETERS:
-            norm = math.sqrt(sum(float(np.sum(np.square(p.grad))) for p in parameters
-                                 if p.grad is not None))
-            text = (f"… and {len(parameters) - SHOWN_PARAMETERS} more; ‖grad‖ of all "
-                    f"{len(parameters)}: {number(norm, picture.digits)}")
-            rows.append(cell(font(escape(text), size=10, color=colors.MUTED), colspan="3"))
-    elif summary.kind == "role":
+        listed = [n for n in members if n.op is None and n.requires_grad]
+    elif summary.kind == "examples":  # what each example hands on: its loss
+        inside = {parent for n in members for parent in n.parents}
+        listed = [n for n in members if n not in inside]
+    else:
+        listed = []
+    rows.extend(_summary_parameter(picture, p) for p in listed[:SHOWN_PARAMETERS])
+    if len(listed) > SHOWN_PARAMETERS:
+        norm = math.sqrt(sum(float(np.sum(np.square(p.grad))) for p in listed
+                             if p.grad is not None))
+        text = (f"… and {len(listed) - SHOWN_PARAMETERS} more; ‖grad‖ of all "
+                f"{len(listed)}: {number(norm, picture.digits)}")
+        rows.append(cell(font(escape(text), size=SMALL, color=colors.MUTED), colspan="3"))
+    if summary.kind == "role":
         rows.extend(_ranges(picture, members))
     return html_label(table(rows, border="1", cellborder="0", cellspacing="0",
                             cellpadding="3", color="#7d8b99", bgcolor="#ffffff"))
 
 
 def _header(picture: Picture, node: Value, ink: str) -> str:
-    """The card's title: the node's name (a short name with what it stands for), its
-    shape, and a dot per highlighted path through it."""
+    """The card's title: the node's name, its shape and a dot per highlighted path through
+    it; under it, what a short name stands for."""
     quiet = colors.MUTED if ink == colors.INK else ink
     given = picture.names.given(node)
     if given:
-        text = font(escape(given), size=14, color=ink, bold=True)
-        if not node.label:  # a short name such as u1, as in the explainer's legend
-            meaning = shorten(expression(node, picture.names), NAME_LIMIT)
-            text += " " + font(escape(f"= {meaning}"), size=10, color=quiet)
+        text = font(escape(given), size=NAME, color=ink, bold=True)
     else:
-        text = font(escape(shorten(picture.names(node), NAME_LIMIT)), size=11, color=ink)
+        text = font(escape(shorten(picture.names(node), NAME_LIMIT)), size=SMALL, color=ink)
     if node.shape:
-        text += " " + font(escape(shape_text(node.shape)), size=10, color=quiet)
-    dots = "".join(font("●", size=10, color=c) for c in picture.paths.node_colors.get(node, ()))
-    return text + (" " + dots if dots else "")
-
-
-def _row(name: str, text: str, fill: str | None) -> str:
-    """A row of a card: a name on the left, the text on the right, both on `fill`."""
-    ink = text_on(fill) if fill else colors.INK
-    extra = {"bgcolor": fill} if fill else {}
-    return (cell(font(escape(name), size=10, color=ink if fill else colors.MUTED),
-                 align="left", **extra)
-            + cell(font(escape(text), size=12, color=ink), align="right", **extra))
+        text += " " + font(escape(shape_text(node.shape)), size=SMALL, color=quiet)
+    dots = "".join(font("●", size=SMALL, color=c)
+                   for c in picture.paths.node_colors.get(node, ()))
+    text += " " + dots if dots else ""
+    if given and not node.label:  # a short name such as u1, as in the explainer's legend
+        meaning = shorten(picture.names.meaning(node), NAME_LIMIT)
+        text += "<BR/>" + font(escape(f"= {meaning}"), size=SMALL, color=quiet)
+    return text
 
 
 def _grad_name(picture: Picture, node: Value) -> str:
@@ -161,22 +234,27 @@ def _grad_name(picture: Picture, node: Value) -> str:
     return "grad"
 
 
-def _grad_row(picture: Picture, node: Value) -> str:
-    """The gradient's row: a coloured number, or a tensor's heat map and preview."""
+def _grad_cell(picture: Picture, node: Value) -> str:
+    """The gradient's cell: its name over a coloured number, or over a tensor's heat map
+    and preview."""
     grad = node.grad
+    name = _grad_name(picture, node)
     if grad is None:
-        return _row("grad", "—", None)
+        return cell(font(escape(f"{name} —"), size=SMALL, color=colors.MUTED))
     if np.ndim(grad) == 0:
         # The root's gradient is the seed (1): nothing to compare, so not coloured.
         fill = None if node is picture.root else picture.scale.fill(float(grad))
-        return _row(_grad_name(picture, node), number(grad, picture.digits), fill)
+        ink = text_on(fill) if fill else colors.INK
+        text = (font(escape(name), size=NUMBER, color=ink if fill else colors.MUTED)
+                + "<BR/>" + font(escape(number(grad, picture.digits)), size=NUMBER, color=ink))
+        return cell(text, **({"bgcolor": fill} if fill else {}))
     heat = _heatmap(picture, np.asarray(grad, dtype=float))
-    text = font(escape(array_preview(grad, picture.digits)), size=10)
-    if heat:  # a cell holds text or a table, not both: stack them in a table
-        text = table([cell(heat), cell(text)], border="0", cellspacing="0",
-                     cellpadding="1")
-    return cell(font(escape(_grad_name(picture, node)), size=10, color=colors.MUTED),
-                align="left") + cell(text, align="right")
+    rows = [cell(font(escape(name), size=SMALL, color=colors.MUTED))]
+    if heat:
+        rows.append(cell(heat))
+    rows.append(cell(font(wrapped(array_preview(grad, picture.digits), LINE, "CENTER"),
+                          size=SMALL)))
+    return cell(table(rows, border="0", cellspacing="0", cellpadding="1"))
 
 
 def _heatmap(picture: Picture, grad: np.ndarray, limit: int = 12) -> str:
@@ -225,5 +303,5 @@ def _ranges(picture: Picture, members: list[Value]) -> Iterator[str]:
             low, high = min(scalars), max(scalars)
             text = number(low, picture.digits) if low == high else \
                 f"{number(low, 3)} … {number(high, 3)}"
-            yield (cell(font(name, size=10, color=colors.MUTED), align="left")
+            yield (cell(font(name, size=SMALL, color=colors.MUTED), align="left")
                    + cell(font(escape(text), size=11), colspan="2", align="right"))

@@ -1,8 +1,9 @@
 """The picture's colours: a red–blue scale for gradients, one colour per highlighted path.
 
 Gradients use a diverging scale (ColorBrewer RdBu): red for negative, blue for positive,
-white for zero, deeper for larger magnitudes, so the sign and size of every gradient show
-at a glance. Text on a dark cell turns white so it stays readable.
+white for zero, deeper for larger magnitudes on a logarithmic scale, so the sign and the
+power of ten of every gradient show at a glance. Text on a dark cell turns white so it
+stays readable.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ the red or blue of the gradient scale."""
 ZERO = "#f7f7f7"
 INK = "#222222"
 MUTED = "#6b6b6b"
-QUIET = "#9a9a9a"
 FAINT = "#cfcfcf"
 
 CARD_STYLES = {
@@ -53,33 +53,73 @@ def _interpolate(stops: tuple[str, ...], t: float) -> str:
     return _rgb_to_hex(a + (b - a) * fraction for a, b in zip(start, end, strict=True))
 
 
-class GradientScale:
-    """Maps a gradient to a fill colour, relative to the largest |gradient| on the picture.
+MAX_DECADES = 6
+"""The colour scale spans at most this many powers of ten below the largest gradient."""
 
-    Intensity grows with the square root of |grad| / largest, so a gradient ten times
-    smaller than the largest is still visibly tinted rather than white.
+
+class GradientScale:
+    """Maps a gradient to a fill colour on a symmetric log scale: red for negative, blue
+    for positive, deeper for larger, each power of ten a visible step.
+
+    The scale runs from `floor` (at most MAX_DECADES powers of ten below the largest
+    gradient, or the smallest one) to `largest`, the largest |gradient| on the picture,
+    so no colour saturates: ∂J/∂a4 = −1.005 is much deeper than ∂J/∂w7 = −0.0048.
+    Intensity is log(1 + |g|/floor) / log(1 + largest/floor): logarithmic above the
+    floor, linear (and faint) below it, 0 at 0.
     """
 
-    def __init__(self, largest: float) -> None:
-        self.largest = largest if math.isfinite(largest) and largest > 0 else 0.0
+    def __init__(self, largest: float, floor: float | None = None) -> None:
+        finite = math.isfinite(largest) and largest > 0
+        self.largest = largest if finite else 0.0
+        if floor is None:
+            floor = self.largest / 10**MAX_DECADES
+        # A floor that underflows to 0 (a largest gradient near 1e−320) is the largest.
+        self.floor = min(floor, self.largest) if finite and floor > 0 else self.largest
 
     @classmethod
     def fit(cls, magnitudes: Iterable[float]) -> GradientScale:
-        """A scale whose extreme colour is the largest finite magnitude given."""
-        finite = [m for m in magnitudes if math.isfinite(m)]
-        return cls(max(finite, default=0.0))
+        """A scale from the smallest to the largest finite nonzero magnitude given, at most
+        MAX_DECADES powers of ten (at least one)."""
+        found = [m for m in magnitudes if math.isfinite(m) and m > 0]
+        if not found:
+            return cls(0.0)
+        largest, smallest = max(found), min(found)
+        span = math.log10(largest) - math.log10(smallest)  # no overflow for subnormals
+        decades = min(MAX_DECADES, max(1, math.ceil(span - 1e-9)))
+        return cls(largest, largest / 10**decades)
+
+    def intensity(self, grad: float) -> float:
+        """How deep the colour of `grad` is, from 0 (white, a zero) to 1 (the largest)."""
+        if self.largest == 0.0 or grad == 0.0 or math.isnan(grad):
+            return 0.0
+        ratio = math.log1p(abs(grad) / self.floor) / math.log1p(self.largest / self.floor)
+        return min(ratio, 1.0)
 
     def fill(self, grad: float) -> str:
         """The fill colour of a cell showing `grad`."""
         if math.isnan(grad):
             return "#e0e0e0"
-        if self.largest == 0.0 or grad == 0.0:
+        t = self.intensity(grad)
+        if t == 0.0:
             return ZERO
-        t = math.sqrt(min(abs(grad) / self.largest, 1.0))
         light, dark = _NEGATIVE if grad < 0 else _POSITIVE
         if t < _DARK_FROM:
             return _interpolate(light, t / _DARK_FROM)
         return _interpolate(dark, (t - _DARK_FROM) / (1 - _DARK_FROM))
+
+    def ticks(self) -> list[float]:
+        """The key's marks, largest first: the largest gradient, then the powers of ten
+        down to the floor (but one within a factor 2 of the largest, which stands for it)."""
+        if self.largest == 0.0:
+            return []
+        low = math.ceil(math.log10(self.floor) - 1e-9)
+        high = math.floor(math.log10(self.largest) + 1e-9)
+        marks = [10.0**power for power in range(high, low - 1, -1)]
+        if marks and self.largest < 2 * marks[0]:
+            marks[0] = self.largest  # 1.68 rather than 1: the scale's true end
+        else:
+            marks.insert(0, self.largest)
+        return marks
 
 
 def luminance(color: str) -> float:

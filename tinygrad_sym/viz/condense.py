@@ -1,5 +1,9 @@
 """Condensing a graph too big to read (more than `max_nodes` nodes) into a few boxes.
 
+A root that averages one loss per example (nn.cost on a scalar net) has a copy of the net
+per example: the first `max_examples` are drawn in full, the others together as one box
+(their losses listed), with a note saying so.
+
 A picture of 10,000 nodes is neither readable nor quick to lay out, so a bigger graph is
 summarised:
 
@@ -31,7 +35,7 @@ class Summary:
     """One box standing for several nodes: a cluster, a role in a batch, or the rest."""
 
     title: tuple[str, ...]  # the group, e.g. ("layer 1", "unit 2"), or a description
-    kind: str  # "group", "role" or "rest"
+    kind: str  # "group", "role", "examples" or "rest"
     members: list[Value] = field(default_factory=list)
 
 
@@ -55,10 +59,11 @@ class Plan:
 
 
 def _heights(order: Sequence[Value]) -> dict[Value, int]:
-    """Each node's height: 0 for leaves, else one more than its highest parent."""
+    """Each node's height: 0 for leaves, else one more than its highest parent (a parent
+    not in `order`, drawn elsewhere, counts as a leaf)."""
     heights: dict[Value, int] = {}
     for node in order:
-        heights[node] = 1 + max((heights[p] for p in node.parents), default=-1)
+        heights[node] = 1 + max((heights.get(p, 0) for p in node.parents), default=-1)
     return heights
 
 
@@ -132,54 +137,84 @@ def _count(order: Sequence[Value], keys: dict[Value, Hashable]) -> int:
 
 
 def condense(
-    order: Sequence[Value], root: Value, max_nodes: int, keep: Iterable[Value] = ()
+    order: Sequence[Value], root: Value, max_nodes: int, keep: Iterable[Value] = (),
+    examples: dict[Value, int] | None = None, max_examples: int | None = None,
 ) -> Plan:
     """Every node of `order` (topological, parents first) if there are at most `max_nodes`;
     else a condensed plan of at most min(max_nodes, CONDENSED_BOXES) boxes.
 
+    `examples` maps the nodes of a batch's per-example copies to their example (1, 2, …):
+    those of the examples after the first `max_examples` (None: all drawn) become one box.
     The root and `keep` are always drawn as they are, even when they alone exceed that.
     """
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, got {max_nodes}")
-    if len(order) <= max_nodes:
-        return Plan(list(order), [], {})
-    target = min(max_nodes, CONDENSED_BOXES)
-    pinned = set(keep) | {root}
+    if max_examples is not None and max_examples < 1:
+        raise ValueError(f"max_examples must be at least 1 (or None: all), got {max_examples}")
     titles: dict[Hashable, tuple[str, ...]] = {}
     kinds: dict[Hashable, str] = {}
+    hidden: dict[Value, Hashable] = {}
+    count = max((examples or {}).values(), default=0)
+    if max_examples is not None and count > max_examples:
+        first = max_examples + 1
+        key = ("examples",)
+        titles[key] = (f"example {first}" if first == count else f"examples {first}–{count}",)
+        kinds[key] = "examples"
+        hidden = {node: key for node, k in (examples or {}).items() if k > max_examples}
+    rest = [node for node in order if node not in hidden]
+    examples_note = ""
+    if hidden:
+        drawn = "example 1" if max_examples == 1 else f"examples 1–{max_examples}"
+        examples_note = (f"{root_name(root)} adds up {count:,} examples: {drawn} drawn in "
+                         f"full, the other{'s' if count - max_examples > 1 else ''} as one "
+                         "box (draw with max_examples=None to see every example).")
+    if len(rest) <= max_nodes:
+        plan = _plan(order, hidden, titles, kinds)
+        plan.note = examples_note or None
+        return plan
+    target = min(max_nodes, CONDENSED_BOXES) - (1 if hidden else 0)
+    pinned = (set(keep) - set(hidden)) | {root}
     # Roles: the copies of one computation across the examples of a batch (x1 of every
     # example, the loss of every example…) become one box each.
-    roles = _roles(order, pinned)
+    roles = _roles(rest, pinned)
     for node, key in roles.items():
         titles.setdefault(key, _role_title(node))
         kinds[key] = "role"
     # Clusters: one box per unit if that fits, else per layer (the group's first part).
-    depth = max((len(node.group) for node in order if node.group), default=0)
+    depth = max((len(node.group) for node in rest if node.group), default=0)
     keys = dict(roles)
     for level in range(depth, 0, -1):
         keys = dict(roles)
-        for node in order:
+        for node in rest:
             if node.group and node not in pinned:
                 key = keys[node] = ("group", *node.group[:level])
                 titles[key] = tuple(node.group[:level])
                 kinds[key] = "group"
-        if _count(order, keys) <= target:
+        if _count(rest, keys) <= target:
             break
-    if _count(order, keys) <= target:
-        return _finish(_plan(order, keys, titles, kinds), len(order), "summary")
+    if _count(rest, keys) <= target:
+        return _finish(_plan(order, {**keys, **hidden}, titles, kinds), len(order), "summary",
+                       examples_note)
     # Still too many: the boxes nearest the root, everything earlier in one box. Roles are
     # dropped here: in a graph that is not a batch they would tie far-apart steps together.
     clusters = {node: key for node, key in keys.items() if node not in roles}
-    return _finish(_nearest(order, root, target, pinned, clusters, titles, kinds), len(order),
-                   "nearest")
+    nearest = _nearest(rest, root, target, pinned, clusters, titles, kinds)
+    return _finish(_plan(order, {**nearest, **hidden}, titles, kinds), len(order), "nearest",
+                   examples_note)
+
+
+def root_name(root: Value) -> str:
+    """The root's label, or 'the output'."""
+    return root.label or "the output"
 
 
 def _nearest(
     order: Sequence[Value], root: Value, max_nodes: int, pinned: set[Value],
     keys: dict[Value, Hashable], titles: dict[Hashable, tuple[str, ...]],
     kinds: dict[Hashable, str],
-) -> Plan:
-    """Breadth-first from the root over boxes, until `max_nodes - 1` boxes are taken."""
+) -> dict[Value, Hashable]:
+    """The box of each node of `order` summarised: breadth-first from the root over boxes
+    until `max_nodes - 1` are taken, everything else in one last box."""
 
     def box(node: Value) -> Hashable:
         key = keys.get(node)
@@ -211,10 +246,11 @@ def _nearest(
             final[node] = rest
         elif node in keys:
             final[node] = keys[node]
-    return _plan(order, final, titles, kinds)
+    return final
 
 
-def _finish(plan: Plan, total: int, how: str) -> Plan:
+def _finish(plan: Plan, total: int, how: str, examples_note: str = "") -> Plan:
+    """`plan` with its note: how it was condensed (and which examples are in one box)."""
     explanation = {
         "summary": "each cluster, and each step repeated across examples, drawn as one box",
         "nearest": "only the steps nearest the output drawn one by one; earlier ones in one box",
@@ -222,5 +258,6 @@ def _finish(plan: Plan, total: int, how: str) -> Plan:
     plan.note = (
         f"Condensed view: {total:,} nodes drawn as {plan.size:,} boxes ({explanation}). "
         "Draw a smaller graph, or raise max_nodes, to see every node."
+        + (" " + examples_note if examples_note else "")
     )
     return plan

@@ -17,7 +17,7 @@ import numpy as np
 
 _WHITESPACE = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]")
 _INVISIBLE = {"Cc", "Cs", "Zl", "Zp"}  # control characters, lone surrogates, separators
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def escape(text: str) -> str:
@@ -28,14 +28,25 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def wrapped(text: str, width: int = 110) -> str:
-    """`text` escaped and broken into left-aligned lines of at most `width` characters.
+def tooltip(lines: list[str]) -> str:
+    """`lines` as a DOT tooltip (shown on hover in SVG): escaped like a label, so that no
+    text can break the SVG, backslashes doubled (DOT reads \\N as the node's name), one
+    line each."""
+    return "\\n".join(escape(line).replace("\\", "\\\\") for line in lines)
+
+
+def wrapped(text: str, width: int = 110, align: str = "LEFT") -> str:
+    """`text` escaped and broken into lines of at most `width` characters, aligned left
+    (or as `align` says; "CENTER" centres them).
 
     Long lines matter in a legend: Graphviz spreads a table's extra width over all its
-    columns, so one long line would push the columns of a sibling table apart.
+    columns, so one long line would push the columns of a sibling table apart; on a card,
+    a tensor's values on two lines keep its column of the layout narrow.
     """
     lines = textwrap.wrap(text, width, break_on_hyphens=False) or [""]
-    return '<BR ALIGN="LEFT"/>'.join(escape(line) for line in lines) + '<BR ALIGN="LEFT"/>'
+    if align == "CENTER":
+        return "<BR/>".join(escape(line) for line in lines)
+    return f'<BR ALIGN="{align}"/>'.join(escape(line) for line in lines) + f'<BR ALIGN="{align}"/>'
 
 
 def shorten(text: str, limit: int) -> str:
@@ -46,9 +57,10 @@ def shorten(text: str, limit: int) -> str:
 def number(x: Any, digits: int = 4) -> str:
     """`x` to `digits` significant digits, with a true minus sign and ×10ⁿ exponents.
 
-    0.012345 → '0.01235', -3.0 → '−3', 1.5e-07 → '1.5×10⁻⁷', inf → '∞'.
+    0.012345 → '0.01235', -3.0 → '−3', 1.5e-07 → '1.5×10⁻⁷', inf → '∞'; a zero is '0',
+    never '−0' (numpy's −0.0, the product of a zero by a negative number, is still zero).
     """
-    x = float(x)
+    x = float(x) + 0.0  # −0.0 + 0.0 is +0.0
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
@@ -56,7 +68,7 @@ def number(x: Any, digits: int = 4) -> str:
     text = f"{x:.{digits}g}"
     if "e" in text:
         mantissa, exponent = text.split("e")
-        text = f"{mantissa}×10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+        text = f"{mantissa}×10{str(int(exponent)).translate(SUPERSCRIPT)}"
     return text.replace("-", "−")
 
 
@@ -96,10 +108,11 @@ def cell(content: str, **attributes: Any) -> str:
     return f"<TD{attrs}>{content}</TD>"
 
 
-def table(rows: list[str], **attributes: Any) -> str:
-    """An HTML-like table; each of `rows` is the cells of one row."""
+def table(rows: list[str], ruled: bool = False, **attributes: Any) -> str:
+    """An HTML-like table; each of `rows` is the cells of one row (with a rule between
+    rows when `ruled`)."""
     attrs = "".join(f' {name.upper()}="{value}"' for name, value in attributes.items())
-    body = "".join(f"<TR>{row}</TR>" for row in rows)
+    body = ("<HR/>" if ruled else "").join(f"<TR>{row}</TR>" for row in rows)
     return f"<TABLE{attrs}>{body}</TABLE>"
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import graphviz
 
 from ..atomic import write_atomically
+from .legibility import Legibility
 
 INSTALL_GRAPHVIZ = (
     "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
@@ -74,6 +75,11 @@ class GradientGraph(graphviz.Digraph):
         dies early is reported by its own error message, not as a broken pipe."""
         with _needs_dot(self.source):
             return graphviz.pipe(self.engine, format, self.source.encode(self.encoding))
+
+    def legibility(self) -> Legibility:
+        """How large the picture's text appears when shown at a given width (read from
+        `dot -Tsvg`): `.smallest(880)`, `.median(880)`, `.aspect`. Needs `dot`."""
+        return Legibility.of_svg(self._image("svg"))
 
     def write(self, filename: str | os.PathLike, format: str | None = None) -> Path:
         """Draw the graph into `filename` (PNG, SVG or PDF) and return its path.

@@ -21,6 +21,16 @@
   svg.querySelectorAll("[data-edge]").forEach((g) => edgeGroups.set(Number(g.dataset.edge), g));
   svg.querySelectorAll("[data-into]").forEach((g) => intoGroups.set(Number(g.dataset.into), g));
   svg.querySelectorAll("[data-op]").forEach((g) => pills.set(Number(g.dataset.op), g));
+  // Each edge's derivative is written on a row of the op pill it goes into: its lines.
+  const edgeLabels = new Map();
+  svg.querySelectorAll(".ts-edge-label[data-label]").forEach((t) => {
+    const e = Number(t.dataset.label);
+    if (!edgeLabels.has(e)) edgeLabels.set(e, []);
+    edgeLabels.get(e).push(t);
+  });
+  function labelsOf(e) {
+    return edgeLabels.get(e) || [];
+  }
 
   const explanations = data.explanations || {};
   const comparisons = data.comparisons || {};
@@ -127,8 +137,8 @@
     const box = element("div");
     box.appendChild(element("b", node.name + " = " + node.symbol + "(" +
       node.parents.map(nodeName).join(", ") + ")"));
-    box.appendChild(element("div", "the op " + node.op + "; its local derivatives label " +
-      "the edges coming in", "quiet"));
+    box.appendChild(element("div", "the op " + node.op + "; its rows give the local " +
+      "derivative of each edge coming in, where the edge arrives", "quiet"));
     return box;
   }
 
@@ -143,7 +153,8 @@
   }
 
   svg.addEventListener("mousemove", (event) => {
-    const target = event.target.closest("[data-node], [data-edge], [data-into], [data-op]");
+    const target = event.target.closest(
+      "[data-node], [data-edge], [data-label], [data-into], [data-op]");
     if (!target) {
       tooltip.hidden = true;
       return;
@@ -151,6 +162,7 @@
     const d = target.dataset;
     if (d.node !== undefined) showTip(cardTip(Number(d.node)), event);
     else if (d.edge !== undefined) showTip(edgeTip(Number(d.edge)), event);
+    else if (d.label !== undefined) showTip(edgeTip(Number(d.label)), event);
     else showTip(opTip(Number(d.into !== undefined ? d.into : d.op)), event);
   });
   svg.addEventListener("mouseleave", () => { tooltip.hidden = true; });
@@ -171,6 +183,7 @@
       for (const e of explanation.edges) {
         const group = edgeGroups.get(e);
         if (group) group.classList.add("lit", "lit-" + color);
+        labelsOf(e).forEach((t) => t.classList.add("lit", "lit-" + color));
         const into = intoGroups.get(graph.edges[e].child);
         if (into) into.classList.add("lit", "lit-" + color);
       }
@@ -286,6 +299,7 @@
       for (const e of current.edges) {
         const group = edgeGroups.get(e);
         if (group) group.classList.add("flow");
+        labelsOf(e).forEach((t) => t.classList.add("flow"));
         const into = intoGroups.get(graph.edges[e].child);
         if (into) into.classList.add("flow");
       }
@@ -356,12 +370,10 @@
         }
       }
     });
-    edgeGroups.forEach((group, e) => {
-      const label = group.querySelector(".ts-edge-label");
+    edgeLabels.forEach((lines, e) => {
+      const label = lines.find((t) => t.dataset.stem !== undefined);
       const value = film.derivatives[frame][e];
-      if (label && label.dataset.stem !== undefined && value !== null) {
-        label.textContent = label.dataset.stem + " = " + value;
-      }
+      if (label && value !== null) label.textContent = label.dataset.stem + value;
     });
     document.getElementById("film-slider").value = String(frame);
     document.getElementById("film-status").textContent =
@@ -459,7 +471,6 @@
     slider.addEventListener("input", () => showFrame(Number(slider.value)));
     document.getElementById("film-play").addEventListener("click", play);
     svg.querySelectorAll(".ts-value-text, .ts-grad-text").forEach((t) => anchor(t, "end"));
-    svg.querySelectorAll(".ts-edge-label[data-stem]").forEach((t) => anchor(t, "middle"));
     drawTimeline();
     selection = film.pair.slice();
     light();

@@ -90,9 +90,29 @@ def execute(notebook: nbformat.NotebookNode, folder: Path | None = None
     return notebook
 
 
+def tidy(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """What changes from run to run without meaning anything, made the same each time, so a
+    rebuild leaves unchanged notebooks unchanged in git: printed text in one output per
+    run of prints (the kernel chunks it by timing), no memory addresses in reprs."""
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        merged: list[Any] = []
+        for output in cell.outputs:
+            if (merged and output.output_type == "stream" and merged[-1].output_type == "stream"
+                    and merged[-1].name == output.name):
+                merged[-1].text = _text(merged[-1].text) + _text(output.text)
+                continue
+            if "text/plain" in output.get("data", {}):
+                output.data["text/plain"] = ADDRESS.sub("", _text(output.data["text/plain"]))
+            merged.append(output)
+        cell.outputs = merged
+    return notebook
+
+
 def build(script: Path) -> Path:
     """Execute the notebook of `script` and write it next to the others (atomically)."""
-    notebook = execute(blank_notebook(script))
+    notebook = tidy(execute(blank_notebook(script)))
     path = notebook_path(script)
     temporary = path.with_name(f".{path.name}.tmp")
     nbformat.write(notebook, temporary)

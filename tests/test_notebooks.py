@@ -11,9 +11,11 @@ rebuilds the committed notebooks.
 
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -35,7 +37,7 @@ def test_every_story_and_the_quickstart_have_an_example():
 
 
 WORKERS = 2
-"""Examples and notebooks run two at a time: the machine's two cores."""
+"""Notebooks run two at a time, beside the rest of the suite: the machine has two cores."""
 
 
 AS_SCRIPTS = ["quickstart", "symmetry"]
@@ -83,21 +85,51 @@ def printed_text(notebook) -> str:
                    for output in cell.outputs if output.output_type == "stream")
 
 
-@pytest.fixture(scope="module")
-def fresh_notebooks(tmp_path_factory):
-    """Every notebook built from its example and executed in a fresh kernel, two at a time:
-    name → (its working folder, the executed notebook or the exception that stopped it)."""
-    def execute(script):
-        folder = tmp_path_factory.mktemp(script.stem)
-        if missing_modules(script):
-            return folder, None
-        try:
-            return folder, build.execute(build.blank_notebook(script), folder)
-        except Exception as error:  # reported by the notebook's own test
-            return folder, error
+_RUNS: dict[str, tuple[Path, Future]] = {}
+_POOL: list[tuple[ThreadPoolExecutor, Path]] = []
 
-    with ThreadPoolExecutor(WORKERS) as pool:
-        return dict(zip(IDS, pool.map(execute, SCRIPTS), strict=True))
+
+def _execute(script: Path, folder: Path):
+    """The executed notebook of `script` (run in `folder`), None when it cannot run here,
+    or the exception that stopped it (reported by the notebook's own test)."""
+    folder.mkdir()
+    if missing_modules(script):
+        return None
+    try:
+        return build.execute(build.blank_notebook(script), folder)
+    except Exception as error:
+        return error
+
+
+def start_notebooks(names) -> None:
+    """Start executing the named notebooks, two at a time, each in a fresh kernel: called
+    by conftest.py as soon as the tests are collected, so the kernels run while the rest
+    of the suite does (the notebooks' tests go last)."""
+    if _POOL:
+        return
+    folder = Path(tempfile.mkdtemp(prefix="tinygrad_sym-notebooks-"))
+    pool = ThreadPoolExecutor(WORKERS)
+    _POOL.append((pool, folder))
+    for script in SCRIPTS:
+        if script.stem in names:
+            _RUNS[script.stem] = folder / script.stem, pool.submit(
+                _execute, script, folder / script.stem)
+
+
+def stop_notebooks() -> None:
+    """Cancel the notebooks not started yet, wait for the others, remove their folders."""
+    for pool, folder in _POOL:
+        pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(folder, ignore_errors=True)
+    _POOL.clear()
+    _RUNS.clear()
+
+
+@pytest.fixture
+def fresh_notebooks():
+    """name → (its working folder, a future of `_execute`'s result)."""
+    start_notebooks(set(IDS))  # when conftest.py's hook did not (a plugin-less run)
+    return _RUNS
 
 
 @pytest.mark.parametrize("name", AS_SCRIPTS)
@@ -121,7 +153,8 @@ def test_notebook_is_current_and_its_outputs_are_what_running_it_gives(script, f
     assert all(cell.execution_count is not None for cell in code), (
         f"{path.name} was committed without running: run `make notebooks`")
     assert not any(output.output_type == "error" for cell in code for output in cell.outputs)
-    folder, fresh = fresh_notebooks[script.stem]
+    folder, run = fresh_notebooks[script.stem]
+    fresh = run.result()
     if fresh is None:
         pytest.skip(f"{script.name} needs {', '.join(missing_modules(script))} (the torch "
                     "extra: pip install tinygrad_sym[torch]; make test installs it)")

@@ -2,9 +2,9 @@
 
     ops ← value ← autograd/forward ← {nn, explainer ← viz ← explorer} ← stories ← cli
 
-`errors`, `modes`, `atomic` and `version` stand below everything; `testing`, `datasets`,
-`seeding` stand aside. The explainer, the renderer and the page read any graph, so they never
-import `nn`.
+`errors`, `modes`, `atomic`, `version` and `numbering` (the course's names of weights)
+stand below everything; `testing`, `datasets`, `seeding` stand aside.
+The explainer, the renderer and the page read any graph, so they never import `nn`.
 """
 
 import ast
@@ -14,13 +14,14 @@ import tinygrad_sym
 
 PACKAGE = Path(tinygrad_sym.__file__).parent
 
-BASE = {"errors", "modes", "seeding", "atomic", "version"}
+BASE = {"errors", "modes", "seeding", "atomic", "version", "numbering"}
 ENGINE = BASE | {"ops", "functions", "custom", "value", "formulas", "autograd", "forward"}
 ALLOWED = {
     "errors": set(),
     "modes": set(),
     "seeding": set(),
     "version": set(),
+    "numbering": set(),
     "atomic": set(),
     "ops": {"errors"},
     "functions": {"ops", "errors"},

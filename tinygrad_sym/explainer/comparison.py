@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..value import Value
+from ..value import Value, describe
 from .alignment import FactorPair, PathPair, align, role
 from .comparison_text import comparison_text, verdict
 from .display import ShowsAsText
 from .explanation import Explanation, explain
 from .factor import DIGITS, number
 from .naming import Names
+from .part_comparison import PartComparison, compare_parts
+from .parts import part_of
 
 MAX_PATHS = 256
 """compare() aligns up to this many paths per parameter (its tables show the first few)."""
@@ -77,8 +79,20 @@ class Comparison(ShowsAsText):
 
 def compare(
     root: Value, a: Value, b: Value, max_paths: int = MAX_PATHS, digits: int = DIGITS
-) -> Comparison:
-    """Align the chain-rule paths of ∂root/∂a and ∂root/∂b and name the differing factors."""
+) -> Comparison | PartComparison:
+    """Align the chain-rule paths of ∂root/∂a and ∂root/∂b and name the differing factors.
+
+    For two parts of one tensor, written W1[:, 0] and W1[:, 1] (two units' weights), the
+    result compares them in matrix form (`PartComparison`)."""
+    part_a, part_b = part_of(root, a), part_of(root, b)
+    if part_a is not None and part_b is not None and part_a[0] is part_b[0]:
+        return compare_parts(root, part_a[0], part_a[1], part_b[1], digits)
+    if part_a is not None or part_b is not None or a.shape or b.shape:
+        tensor = describe(next((x for x in (a, b) if x.ndim == 2), a)) if a.shape else "W1"
+        raise ValueError(
+            f"compare: {describe(a)} and {describe(b)} are not two scalars nor two parts of one "
+            "tensor; compare two weights of a scalar net, or two units of a tensor net as "
+            f"two columns of its weight matrix: ts.compare(J, {tensor}[:, 0], {tensor}[:, 1])")
     names = Names(root)
     explanation_a = explain(root, a, max_paths, digits, names=names)
     explanation_b = explain(root, b, max_paths, digits, names=names)

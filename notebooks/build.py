@@ -3,6 +3,7 @@ executed, with their outputs (so they read on a code-hosting site as they run).
 
     python notebooks/build.py             # every example (what `make notebooks` runs)
     python notebooks/build.py coffee      # one
+    python notebooks/build.py --execute-into FOLDER coffee …   # for the tests
 
 An example is a plain script in the "percent" cell format that VS Code, PyCharm and
 jupytext understand: `# %%` starts a code cell, `# %% [markdown]` a text cell whose lines
@@ -20,6 +21,7 @@ import os
 import re
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -161,9 +163,35 @@ def outputs(notebook: nbformat.NotebookNode) -> list[list[dict[str, Any]]]:
     return found
 
 
-def main(names: list[str]) -> int:
-    """Build the named notebooks (all without names); print each path written."""
-    scripts = [EXAMPLES / f"{name}.py" for name in names] if names else sources()
+def execute_into(folder: Path, names: list[str], workers: int = 2) -> None:
+    """Execute the named examples' notebooks, `workers` at a time, each in its own working
+    directory folder/<name>, and write folder/<name>.ipynb as executed, or
+    folder/<name>.error with what stopped it: what the tests read, from a process of its
+    own so that nothing of it runs inside the test process."""
+    def run(name: str) -> None:
+        script = EXAMPLES / f"{name}.py"
+        (folder / name).mkdir(parents=True, exist_ok=True)
+        try:
+            notebook = execute(blank_notebook(script), folder / name)
+        except Exception as error:  # the test of that notebook reports it
+            (folder / f".{name}.error").write_text(f"{type(error).__name__}: {error}",
+                                                   encoding="utf-8")
+            os.replace(folder / f".{name}.error", folder / f"{name}.error")
+            return
+        nbformat.write(notebook, folder / f".{name}.ipynb")
+        os.replace(folder / f".{name}.ipynb", folder / f"{name}.ipynb")
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(run, names))
+
+
+def main(arguments: list[str]) -> int:
+    """Build the named notebooks (all without names); print each path written. With
+    `--execute-into FOLDER name…`, execute them for the tests instead (see execute_into)."""
+    if arguments[:1] == ["--execute-into"]:
+        execute_into(Path(arguments[1]), arguments[2:])
+        return 0
+    scripts = [EXAMPLES / f"{name}.py" for name in arguments] if arguments else sources()
     for script in scripts:
         print(f"{notebook_path(script).relative_to(ROOT)} ← {script.relative_to(ROOT)}",
               flush=True)

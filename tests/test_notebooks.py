@@ -1,7 +1,9 @@
 """The examples and the notebooks built from them.
 
 Every notebook is built afresh from its example (`notebooks/build.py`) and executed in a
-kernel: its cells are the script's code in order, so this runs each example end to end.
+fresh kernel, by a process of its own started as soon as the tests are collected (see
+conftest.py): its cells are the script's code in order, so this runs each example end to
+end.
 It must write the figures its docstring names, print "figure: <path>" for each, and give
 the outputs the committed notebook shows (`build.comparable`: text verbatim, memory
 addresses aside; pictures by presence). Two examples also run as plain scripts
@@ -15,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import Future, ThreadPoolExecutor
+import time
 from pathlib import Path
 
 import pytest
@@ -28,6 +30,7 @@ _spec.loader.exec_module(build)
 nbformat = pytest.importorskip("nbformat")  # the dev extra
 SCRIPTS = build.sources()
 IDS = [script.stem for script in SCRIPTS]
+EXAMPLES = {script.stem: script for script in SCRIPTS}
 
 
 def test_every_story_and_the_quickstart_have_an_example():
@@ -35,9 +38,6 @@ def test_every_story_and_the_quickstart_have_an_example():
 
     assert {name.replace("-", "_") for name in STORIES} | {"quickstart"} <= set(IDS)
 
-
-WORKERS = 2
-"""Notebooks run two at a time, beside the rest of the suite: the machine has two cores."""
 
 
 AS_SCRIPTS = ["quickstart", "symmetry"]
@@ -85,51 +85,63 @@ def printed_text(notebook) -> str:
                    for output in cell.outputs if output.output_type == "stream")
 
 
-_RUNS: dict[str, tuple[Path, Future]] = {}
-_POOL: list[tuple[ThreadPoolExecutor, Path]] = []
+class Notebooks:
+    """The notebooks being executed by `build.py --execute-into`, in a process of its own
+    (kernels and their clients never run inside the test process, whose memory, garbage
+    collector and recursion limit other tests measure)."""
+
+    def __init__(self, names: set[str]) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="tinygrad_sym-notebooks-"))
+        self.log = (self.folder / "build.log").open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, str(ROOT / "notebooks" / "build.py"), "--execute-into",
+             str(self.folder), *sorted(names, key=IDS.index)],
+            stdout=self.log, stderr=subprocess.STDOUT)
+
+    def result(self, name: str):
+        """(its working folder, the executed notebook), or raise what stopped it."""
+        done, error = self.folder / f"{name}.ipynb", self.folder / f"{name}.error"
+        while not (done.exists() or error.exists()):
+            if self.process.poll() is not None and not (done.exists() or error.exists()):
+                raise AssertionError(f"the notebooks' process ended without {name}: "
+                                     f"{(self.folder / 'build.log').read_text()[-3000:]}")
+            time.sleep(0.1)
+        if error.exists():
+            raise AssertionError(f"{name}.ipynb failed: {error.read_text(encoding='utf-8')}")
+        return self.folder / name, nbformat.read(done, as_version=4)
+
+    def stop(self) -> None:
+        """End the process if it still runs (its kernels exit with it); remove the files."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=60)
+        self.log.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _execute(script: Path, folder: Path):
-    """The executed notebook of `script` (run in `folder`), None when it cannot run here,
-    or the exception that stopped it (reported by the notebook's own test)."""
-    folder.mkdir()
-    if missing_modules(script):
-        return None
-    try:
-        return build.execute(build.blank_notebook(script), folder)
-    except Exception as error:
-        return error
+_RUNNING: list[Notebooks] = []
 
 
 def start_notebooks(names) -> None:
-    """Start executing the named notebooks, two at a time, each in a fresh kernel: called
-    by conftest.py as soon as the tests are collected, so the kernels run while the rest
-    of the suite does (the notebooks' tests go last)."""
-    if _POOL:
-        return
-    folder = Path(tempfile.mkdtemp(prefix="tinygrad_sym-notebooks-"))
-    pool = ThreadPoolExecutor(WORKERS)
-    _POOL.append((pool, folder))
-    for script in SCRIPTS:
-        if script.stem in names:
-            _RUNS[script.stem] = folder / script.stem, pool.submit(
-                _execute, script, folder / script.stem)
+    """Start executing the named notebooks (those that can run here): called by
+    conftest.py as soon as the tests are collected, so they run while the rest of the
+    suite does (the notebooks' tests go last)."""
+    names = {name for name in names if not missing_modules(EXAMPLES[name])}
+    if not _RUNNING and names:
+        _RUNNING.append(Notebooks(names))
 
 
 def stop_notebooks() -> None:
-    """Cancel the notebooks not started yet, wait for the others, remove their folders."""
-    for pool, folder in _POOL:
-        pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(folder, ignore_errors=True)
-    _POOL.clear()
-    _RUNS.clear()
+    """Stop and clean up what `start_notebooks` started."""
+    while _RUNNING:
+        _RUNNING.pop().stop()
 
 
 @pytest.fixture
 def fresh_notebooks():
-    """name → (its working folder, a future of `_execute`'s result)."""
-    start_notebooks(set(IDS))  # when conftest.py's hook did not (a plugin-less run)
-    return _RUNS
+    """The notebooks being executed (started here when conftest.py's hook did not)."""
+    start_notebooks(set(IDS))
+    return _RUNNING[0]
 
 
 @pytest.mark.parametrize("name", AS_SCRIPTS)
@@ -153,13 +165,10 @@ def test_notebook_is_current_and_its_outputs_are_what_running_it_gives(script, f
     assert all(cell.execution_count is not None for cell in code), (
         f"{path.name} was committed without running: run `make notebooks`")
     assert not any(output.output_type == "error" for cell in code for output in cell.outputs)
-    folder, run = fresh_notebooks[script.stem]
-    fresh = run.result()
-    if fresh is None:
+    if missing_modules(script):
         pytest.skip(f"{script.name} needs {', '.join(missing_modules(script))} (the torch "
                     "extra: pip install tinygrad_sym[torch]; make test installs it)")
-    if isinstance(fresh, Exception):
-        raise fresh  # nbclient's CellExecutionError names the cell and the traceback
+    folder, fresh = fresh_notebooks.result(script.stem)
     assert_figures(script, folder, printed_text(fresh))
     assert build.outputs(committed) == build.outputs(fresh), (
         f"{path.name}'s committed outputs are not what it prints now: run `make notebooks`")

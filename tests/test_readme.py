@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tokenize
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,18 +67,33 @@ PYTHON = [block for block in fenced_blocks(README.read_text(encoding="utf-8"))
           if block.language == "python"]
 
 
-def run(block: Block, folder: Path) -> list[dict]:
-    """Run the block in a fresh interpreter in `folder`; what each statement printed."""
-    result = folder / "statements.json"
-    process = subprocess.run([sys.executable, str(RUNNER), str(result), str(block.line)],
-                             input=block.code, capture_output=True, text=True, cwd=folder,
-                             timeout=300)
+def execute(block: Block, folder: Path) -> subprocess.CompletedProcess:
+    """Run the block in a fresh interpreter in `folder` (statements.json: what each
+    statement printed)."""
+    return subprocess.run([sys.executable, str(RUNNER), str(folder / "statements.json"),
+                           str(block.line)], input=block.code, capture_output=True, text=True,
+                          cwd=folder, timeout=300)
+
+
+def statements(block: Block, folder: Path, process: subprocess.CompletedProcess) -> list[dict]:
+    """What each statement of the block printed, or a failure naming the README line."""
     if process.returncode and "GraphvizNotFoundError" in process.stderr and not shutil.which(
             "dot"):
         pytest.skip("this block draws a PNG, which needs Graphviz's dot")
     assert process.returncode == 0, (
         f"README block at line {block.line} failed:\n{process.stderr}")
-    return json.loads(result.read_text(encoding="utf-8"))
+    return json.loads((folder / "statements.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """Every python block run, two interpreters at a time: line → (folder, process)."""
+    def run(block):
+        folder = tmp_path_factory.mktemp(f"line{block.line}")
+        return block.line, (folder, execute(block, folder))
+
+    with ThreadPoolExecutor(2) as pool:
+        return dict(pool.map(run, PYTHON))
 
 
 def output_mismatch(shown: str, printed: str) -> str | None:
@@ -132,15 +148,15 @@ def number_comments(code: str) -> dict[int, str]:
 
 
 @pytest.mark.parametrize("block", PYTHON, ids=[f"line {block.line}" for block in PYTHON])
-def test_readme_block_runs_and_prints_what_the_readme_shows(block, tmp_path):
-    statements = run(block, tmp_path)
-    printed = "".join(statement["printed"] for statement in statements)
+def test_readme_block_runs_and_prints_what_the_readme_shows(block, runs):
+    done = statements(block, *runs[block.line])
+    printed = "".join(statement["printed"] for statement in done)
     problems = []
     if block.output is not None:
         problems.append(output_mismatch(block.output, printed))
     for line, comment in number_comments(block.code).items():
         line += block.line - 1  # the README's numbering, as the runner reports it
-        statement = next(s for s in statements if s["first"] <= line <= s["last"])
+        statement = next(s for s in done if s["first"] <= line <= s["last"])
         problems.append(numbers_mismatch(comment, statement["printed"] or statement["value"]
                                          or ""))
     problems = [problem for problem in problems if problem]
@@ -161,12 +177,13 @@ def test_the_readme_shows_outputs_and_the_checks_can_fail():
     assert output_mismatch("c\n...\na\n", "a\nb\nc\n")  # out of order
 
 
-def test_the_command_line_prints_the_readmes_comparison(tmp_path, capsys):
+def test_the_command_line_prints_the_readmes_comparison(runs, capsys):
     """`tinygrad-sym explain --weights w1 w3` ends with exactly the text the README's first
     block prints after its gradients: its net is the README's net."""
     first = PYTHON[0]
     assert "ts.compare(J, w[\"w1\"], w[\"w3\"])" in first.code
-    printed = "".join(statement["printed"] for statement in run(first, tmp_path))
+    printed = "".join(statement["printed"] for statement in
+                      statements(first, *runs[first.line]))
     comparison = printed.split("\n", 1)[1]
     assert main(["explain", "--weights", "w1", "w3"]) == 0
     assert capsys.readouterr().out.endswith("\n\n" + comparison)

@@ -65,7 +65,7 @@ test: setup $(TORCH)
 
 # Rebuild notebooks/*.ipynb from examples/*.py, executed with their outputs (the tests check
 # that the committed ones are current).
-notebooks: setup
+notebooks: setup $(TORCH)
 	$(BIN)/python notebooks/build.py
 
 lint: $(STAMP)

@@ -207,7 +207,7 @@ ROWS: list[tuple[str, Callable[[], Any], type[BaseException], str]] = [
         ts.Value(np.array([0.5])), [2.0]), ValueError, "target 2.0"),
     ("bce_with_logits label -1", lambda: nn.bce_with_logits(ts.Value(np.array([0.5])), [-1.0]),
      ValueError, "target -1.0"),
-    ("mse of misfit targets", lambda: nn.mse(ts.Value(np.ones((2, 1))), np.ones(2)),
+    ("mse of misfit targets", lambda: nn.mse(ts.Value(np.ones((2, 1))), np.ones(3)),
      ts.ShapeError, "must match"),
     ("mse of string targets", lambda: nn.mse(ts.Value(np.ones(2)), ["a", "b"]), TypeError,
      "targets must be numbers"),

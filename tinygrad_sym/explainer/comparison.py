@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from ..value import Value, describe
 from .alignment import FactorPair, PathPair, align, role
 from .comparison_text import comparison_text, verdict
+from .display import ShowsAsText
 from .explanation import Explanation, check_arguments, explain
-from .factor import DIGITS
+from .factor import DIGITS, number
 from .naming import Names
 from .part_comparison import PartComparison, compare_parts
 from .parts import part_of
@@ -22,8 +23,8 @@ MAX_PATHS = 256
 """compare() aligns up to this many paths per parameter (its tables show the first few)."""
 
 
-@dataclass(frozen=True, eq=False)
-class Comparison:
+@dataclass(frozen=True, eq=False, repr=False)
+class Comparison(ShowsAsText):
     """∂root/∂a against ∂root/∂b, factor by factor.
 
     `path_pairs` holds the aligned paths and their `FactorPair`s; `differing` lists each
@@ -65,6 +66,15 @@ class Comparison:
 
     def __str__(self) -> str:
         return "\n".join(comparison_text(self))
+
+    def summary(self) -> str:
+        """'<Comparison ∂J/∂w1 = −0.03531 vs ∂J/∂w3 = 0.02518: 2 factor pairs differ; …>'."""
+        a, b = self.explanation_a, self.explanation_b
+        found = ("identical updates" if self.symmetric
+                 else f"{len(self.differing)} factor pair{'s' * (len(self.differing) != 1)} "
+                      "differ")
+        return (f"<Comparison {a.name} = {number(a.total, self.digits)} vs {b.name} = "
+                f"{number(b.total, self.digits)}: {found}; print() it for the table>")
 
 
 def compare(

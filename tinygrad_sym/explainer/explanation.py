@@ -13,9 +13,10 @@ from typing import Any
 
 from ..autograd import grad
 from ..value import Value, check_current, describe, topological_order
+from .display import ShowsAsText
 from .entry import EntryExplanation, explain_entry
 from .explanation_text import derivation
-from .factor import DIGITS, Factor
+from .factor import DIGITS, Factor, number
 from .matrix_explanation import MatrixExplanation, explain_matrix
 from .naming import Names
 from .parts import part_of
@@ -109,8 +110,8 @@ def term_names(found: list[Value], name: Callable[[Value], str]) -> list[str]:
 
 
 
-@dataclass(frozen=True, eq=False)
-class Explanation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Explanation(ShowsAsText):
     """∂root/∂wrt as the sum over paths of products of local derivatives.
 
     `paths` lists every path (root first) unless there are more than `max_paths`; then
@@ -179,6 +180,13 @@ class Explanation:
 
     def __str__(self) -> str:
         return "\n".join(derivation(self))
+
+    def summary(self) -> str:
+        """'<Explanation ∂J/∂w1 = −0.03531: 1 path, agrees with backward; …>'."""
+        paths = f"{self.path_count} path{'s' * (self.path_count != 1)}"
+        check = "agrees with backward" if self.agrees else "DISAGREES with backward"
+        return (f"<Explanation {self.name} = {number(self.total, self.digits)}: {paths}, "
+                f"{check}; print() it for the derivation>")
 
 
 def check_arguments(

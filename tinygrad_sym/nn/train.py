@@ -130,13 +130,14 @@ def accuracy(model: Sequential, X: Any, y: Any, threshold: float = 0.5) -> float
     return float(np.mean(outputs.argmax(axis=-1) == y.reshape(-1)))
 
 
-@dataclass
+@dataclass(repr=False)
 class History:
     """What `fit` saw: the loss of every epoch and, on request, the parameters at every step.
 
     `parameters[0]` is the state before the first step, `parameters[t]` after step t.
     `cost(model, X, y)` is the cost `fit` minimised, so a recorded step can be replayed
-    (`ts.film` draws the graph of every step with it).
+    (`ts.film` draws the graph of every step with it). Its repr is a one-line summary
+    (epochs, first and last loss, what was recorded).
     """
 
     loss: list[float] = field(default_factory=list)
@@ -148,6 +149,14 @@ class History:
     interrupted: bool = False
     """True when Ctrl-C stopped `fit` early: `loss` holds the epochs completed, `parameters`
     ends with the model's state as it is (every step whole: none was left half done)."""
+
+    def __repr__(self) -> str:
+        epochs = f"{len(self.loss)} epoch{'s' * (len(self.loss) != 1)}"
+        loss = f", loss {self.loss[0]:.4g} → {self.loss[-1]:.4g}" if self.loss else ""
+        recorded = (f"{len(self.parameters)} parameter states recorded (.trajectory(name))"
+                    if self.parameters else "parameters not recorded")
+        stopped = f", interrupted after {self.steps} steps" if self.interrupted else ""
+        return f"History({epochs}{loss}, {recorded}{stopped})"
 
     def trajectory(self, name: str) -> np.ndarray:
         """The values of one parameter over the steps: by its own name (W1, or w3 in a scalar

@@ -91,7 +91,8 @@ def align(paths_a: list[Path], paths_b: list[Path]) -> list[PathPair]:
                 pairs[k] = partner
                 unused.remove(partner)
     leftover = iter(unused)
-    matched = [(path, pairs.get(k) or next(leftover, None)) for k, path in enumerate(paths_a)]
+    matched: list[tuple[Path | None, Path | None]] = [
+        (path, pairs.get(k) or next(leftover, None)) for k, path in enumerate(paths_a)]
     matched += [(None, path) for path in leftover]
     return [
         PathPair(x, y, tuple(FactorPair(f, g) for f, g in zip_longest(

@@ -127,7 +127,7 @@ class CourseLayers:
         arrays that are not a layer's."""
         layer = self.layer_of(node)
         if layer is not None and node is layer.weights:
-            names = [self.scalar_name(node, index) for index in _indices(node.shape, selection)]
+            names = [layer.numbering.weight(*index) for index in _indices(node.shape, selection)]
             listed = f" [{', '.join(names)}]" if len(names) <= 6 else ""
             if len(selection) == 2:
                 return f"{self.role(node, tuple(selection[a] for a in (0, 1)))}{listed}"

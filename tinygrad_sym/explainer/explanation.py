@@ -234,13 +234,19 @@ def explain(
         return explain_entry(root, wrt, entry, digits, names)
     if wrt.shape:
         return explain_matrix(root, wrt, digits, names)
+    return explain_scalar(root, wrt, max_paths, digits, names)
+
+
+def explain_scalar(root: Value, wrt: Value, max_paths: int, digits: int,
+                   names: Names) -> Explanation:
+    """∂root/∂wrt for a scalar `wrt` by its paths (what `explain` checked and chose)."""
     graph = PathGraph(root, wrt, names)
     grouped = graph.path_count > max_paths
     paths = [] if grouped else graph.paths()
     node_gradients = graph.node_gradients()
     found = terms(graph)
     contributions = [
-        Contribution(term, name, weight, explain(term, wrt, max_paths, digits, names=names))
+        Contribution(term, name, weight, explain_scalar(term, wrt, max_paths, digits, names))
         for (term, weight), name in zip(found, term_names([t for t, _ in found], names),
                                         strict=True)
     ]

@@ -270,7 +270,9 @@ def hadamard(*items: Expr, shape: tuple[int, ...] | None = None) -> Expr:
         elif not (isinstance(item, Atom) and item.text == "1"):
             factors.append(item)
     for k, factor in enumerate(factors):
-        quotient = _split_quotient(factor.text) if isinstance(factor, Atom) else None
+        if not isinstance(factor, Atom):
+            continue
+        quotient = _split_quotient(factor.text)
         if quotient is None:
             continue
         numerator, denominator = quotient
@@ -425,9 +427,9 @@ def _deltas(chain: MatrixChain) -> tuple[dict[Value, str], dict[Value, Value]]:
                     moved[term.child] = node
                 if node not in found:
                     found.append(node)
-    digits = [re.search(r"(\d+)$", node.label or "") for node in found]
-    if all(digits) and len({match.group(1) for match in digits}) == len(found):
-        names = {node: f"δ{match.group(1)}" for node, match in zip(found, digits, strict=True)}
+    digits = [match.group(1) for node in found if (match := re.search(r"(\d+)$", node.label or ""))]
+    if len(set(digits)) == len(found):  # every label ends in a number, each its own
+        names = {node: f"δ{number}" for node, number in zip(found, digits, strict=True)}
     else:
         names = {node: f"δ{k}" for k, node in enumerate(found, 1)}
     return names, moved

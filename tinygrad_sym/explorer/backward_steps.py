@@ -69,12 +69,13 @@ def _sum_lines(root: Value, node: Value, terms: list[tuple[Value, int]], names: 
                           for child, _ in terms)
     lines = [f"∂{J}/∂{name} = {symbolic}"]
     derivatives = [local_derivative(child, k, name=names) for child, k in terms]
-    scalar = all(d.value is not None for d in derivatives)
+    values = [d.value for d in derivatives if d.value is not None]
+    scalar = len(values) == len(derivatives)
     if scalar:
-        products = [float(child.grad) * d.value for (child, _), d in zip(terms, derivatives,
+        products = [float(child.grad) * value for (child, _), value in zip(terms, values,
                                                                            strict=True)]
-        factors = " + ".join(product_text([float(child.grad), d.value], digits)
-                             for (child, _), d in zip(terms, derivatives, strict=True))
+        factors = " + ".join(product_text([float(child.grad), value], digits)
+                             for (child, _), value in zip(terms, values, strict=True))
         lines.append(f"{' ' * len(f'∂{J}/∂{name}')} = {factors}")
         if len(terms) > 1:
             lines.append(f"{' ' * len(f'∂{J}/∂{name}')} = {sum_text(products, digits)}")

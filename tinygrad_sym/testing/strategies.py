@@ -22,13 +22,15 @@ from .. import ops
 from ..value import Value, record
 
 
-def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4):
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1,
+           max_side: int = 4) -> st.SearchStrategy[tuple[int, ...]]:
     """Array shapes, from scalars (0-d) up to `max_dims` axes."""
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
                             max_side=max_side)
 
 
-def _elements(low: float, high: float, min_magnitude: float, dtype: Any):
+def _elements(low: float, high: float, min_magnitude: float,
+              dtype: Any) -> st.SearchStrategy[float]:
     """Floats in [low, high], at least `min_magnitude` away from zero (for 1/x, |x|, relu)."""
     width = np.finfo(dtype).bits
     values = st.floats(low, high, allow_nan=False, allow_infinity=False, width=width)
@@ -42,7 +44,7 @@ def arrays(
     high: float = 3.0,
     min_magnitude: float = 0.0,
     unique: bool = False,
-):
+) -> st.SearchStrategy[np.ndarray]:
     """numpy arrays of `shape` (a tuple or a strategy; random 0-3-d shapes by default)."""
     if unique:  # distinct values, far enough apart that a finite-difference step keeps their order
         step = 0.1
@@ -52,7 +54,8 @@ def arrays(
     return hnp.arrays(dtype, shapes() if shape is None else shape, elements=elements, unique=unique)
 
 
-def values(shape: Any = None, scalar: bool | None = None, requires_grad: bool = True, **kwargs):
+def values(shape: Any = None, scalar: bool | None = None, requires_grad: bool = True,
+           **kwargs: Any) -> st.SearchStrategy[Value]:
     """Values: Python-float scalars (`scalar=True`), arrays, or either (the default)."""
     floats = _elements(kwargs.get("low", -3.0), kwargs.get("high", 3.0),
                        kwargs.get("min_magnitude", 0.0), np.float64)
@@ -62,14 +65,16 @@ def values(shape: Any = None, scalar: bool | None = None, requires_grad: bool = 
     return data.map(lambda d: Value(d, requires_grad=requires_grad))
 
 
-def broadcastable_pairs(min_dims: int = 0, max_dims: int = 3, **kwargs):
+def broadcastable_pairs(min_dims: int = 0, max_dims: int = 3,
+                        **kwargs: Any) -> st.SearchStrategy[tuple[np.ndarray, ...]]:
     """Two arrays whose shapes broadcast together, numpy's way: (3, 1) and (4,), say."""
     both = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=min_dims, max_dims=max_dims,
                                              max_side=4)
     return both.flatmap(lambda s: st.tuples(*(arrays(shape, **kwargs) for shape in s.input_shapes)))
 
 
-def operands(count: int, min_dims: int = 0, max_dims: int = 3, **kwargs):
+def operands(count: int, min_dims: int = 0, max_dims: int = 3,
+             **kwargs: Any) -> st.SearchStrategy[list[Any]]:
     """`count` operands for an op, as a list: all Python floats (the scalar fast path), or
     arrays whose shapes broadcast together (0-d to `max_dims`-d). `low`, `high` and
     `min_magnitude` keep them in the op's domain."""
@@ -119,7 +124,8 @@ class RandomExpression:
 
 
 @st.composite
-def expressions(draw: Any, max_inputs: int = 3, max_steps: int = 8, shape: Sequence[int] = ()):
+def expressions(draw: st.DrawFn, max_inputs: int = 3, max_steps: int = 8,
+                shape: Sequence[int] = ()) -> RandomExpression:
     """Random graphs built from the op table (see `RandomExpression`), scalar by default."""
     count = draw(st.integers(1, max_inputs))
     element = _elements(-2.0, 2.0, 0.0, np.float64)

@@ -89,7 +89,7 @@ def value_card(picture: Picture, node: Value) -> str:
     width = "2" if kind == "parameter" or node is picture.root or on_path else "1"
     if any(item.wrt is node for item in picture.paths.highlights):
         width = "3"
-    style = {}
+    style: dict[str, Any] = {}  # more attributes of the table
     if node in picture.paths.factor_nodes:  # w5: a factor that makes the gradients differ
         border, width, style = picture.paths.factor_nodes[node], "3", {"style": "dashed"}
     rows = [cell(_header(picture, node, header_ink), bgcolor=header_fill, cellpadding="3"),

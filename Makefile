@@ -4,6 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TORCH  := $(VENV)/.torch-installed
+# The checks before the tests: ruff over the code, mypy over the package (its strictness:
+# [tool.mypy] in pyproject.toml; its cache in .mypy_cache keeps a re-check under a second).
+RUFF   := $(BIN)/ruff check tinygrad_sym tests examples benchmarks
+MYPY   := $(BIN)/mypy
 
 .PHONY: setup graphviz browser demo images test lint bench clean
 
@@ -57,11 +61,13 @@ images: setup
 	$(BIN)/python docs/readme_picture.py
 
 test: setup $(TORCH)
-	$(BIN)/ruff check tinygrad_sym tests examples benchmarks
+	$(RUFF)
+	$(MYPY)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check tinygrad_sym tests examples benchmarks
+	$(RUFF)
+	$(MYPY)
 
 # Speed and memory against numpy by hand and the peers (installed here; torch: see README).
 bench: $(STAMP)
@@ -69,4 +75,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache .hypothesis

@@ -58,7 +58,7 @@ def sum_lines(e: EntryExplanation) -> list[str]:
         formula = f"Σₖ {e.columns[0]}"
     lines = [*paragraph(f"{where}, {how}:"), "",
              f"  {e.name} = {formula} = {number(e.total, e.digits)}", ""]
-    weight = e.weight if e.scalar_name is not None else None  # the twin's terms', if any
+    weight = e.weight if e.scalar_name is not None else None  # None: no twin's terms to write
     header = ["k", *e.columns, "product"] + (["the twin's term"] if weight is not None else [])
     rows = []
     for share in e.shares[:SHOWN_TERMS]:

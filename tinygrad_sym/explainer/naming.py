@@ -132,8 +132,8 @@ def _vector_name(node: Value) -> str | None:
     """'z' for a stack of z1, z2, z3 (one stem, distinct numbers); else None."""
     if node.op.name != "stack" or len(node.parents) < 2:
         return None
-    labels = [parent.label for parent in node.parents]
-    if not all(labels) or len(set(labels)) != len(labels):
+    labels = [parent.label for parent in node.parents if parent.label]
+    if len(set(labels)) != len(node.parents):  # unlabeled or repeated
         return None
     stems = {label.rstrip("0123456789") for label in labels}
     stem = stems.pop() if len(stems) == 1 else ""

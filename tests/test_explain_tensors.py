@@ -414,3 +414,24 @@ def test_softmax_outputs_are_compared_up_to_the_op_that_mixes_them():
     assert not comparison.symmetric and "log_softmax" in comparison.verdict
     np.testing.assert_allclose(comparison.total_a, ts.grad(J, W2)[:, 0], rtol=1e-12)
     assert "δ2[:, 0] = (((−1/n) through getitem) through log_softmax)[:, 0]" in str(comparison)
+
+
+def test_tensor_explanations_display_as_their_text_and_repr_in_one_line():
+    """In Jupyter and IPython the matrix form, an entry and a part comparison show their
+    printed text; a plain prompt shows one line (not a dump of their fields)."""
+    pretty = pytest.importorskip("IPython.lib.pretty").pretty  # IPython: the notebooks extra
+    net, _, _, J = coffee()
+    W1 = net.layers[0].W
+    matrix, entry = ts.explain(J, W1), ts.explain(J, W1, entry=(0, 1))
+    parts = ts.compare(J, W1[:, 0], W1[:, 1])
+    for shown in (matrix, entry, parts):
+        assert pretty(shown) == str(shown)
+        assert shown._repr_html_().endswith("</pre>") and "\n" not in repr(shown)
+    assert repr(matrix) == ("<MatrixExplanation ∂J/∂W1 (2×3): "
+                            f"{len(matrix.chain.steps)} steps, agrees with backward; "
+                            "print() it for the matrix form>")
+    assert repr(entry).startswith("<EntryExplanation ∂J/∂W1[0, 1] (w3) = ")
+    assert repr(entry).endswith(": 4 examples, agrees with backward; print() it for the "
+                                "derivation>")
+    assert repr(parts) == ("<PartComparison ∂J/∂W1[:, 0] vs ∂J/∂W1[:, 1]: 2 factors differ; "
+                           "print() it for the table>")

@@ -17,9 +17,10 @@ import numpy as np
 from ..formulas import share
 from ..value import Value, topological_order
 from .course_layers import CourseLayers
+from .display import ShowsAsText
 from .entry_paths import EntryGraph, EntryPath, Index, Untraceable, entry_name
 from .entry_text import entry_derivation
-from .factor import DIGITS
+from .factor import DIGITS, number
 from .matrix_chain import ADDED, ELEMENTWISE, LEFT, Term
 from .matrix_explanation import MatrixExplanation, explain_matrix, tolerance
 from .naming import Names
@@ -38,8 +39,8 @@ class Share:
     value: float
 
 
-@dataclass(frozen=True, eq=False)
-class EntryExplanation:
+@dataclass(frozen=True, eq=False, repr=False)
+class EntryExplanation(ShowsAsText):
     """∂root/∂wrt[entry] in matrix form, example by example, and as the twin's paths.
 
     `scalar_name` is the twin's name of the entry (w3), None where the graph is not a
@@ -85,6 +86,14 @@ class EntryExplanation:
 
     def __str__(self) -> str:
         return "\n".join(entry_derivation(self))
+
+    def summary(self) -> str:
+        """'<EntryExplanation ∂J/∂W1[0, 1] (w3) = 0.01234: 200 examples, agrees with …>'."""
+        twin = f" ({self.scalar_name})" if self.scalar_name else ""
+        examples = f"{len(self.shares)} example{'s' * (len(self.shares) != 1)}"
+        check = "agrees with backward" if self.agrees else "DISAGREES with backward"
+        return (f"<EntryExplanation {self.name}{twin} = {number(self.total, self.digits)}: "
+                f"{examples}, {check}; print() it for the derivation>")
 
 
 def check_entry(wrt: Value, entry: object) -> Index:

@@ -9,12 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..autograd import grad
-from ..value import Value, describe
+from ..value import Value, check_current, describe, topological_order
+from .display import ShowsAsText
 from .entry import EntryExplanation, explain_entry
 from .explanation_text import derivation
-from .factor import DIGITS, Factor
+from .factor import DIGITS, Factor, number
 from .matrix_explanation import MatrixExplanation, explain_matrix
 from .naming import Names
 from .parts import part_of
@@ -108,8 +110,8 @@ def term_names(found: list[Value], name: Callable[[Value], str]) -> list[str]:
 
 
 
-@dataclass(frozen=True, eq=False)
-class Explanation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Explanation(ShowsAsText):
     """∂root/∂wrt as the sum over paths of products of local derivatives.
 
     `paths` lists every path (root first) unless there are more than `max_paths`; then
@@ -179,6 +181,30 @@ class Explanation:
     def __str__(self) -> str:
         return "\n".join(derivation(self))
 
+    def summary(self) -> str:
+        """'<Explanation ∂J/∂w1 = −0.03531: 1 path, agrees with backward; …>'."""
+        paths = f"{self.path_count} path{'s' * (self.path_count != 1)}"
+        check = "agrees with backward" if self.agrees else "DISAGREES with backward"
+        return (f"<Explanation {self.name} = {number(self.total, self.digits)}: {paths}, "
+                f"{check}; print() it for the derivation>")
+
+
+def check_arguments(
+    caller: str, root: Any, wrts: dict[str, Any], max_paths: Any, digits: Any
+) -> None:
+    """Refuse, before any work, what `caller` (explain, compare) cannot explain: arguments
+    that are not Values, bad `max_paths` or `digits`, and a graph used after one of its
+    Values changed (StaleGraphError)."""
+    for node, role in ((root, "root"), *((wrt, role) for role, wrt in wrts.items())):
+        if not isinstance(node, Value):
+            raise TypeError(f"{caller}: {role} must be a Value, not {type(node).__name__}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"{caller}: digits must be an integer from 1 to 17, got {digits!r}")
+    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 0:
+        raise ValueError(f"{caller}: max_paths must be an integer ≥ 0 (0: always group the "
+                         f"paths by node), got {max_paths!r}")
+    check_current(topological_order(root), root, "Explaining")
+
 
 def explain(
     root: Value,
@@ -199,9 +225,7 @@ def explain(
     `names` names the nodes (by default `Names(root)`: labels, and short names such as u1
     for unlabeled results when their generated names would be unreadable).
     """
-    for node, role in ((root, "root"), (wrt, "wrt")):
-        if not isinstance(node, Value):
-            raise TypeError(f"explain: {role} must be a Value, not {type(node).__name__}")
+    check_arguments("explain", root, {"wrt": wrt}, max_paths, digits)
     part = part_of(root, wrt)
     if part is not None:  # W1[0, 1], made after the fact: that entry of W1
         if entry is not None:

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..autograd import grad
 from ..value import Value
+from .display import ShowsAsText
 from .factor import DIGITS
 from .matrix_chain import MatrixChain
 from .matrix_form import MatrixForm
@@ -30,8 +31,8 @@ def tolerance(values: np.ndarray) -> float:
                if np.result_type(values).kind == "f" else REL_TOL)
 
 
-@dataclass(frozen=True, eq=False)
-class MatrixExplanation:
+@dataclass(frozen=True, eq=False, repr=False)
+class MatrixExplanation(ShowsAsText):
     """∂root/∂wrt for a tensor `wrt`, as the matrix-form chain rule.
 
     `chain` holds every node between the root and `wrt` with its gradient, term by term
@@ -81,6 +82,14 @@ class MatrixExplanation:
 
     def __str__(self) -> str:
         return "\n".join(derivation(self))
+
+    def summary(self) -> str:
+        """'<MatrixExplanation ∂J/∂W1 (2×3): 3 steps, agrees with backward; …>'."""
+        shape = "×".join(map(str, np.shape(self.total))) or "scalar"
+        steps = len(self.chain.steps)
+        check = "agrees with backward" if self.agrees else "DISAGREES with backward"
+        return (f"<MatrixExplanation {self.name} ({shape}): {steps} step"
+                f"{'s' * (steps != 1)}, {check}; print() it for the matrix form>")
 
 
 def explain_matrix(root: Value, wrt: Value, digits: int = DIGITS,

@@ -22,6 +22,7 @@ from ..formulas import share
 from ..value import Value, describe
 from .alignment import REL_TOL
 from .course_layers import CourseLayers
+from .display import ShowsAsText
 from .factor import DIGITS
 from .matrix_chain import ADDED, ELEMENTWISE, LEFT, RIGHT, SPREAD, TRANSPOSED, Term
 from .matrix_explanation import MatrixExplanation, explain_matrix
@@ -80,8 +81,8 @@ class PartSection:
     factors: list[PartFactor] = field(default_factory=list)
 
 
-@dataclass(frozen=True, eq=False)
-class PartComparison:
+@dataclass(frozen=True, eq=False, repr=False)
+class PartComparison(ShowsAsText):
     """∂root/∂tensor[a] against ∂root/∂tensor[b], the factors of the matrix form followed
     part by part (see the module's docstring)."""
 
@@ -142,6 +143,14 @@ class PartComparison:
 
     def __str__(self) -> str:
         return "\n".join(comparison_lines(self))
+
+    def summary(self) -> str:
+        """'<PartComparison ∂J/∂W1[:, 0] vs ∂J/∂W1[:, 1]: 2 factors differ; …>'."""
+        found = ("identical updates" if self.symmetric
+                 else f"{len(self.differing)} factor{'s' * (len(self.differing) != 1)} differ"
+                 if self.differing else "not followed to the end")
+        return (f"<PartComparison {self.name_a} vs {self.name_b}: {found}; print() it for "
+                "the table>")
 
 
 class _Walk:
@@ -248,8 +257,8 @@ class _Walk:
         value_a, value_b = pick(local, a), pick(local, b)
         first = involved[0] if involved else None
         return [PartFactor(texts[0], texts[1], tuple(involved),
-                           sides[0].get(first, {}) if first else a,
-                           sides[1].get(first, {}) if first else b,
+                           sides[0].get(first, {}) if first is not None else a,
+                           sides[1].get(first, {}) if first is not None else b,
                            value_a, value_b, _status(a, b, value_a, value_b))]
 
     def _substituted(self, symbol: str, right: str,

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from ..value import op_of
 from .factor import DIGITS, Factor
 from .paths import Path
 
@@ -20,7 +21,7 @@ REL_TOL = 1e-12
 def role(factor: Factor) -> tuple[str, str]:
     """The role an edge plays, whatever the names: ('weighted_sum', 'input'), ('sigmoid', '0'),
     as the op table declares it (commutative operands share one role)."""
-    op = factor.child.op
+    op = op_of(factor.child)
     return op.name, op.role(factor.index, len(factor.child.parents))
 
 

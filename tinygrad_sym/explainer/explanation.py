@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..autograd import grad
-from ..value import Value, check_current, describe, topological_order
+from ..value import Value, check_current, describe, op_of, topological_order
 from .display import ShowsAsText
 from .entry import EntryExplanation, explain_entry
 from .explanation_text import derivation
@@ -52,7 +52,7 @@ class Contribution:
 def _adds_up(node: Value) -> bool:
     """True for an op that adds, rearranges, or scales by a constant (a mean, a sum), as the
     op table declares it: `adds_up`, or proportional to its only varying operand."""
-    op = node.op
+    op = op_of(node)
     if op.adds_up:
         return True
     varying = [i for i, parent in enumerate(node.parents) if parent.requires_grad]

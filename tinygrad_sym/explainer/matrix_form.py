@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..value import Value
+from ..value import Value, op_of
 from .matrix_chain import (
     ADDED,
     ELEMENTWISE,
@@ -315,7 +315,7 @@ def term_expression(term: Term, gradient: Expr) -> Expr:
     if term.kind == TRANSPOSED:
         return Applied("{}ᵀ", gradient, bare=False)
     assert term.kind == OTHER
-    return Applied(f"{{}} through {child.op.name}", gradient, LOWEST, bare=False)
+    return Applied(f"{{}} through {op_of(child).name}", gradient, LOWEST, bare=False)
 
 
 def _transposed(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -441,16 +441,17 @@ def _adds_a_bias(term: Term, node: Value) -> bool:
     child = term.child
     others = [parent for parent in child.parents if parent is not node]
     return (term.kind == ELEMENTWISE and term.factor == "1" and child.shape == node.shape
-            and child.op.adds_up and len(others) == 1 and not others[0].parents
+            and op_of(child).adds_up and len(others) == 1 and not others[0].parents
             and others[0].requires_grad)
 
 
 def _is_product(node: Value) -> bool:
     """True for a node whose op multiplies matrices (matmul, affine), by its derivatives,
     or that adds a bias to such a product (X @ W1 + b1)."""
-    if any(product_side(node.op.derivatives[i]) for i in range(len(node.parents))):
+    op = op_of(node)
+    if any(product_side(op.derivatives[i]) for i in range(len(node.parents))):
         return True
-    if not (node.op.elementwise and node.op.adds_up and len(node.parents) == 2):
+    if not (op.elementwise and op.adds_up and len(node.parents) == 2):
         return False
     first, second = node.parents
     for product, bias in ((first, second), (second, first)):

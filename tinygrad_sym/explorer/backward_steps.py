@@ -21,7 +21,7 @@ import numpy as np
 from ..explainer import Names
 from ..explainer.explanation_text import product_text, sum_text
 from ..formulas import local_derivative
-from ..value import Value, needs_grad, topological_order
+from ..value import Value, needs_grad, op_of, topological_order
 from ..viz.labels import number
 from .document import edge_numbers, text_of
 
@@ -89,7 +89,7 @@ def _sum_lines(root: Value, node: Value, terms: list[tuple[Value, int]], names: 
         lines.append(f"  ∂{J}/∂{names(child)} = {text_of(child.grad, digits)}   (already "
                      f"known: {names(child)} came earlier)")
         lines.append(f"  {local}   (the local derivative of {names(child)}'s op, "
-                     f"{child.op.symbol})")
+                     f"{op_of(child).symbol})")
     if not scalar:
         lines += ["", "With arrays each term is a vector-Jacobian product: the child's gradient "
                       "passed through its op's backward rule (and summed back to this node's "

@@ -80,7 +80,8 @@ def _carry(
 def _node_tangent(node: Value, found: Mapping[Value, Any], create_graph: bool) -> Any:
     """How far `node` moves: its parents' tangents through the op's forward rules (None
     when no parent moves)."""
-    op, parents, attrs = op_of(node), node.parents, node.attrs or {}
+    op, parents, attrs = node.op, node.parents, node.attrs or {}
+    assert op is not None  # a node with parents has an op (inline: once per node)
     if create_graph:
         out, operands = node, parents
     else:

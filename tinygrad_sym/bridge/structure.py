@@ -132,8 +132,7 @@ def mlp_shape(loss: LossRecord | None, layers: list[LinearLayer]) -> MLPShape:
         raise NotAnMLP(f"its loss {loss.torch_name} has reduction={loss.reduction!r}; "
                        "the scalar view computes the mean (PyTorch's default)")
     prediction, targets = loss.operands
-    if not isinstance(prediction, Value):  # only class labels stay arrays
-        raise NotAnMLP("its loss is not taken of a computed prediction")
+    assert isinstance(prediction, Value)  # rebuilt from the graph: only class labels stay arrays
     kind = LOSSES[loss.torch_name]
     if kind == "softmax_cross_entropy":
         if prediction.op is not ops.LOG_SOFTMAX or (prediction.attrs or {}).get("axis") not in (

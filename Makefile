@@ -4,6 +4,10 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TORCH  := $(VENV)/.torch-installed
+# The checks before the tests: ruff over the code, mypy over the package (its strictness:
+# [tool.mypy] in pyproject.toml; its cache in .mypy_cache keeps a re-check under a second).
+RUFF   := $(BIN)/ruff check tinygrad_sym tests examples benchmarks notebooks
+MYPY   := $(BIN)/mypy
 
 .PHONY: setup graphviz browser demo images test notebooks lint bench clean
 
@@ -60,7 +64,8 @@ images: setup
 	$(BIN)/python docs/readme_picture.py
 
 test: setup $(TORCH)
-	$(BIN)/ruff check tinygrad_sym tests examples benchmarks notebooks
+	$(RUFF)
+	$(MYPY)
 	$(BIN)/python -m pytest
 
 # Rebuild notebooks/*.ipynb from examples/*.py, executed with their outputs (the tests check
@@ -69,7 +74,8 @@ notebooks: setup $(TORCH)
 	$(BIN)/python notebooks/build.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check tinygrad_sym tests examples benchmarks notebooks
+	$(RUFF)
+	$(MYPY)
 
 # Speed and memory against numpy by hand and the peers (installed here; torch: see README).
 bench: $(STAMP)
@@ -77,4 +83,4 @@ bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) out .pytest_cache .ruff_cache .mypy_cache .hypothesis

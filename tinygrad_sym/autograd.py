@@ -102,7 +102,9 @@ def backpropagate(
             if not parents:
                 continue
             grad = grads[node] if keep is None or node in keep else grads.pop(node)
-            rules, attrs, version = node.op.rules, node.attrs, node._version
+            op = node.op
+            assert op is not None  # a node with parents has an op (inline: the hot loop)
+            rules, attrs, version = op.rules, node.attrs, node._version
             if version != now:  # something changed since this node was computed: its operands?
                 for parent in parents:
                     if parent._version > version:
@@ -122,7 +124,7 @@ def backpropagate(
                         share = rule(grad, out, *operands)
                 except ARITHMETIC_ERRORS as error:
                     share = recompute_in_numpy(
-                        rule, [grad, out, *operands], attrs or {}, error, node.op, parents
+                        rule, [grad, out, *operands], attrs or {}, error, op, parents
                     )
                 if type(share) is not float:
                     operand = operands[index]
@@ -132,7 +134,7 @@ def backpropagate(
                             share.dtype is not operand.dtype):
                         share = share.astype(operand.dtype)
                 if anomaly:
-                    check_finite(share, node.op, parents, "backward", node)
+                    check_finite(share, op, parents, "backward", node)
                 total = grads.get(parent)
                 grads[parent] = share if total is None else total + share
     finally:
@@ -193,7 +195,7 @@ def grad(
     """
     _check_output(output, "grad")
     single = isinstance(inputs, Value)
-    wanted = [inputs] if single else _input_list(inputs)
+    wanted = [inputs] if isinstance(inputs, Value) else _input_list(inputs)  # (narrows the type)
     for node in wanted:
         if not node.requires_grad:
             raise ValueError(

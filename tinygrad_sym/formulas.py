@@ -13,7 +13,14 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from .ops import sum_to
-from .value import ARITHMETIC_ERRORS, Value, check_current, describe, recompute_in_numpy
+from .value import (
+    ARITHMETIC_ERRORS,
+    Value,
+    check_current,
+    describe,
+    op_of,
+    recompute_in_numpy,
+)
 
 
 class OperandNames(Sequence[str]):
@@ -70,7 +77,7 @@ def local_derivative(
     it can never disagree with what backward computes.
     """
     _check_edge(node, index)
-    formula = node.op.derivative(index, OperandNames(node.parents, name), name(node))
+    formula = op_of(node).derivative(index, OperandNames(node.parents, name), name(node))
     if node.shape or any(parent.shape for parent in node.parents):
         return LocalDerivative(formula, None)
     return LocalDerivative(formula, float(share(node, index, 1.0)))
@@ -81,9 +88,10 @@ def share(node: Value, index: int, grad: Any) -> Any:
     summed back to the parent's shape: one step of backpropagation, on raw data (the
     explainer's matrix form evaluates each of its terms this way)."""
     rule_args = [grad, node.data, *(parent.data for parent in node.parents)]
-    rule, attrs = node.op.rules[index], node.attrs or {}
+    op = op_of(node)
+    rule, attrs = op.rules[index], node.attrs or {}
     try:
         value = rule(*rule_args, **attrs)
     except ARITHMETIC_ERRORS as error:
-        value = recompute_in_numpy(rule, rule_args, attrs, error, node.op, node.parents)
+        value = recompute_in_numpy(rule, rule_args, attrs, error, op, node.parents)
     return sum_to(value, node.parents[index].data)

@@ -97,7 +97,7 @@ class Numbering:
     def owns_matrix(self, name: str) -> bool:
         """True if `name` is this layer's weight matrix (W1 for layer 1)."""
         match = _TENSOR_NAME.match(name)
-        return bool(match) and int(match.group(1)) == self.layer
+        return match is not None and int(match.group(1)) == self.layer
 
 
 def numberings(nin: int, sizes: list[int]) -> list[Numbering]:

@@ -41,6 +41,7 @@ class Node:
     """What the op table needs from a graph node: its data, and a way to record an op on it."""
 
     __slots__ = ()
+    data: Any  # a float or a numpy array (declared here, held by the subclass's slot)
 
     @staticmethod
     def record(op: Op, *args: Any, **attrs: Any) -> Node:
@@ -423,7 +424,8 @@ def _where(a: Any, b: Any, condition: Any) -> Any:
 
 def _sum(a: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """np.sum, minus its Python wrapper (half the time of summing 200 numbers)."""
-    return np.add.reduce(a, axis=axis, keepdims=keepdims)
+    # numpy's stubs (some versions) accept keepdims only as a literal True or False
+    return np.add.reduce(a, axis=axis, keepdims=keepdims)  # type: ignore[call-overload, unused-ignore]
 
 
 def _mean(a: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -603,7 +605,9 @@ RELU = Op(
     derivatives=("1 if {a} > 0 else 0",),
     elementwise=True,
 )
-WHERE = Op(
+# WHERE, RESHAPE and TRANSPOSE apply themselves in their rules: typed, as mypy cannot infer
+# a name used in its own definition.
+WHERE: Op = Op(
     "where", "where", _where,
     rules=(
         lambda grad, out, a, b, condition: apply(WHERE, grad, 0.0, condition=condition),
@@ -663,7 +667,7 @@ MAX = Op(
     derivatives=("1 if {a} is the max else 0",),
     shape_hint=SUM.shape_hint,
 )
-RESHAPE = Op(
+RESHAPE: Op = Op(
     "reshape", "reshape", lambda a, shape: np.reshape(a, shape),
     rules=(lambda grad, out, a, shape: apply(RESHAPE, grad, shape=shape_of(a)),),
     jvp=_itself("reshape"),
@@ -671,7 +675,7 @@ RESHAPE = Op(
     shape_hint="the new shape must hold the same number of elements",
     adds_up=True,
 )
-TRANSPOSE = Op(
+TRANSPOSE: Op = Op(
     "transpose", "ᵀ", lambda a, axes=None: np.transpose(a, axes),
     rules=(
         lambda grad, out, a, axes=None: apply(

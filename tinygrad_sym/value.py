@@ -81,7 +81,7 @@ def _assign(node: Value, data: Any) -> None:
     global _clock
     if node.parents:
         raise ValueError(
-            f"cannot assign to the data of {describe(node)}: it is computed ({node.op.name} of "
+            f"cannot assign to the data of {describe(node)}: it is computed ({op_of(node).name} of "
             f"{', '.join(describe(p, 1) for p in node.parents)}), so its data must follow from "
             "its operands. Change a leaf (a parameter or an input) and re-run the forward "
             "pass, or take node.detach(), a constant you can change"
@@ -596,12 +596,22 @@ def describe(node: Value, depth: int = 2) -> str:
     return f"({text})" if node.op.infix else text
 
 
+def op_of(node: Value) -> Op:
+    """The op that computed `node`, for code that walks a graph's edges (a node with parents
+    always has one); a leaf has none, and asking for it is a mistake named here."""
+    op = node.op
+    if op is None:
+        raise ValueError(f"{describe(node)} is a leaf: no op computed it")
+    return op
+
+
 def expression(node: Value, name: Callable[[Value], str]) -> str:
     """`node`'s op written over its operands' names: 'x1 × x2', 'tanh(u1)'."""
     operands = [name(parent) for parent in node.parents]
-    if node.op.infix:
-        return f" {node.op.symbol} ".join(operands)
-    return f"{node.op.name}({', '.join(operands)})"
+    op = op_of(node)
+    if op.infix:
+        return f" {op.symbol} ".join(operands)
+    return f"{op.name}({', '.join(operands)})"
 
 
 def _summary(x: Any, digits: int = 4) -> str:

@@ -97,6 +97,8 @@ def compare(
     names = Names(root)
     explanation_a = explain(root, a, max_paths, digits, names=names)
     explanation_b = explain(root, b, max_paths, digits, names=names)
+    # a and b are scalars here, so each explanation is by paths
+    assert isinstance(explanation_a, Explanation) and isinstance(explanation_b, Explanation)
     path_pairs = align(explanation_a.paths, explanation_b.paths)
     differing: list[FactorPair] = []
     seen: set[tuple[int, int]] = set()

@@ -15,7 +15,7 @@ import itertools
 from dataclasses import dataclass
 
 from ..numbering import Numbering, numberings
-from ..value import Value, topological_order
+from ..value import Value, op_of, topological_order
 from .matrix_chain import LEFT, product_side
 from .naming import superscript
 
@@ -52,7 +52,7 @@ def _bias_of(node: Value, users: dict[Value, list[Value]]) -> tuple[Value | None
         return node.parents[2], node
     for user in users.get(node, ()):
         others = [parent for parent in user.parents if parent is not node]
-        if (user.op.name == "add" and len(others) == 1 and not others[0].parents
+        if (op_of(user).name == "add" and len(others) == 1 and not others[0].parents
                 and others[0].requires_grad and others[0].ndim == 1):
             return others[0], user
     return None, node
@@ -60,7 +60,8 @@ def _bias_of(node: Value, users: dict[Value, list[Value]]) -> tuple[Value | None
 
 def _activation_of(z: Value, users: dict[Value, list[Value]]) -> Value:
     """The activation applied to z (its one elementwise unary user), or z itself."""
-    found = [user for user in users.get(z, ()) if user.op.elementwise and len(user.parents) == 1]
+    found = [user for user in users.get(z, ())
+             if op_of(user).elementwise and len(user.parents) == 1]
     return found[0] if len(found) == 1 else z
 
 
@@ -127,7 +128,7 @@ class CourseLayers:
         arrays that are not a layer's."""
         layer = self.layer_of(node)
         if layer is not None and node is layer.weights:
-            names = [self.scalar_name(node, index) for index in _indices(node.shape, selection)]
+            names = [layer.numbering.weight(*index) for index in _indices(node.shape, selection)]
             listed = f" [{', '.join(names)}]" if len(names) <= 6 else ""
             if len(selection) == 2:
                 return f"{self.role(node, tuple(selection[a] for a in (0, 1)))}{listed}"

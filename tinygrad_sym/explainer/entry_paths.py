@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ..formulas import OperandNames, share
-from ..value import Value
+from ..value import Value, op_of
 from .factor import Factor
 from .matrix_chain import (
     ADDED,
@@ -119,7 +119,7 @@ class EntryGraph:
         if term.kind == TRANSPOSED and child.ndim == 2:
             return {(j, i) for (i, j) in entries}
         if term.kind not in (LEFT, RIGHT):
-            raise Untraceable(f"the paths cross {child.op.name}, whose rule moves or mixes the "
+            raise Untraceable(f"the paths cross {op_of(child).name}, whose rule moves or mixes the "
                               "entries of its operand")
         _check_matrices(term)
         rows, columns = child.shape
@@ -159,8 +159,8 @@ class EntryGraph:
         operands = [_value_at(parent, broadcast_index(index, parent.shape))
                     for parent in child.parents]
         with np.errstate(all="ignore"):
-            value = child.op.rules[term.index](np.float64(1.0), _value_at(child, index),
-                                               *operands, **(child.attrs or {}))
+            value = op_of(child).rules[term.index](np.float64(1.0), _value_at(child, index),
+                                                   *operands, **(child.attrs or {}))
         return float(value), self._formula(term, index, index)
 
     def _formula(self, term: Term, index: Index, operand_index: Index) -> str:
@@ -173,7 +173,7 @@ class EntryGraph:
             return self.name(parent, broadcast_index(operand_index, parent.shape))
 
         names = OperandNames(parents, name)
-        return child.op.derivative(term.index, names, self.name(child, index))
+        return op_of(child).derivative(term.index, names, self.name(child, index))
 
     def _local(self, term: Term) -> Any:
         """The local derivatives of a spread (a scalar child) for every parent entry."""

@@ -58,17 +58,17 @@ def sum_lines(e: EntryExplanation) -> list[str]:
         formula = f"Σₖ {e.columns[0]}"
     lines = [*paragraph(f"{where}, {how}:"), "",
              f"  {e.name} = {formula} = {number(e.total, e.digits)}", ""]
-    twin = e.scalar_name is not None and e.weight is not None
-    header = ["k", *e.columns, "product"] + (["the twin's term"] if twin else [])
+    weight = e.weight if e.scalar_name is not None else None  # None: no twin's terms to write
+    header = ["k", *e.columns, "product"] + (["the twin's term"] if weight is not None else [])
     rows = []
     for share in e.shares[:SHOWN_TERMS]:
         row = [str(share.example), *(number(f, e.digits) for f in share.factors),
                number(share.value, e.digits)]
-        if twin:
+        if weight is not None:
             loss = f"L{share.example + 1}"
-            row.append(f"{loss}: {number(e.weight, e.digits)} · ∂{loss}/∂{e.scalar_name} = "
-                       f"{number(e.weight, e.digits)} · "
-                       f"{_operand(share.value / e.weight, e.digits)}")
+            row.append(f"{loss}: {number(weight, e.digits)} · ∂{loss}/∂{e.scalar_name} = "
+                       f"{number(weight, e.digits)} · "
+                       f"{_operand(share.value / weight, e.digits)}")
         rows.append(row)
     widths = [max(len(row[c]) for row in [header, *rows]) for c in range(len(header))]
     for row in [header, *rows]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..autograd import grad
-from ..value import Value, check_current, describe, topological_order
+from ..value import Value, check_current, describe, op_of, topological_order
 from .display import ShowsAsText
 from .entry import EntryExplanation, explain_entry
 from .explanation_text import derivation
@@ -52,7 +52,7 @@ class Contribution:
 def _adds_up(node: Value) -> bool:
     """True for an op that adds, rearranges, or scales by a constant (a mean, a sum), as the
     op table declares it: `adds_up`, or proportional to its only varying operand."""
-    op = node.op
+    op = op_of(node)
     if op.adds_up:
         return True
     varying = [i for i, parent in enumerate(node.parents) if parent.requires_grad]
@@ -258,13 +258,19 @@ def explain(
         return explain_entry(root, wrt, entry, digits, names)
     if wrt.shape:
         return explain_matrix(root, wrt, digits, names)
+    return explain_scalar(root, wrt, max_paths, digits, names)
+
+
+def explain_scalar(root: Value, wrt: Value, max_paths: int, digits: int,
+                   names: Names) -> Explanation:
+    """∂root/∂wrt for a scalar `wrt` by its paths (what `explain` checked and chose)."""
     graph = PathGraph(root, wrt, names)
     grouped = graph.path_count > max_paths
     paths = [] if grouped else graph.paths()
     node_gradients = graph.node_gradients()
     found = terms(graph)
     contributions = [
-        Contribution(term, name, weight, explain(term, wrt, max_paths, digits, names=names))
+        Contribution(term, name, weight, explain_scalar(term, wrt, max_paths, digits, names))
         for (term, weight), name in zip(found, term_names([t for t, _ in found], names),
                                         strict=True)
     ]

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..formulas import OperandNames, share
 from ..ops import Op
-from ..value import Value, expression, needs_grad, topological_order
+from ..value import Value, expression, needs_grad, op_of, topological_order
 from .naming import PREFIXES, Names, _free
 
 RIGHT, LEFT, ELEMENTWISE, SPREAD, ADDED, TRANSPOSED, OTHER = (
@@ -131,7 +131,7 @@ class Term:
         relu's its operand, matmul's the other operand."""
         child = self.child
         markers = [f"⟨{k}⟩" for k in range(len(child.parents))]
-        text = child.op.derivative(self.index, markers, "⟨out⟩")
+        text = op_of(child).derivative(self.index, markers, "⟨out⟩")
         found = [child] if "⟨out⟩" in text else []
         return found + [parent for marker, parent in zip(markers, child.parents, strict=True)
                         if marker in text]
@@ -188,7 +188,7 @@ class MatrixChain:
 
     def _term(self, child: Value, index: int, gradient: Any) -> Term:
         """The share of ∂J/∂child that `child`'s op hands its operand `index`, as text."""
-        op, parent = child.op, child.parents[index]
+        op, parent = op_of(child), child.parents[index]
         formula = op.derivative(index, OperandNames(child.parents, self.names),
                                 self.names(child))
         side = product_side(op.derivatives[index])

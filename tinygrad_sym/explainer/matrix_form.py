@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..value import Value
+from ..value import Value, op_of
 from .matrix_chain import (
     ADDED,
     ELEMENTWISE,
@@ -270,7 +270,9 @@ def hadamard(*items: Expr, shape: tuple[int, ...] | None = None) -> Expr:
         elif not (isinstance(item, Atom) and item.text == "1"):
             factors.append(item)
     for k, factor in enumerate(factors):
-        quotient = _split_quotient(factor.text) if isinstance(factor, Atom) else None
+        if not isinstance(factor, Atom):
+            continue
+        quotient = _split_quotient(factor.text)
         if quotient is None:
             continue
         numerator, denominator = quotient
@@ -313,7 +315,7 @@ def term_expression(term: Term, gradient: Expr) -> Expr:
     if term.kind == TRANSPOSED:
         return Applied("{}ᵀ", gradient, bare=False)
     assert term.kind == OTHER
-    return Applied(f"{{}} through {child.op.name}", gradient, LOWEST, bare=False)
+    return Applied(f"{{}} through {op_of(child).name}", gradient, LOWEST, bare=False)
 
 
 def _transposed(shape: tuple[int, ...]) -> tuple[int, ...]:
@@ -425,9 +427,9 @@ def _deltas(chain: MatrixChain) -> tuple[dict[Value, str], dict[Value, Value]]:
                     moved[term.child] = node
                 if node not in found:
                     found.append(node)
-    digits = [re.search(r"(\d+)$", node.label or "") for node in found]
-    if all(digits) and len({match.group(1) for match in digits}) == len(found):
-        names = {node: f"δ{match.group(1)}" for node, match in zip(found, digits, strict=True)}
+    digits = [match.group(1) for node in found if (match := re.search(r"(\d+)$", node.label or ""))]
+    if len(set(digits)) == len(found):  # every label ends in a number, each its own
+        names = {node: f"δ{number}" for node, number in zip(found, digits, strict=True)}
     else:
         names = {node: f"δ{k}" for k, node in enumerate(found, 1)}
     return names, moved
@@ -439,16 +441,17 @@ def _adds_a_bias(term: Term, node: Value) -> bool:
     child = term.child
     others = [parent for parent in child.parents if parent is not node]
     return (term.kind == ELEMENTWISE and term.factor == "1" and child.shape == node.shape
-            and child.op.adds_up and len(others) == 1 and not others[0].parents
+            and op_of(child).adds_up and len(others) == 1 and not others[0].parents
             and others[0].requires_grad)
 
 
 def _is_product(node: Value) -> bool:
     """True for a node whose op multiplies matrices (matmul, affine), by its derivatives,
     or that adds a bias to such a product (X @ W1 + b1)."""
-    if any(product_side(node.op.derivatives[i]) for i in range(len(node.parents))):
+    op = op_of(node)
+    if any(product_side(op.derivatives[i]) for i in range(len(node.parents))):
         return True
-    if not (node.op.elementwise and node.op.adds_up and len(node.parents) == 2):
+    if not (op.elementwise and op.adds_up and len(node.parents) == 2):
         return False
     first, second = node.parents
     for product, bias in ((first, second), (second, first)):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..value import op_of
 from .explanation_text import legend_lines, paragraph
 from .factor import number
 from .matrix_chain import OTHER, SPREAD, Step, shape_text
@@ -37,7 +38,7 @@ def _note(e: MatrixExplanation, step: Step) -> str:
     """Which op each term's rule is from, and n where a formula divides by it."""
     notes = []
     for term in step.terms:
-        text = term.child.op.name
+        text = op_of(term.child).name
         if term.kind == SPREAD and re.search(r"\bn\b", term.formula):
             text += f", n = {term.parent.size // max(term.child.size, 1)}"
         elif term.kind == OTHER and term.formula != "1":

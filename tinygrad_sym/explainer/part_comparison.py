@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,9 +183,10 @@ class _Walk:
                 parts_of_right = [selection_text(s, node.ndim) for s in (a, b)]
             else:
                 parts_of_right = ["", ""]
-            self.sections.append(PartSection(node, *(
+            equation_a, equation_b = (
                 self._substituted(equation.symbol, right, parts, side) + parts_of_right[side]
-                for side in (0, 1)), section.factors))
+                for side in (0, 1))
+            self.sections.append(PartSection(node, equation_a, equation_b, section.factors))
         return self.sections
 
     def _follow(self, node: Value, a: Selection, b: Selection, section: PartSection,
@@ -278,8 +280,13 @@ def _with_parts(text: str, parts: dict[str, str]) -> str:
     (A1 in 'A1 ⊙ (1 − A1)', not in '∂J/∂A1' or 'A10')."""
     for name, part in sorted(parts.items(), key=lambda item: -len(item[0])):
         text = re.sub(rf"(?<![A-Za-z0-9_∂/]){re.escape(name)}(?![A-Za-z0-9_\[])",
-                      lambda _, n=name, p=part: n + p, text)
+                      _literally(name + part), text)
     return text
+
+
+def _literally(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for `re.sub` that writes `text` as it is (no backslash escapes)."""
+    return lambda _: text
 
 
 def _status(a: Selection, b: Selection, value_a: Any, value_b: Any) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..value import op_of
 from .comparison_text import listing
 from .explanation_text import legend_lines, paragraph
 from .factor import number
@@ -49,7 +50,7 @@ def factor_lines(c: PartComparison, factor: PartFactor) -> list[str]:
         whole = factor.text_a.removesuffix("ᵀ")
         return [f"    {factor.text_a}: shared (all of {whole}, {shape}, on both sides)"]
     if factor.status == NOT_FOLLOWED:
-        op = factor.nodes[0].op.name
+        op = op_of(factor.nodes[0]).name
         return [f"    {factor.text_a} vs {factor.text_b}: not followed further: they come "
                 f"through {op}, whose rule mixes the entries of its operand",
                 f"      {numbers(factor.value_a, c.digits)} vs "
@@ -94,7 +95,7 @@ def verdict(c: PartComparison) -> str:
     if not c.sections:
         return f"{c.name_a} = {c.name_b} = 0: {c.matrix.name_of(c.root)} does not depend on them."
     if c.stopped and not c.differing:
-        stops = listing([f"{f.text_a} vs {f.text_b} (through {f.nodes[0].op.name})"
+        stops = listing([f"{f.text_a} vs {f.text_b} (through {op_of(f.nodes[0]).name})"
                          for f in c.stopped])
         return (f"{c.name_a} {relation} {c.name_b} {totals}: up to {stops}, whose rule mixes "
                 f"entries and is not followed part by part, every factor is shared or equal"
@@ -109,7 +110,7 @@ def verdict(c: PartComparison) -> str:
                     for s in (factor.selection_a, factor.selection_b)]
         why = f" ({meanings[0]} vs {meanings[1]})" if all(meanings) else ""
         reasons.append(f"{factor.text_a} vs {factor.text_b} differ{why}")
-    stops = "".join(f"; {f.text_a} vs {f.text_b} come through {f.nodes[0].op.name}, not "
+    stops = "".join(f"; {f.text_a} vs {f.text_b} come through {op_of(f.nodes[0]).name}, not "
                     "followed part by part" for f in c.stopped)
     return (f"{c.name_a} {relation} {c.name_b} {totals} because {listing(reasons)}"
             f"{shared_text}{stops}.")

@@ -63,4 +63,4 @@ def part_of(root: Value, node: Value) -> tuple[Value, Any] | None:
     tensor = node.parents[0]
     if node in graph or tensor not in graph:
         return None
-    return tensor, node.attrs["index"]
+    return tensor, (node.attrs or {})["index"]  # a getitem records its index

@@ -23,7 +23,7 @@ import os
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from ..explainer import Comparison, Names, compare, explain
+from ..explainer import Comparison, Explanation, Names, compare, explain
 from ..formulas import local_derivative
 from ..value import Value, mark_changed, topological_order
 from ..viz import draw
@@ -84,7 +84,9 @@ def film(
     document = graph_document(root, digits, names)
     explanations = {}
     for node in (a, b):
-        shown = explanation_data(explain(root, node, names=names), order)
+        explanation = explain(root, node, names=names)
+        assert isinstance(explanation, Explanation)  # of a scalar weight
+        shown = explanation_data(explanation, order)
         shown.pop("text")
         explanations[str(index[node])] = shown
     first = compare(root, a, b, digits=digits)

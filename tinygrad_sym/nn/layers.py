@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -24,6 +24,9 @@ from .init import ParameterTable, initial_values
 from .module import Module, overwrite
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
+
+Net = TypeVar("Net", bound="Sequential")
+"""A Sequential or a subclass of it (an MLP): a net's twins are of its own class."""
 
 
 def _check_activation(activation: str) -> None:
@@ -378,15 +381,15 @@ class Sequential(Module):
                 return where
         raise ValueError(f"no scalar parameter {name!r} in {self!r}")
 
-    def to_scalar(self) -> Sequential:
+    def to_scalar(self: Net) -> Net:
         """The scalar twin: one Value per weight, the same numbers (a copy, not shared)."""
         return self._twin([layer.to_scalar() for layer in self.layers])
 
-    def to_tensor(self) -> Sequential:
+    def to_tensor(self: Net) -> Net:
         """The tensor twin: one matrix per layer, the same numbers (a copy, not shared)."""
         return self._twin([layer.to_tensor() for layer in self.layers])
 
-    def _twin(self, layers: list[Dense]) -> Sequential:
+    def _twin(self: Net, layers: list[Dense]) -> Net:
         twin = copy.copy(self)
         twin.layers = layers
         return twin

@@ -13,6 +13,7 @@ from .. import datasets, nn
 from ..atomic import write_atomically
 from ..autograd import grad
 from ..explorer import film
+from ..nn.layers import Net
 from ..plots import MissingMatplotlib
 from ..value import Value, topological_order
 from ..viz import GraphvizNotFoundError, draw
@@ -128,7 +129,7 @@ def scalar_gradients(net: nn.Sequential, X: np.ndarray, y: np.ndarray,
     return {name: float(tensors[net.locate(name)[0]][net.locate(name)[1]]) for name in names}
 
 
-def net_at(net: nn.Sequential, state: dict[str, Any]) -> nn.Sequential:
+def net_at(net: Net, state: dict[str, Any]) -> Net:
     """A tensor copy of `net` holding `state` (e.g. one of a History's recorded states)."""
     copy = net.to_tensor()
     copy.load_state_dict(state)

@@ -29,13 +29,15 @@ from .. import ops
 from ..value import Value, record
 
 
-def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1, max_side: int = 4):
+def shapes(min_dims: int = 0, max_dims: int = 3, min_side: int = 1,
+           max_side: int = 4) -> st.SearchStrategy[tuple[int, ...]]:
     """Array shapes, from scalars (0-d) up to `max_dims` axes."""
     return hnp.array_shapes(min_dims=min_dims, max_dims=max_dims, min_side=min_side,
                             max_side=max_side)
 
 
-def _elements(low: float, high: float, min_magnitude: float, dtype: Any):
+def _elements(low: float, high: float, min_magnitude: float,
+              dtype: Any) -> st.SearchStrategy[float]:
     """Floats in [low, high], at least `min_magnitude` away from zero (for 1/x, |x|, relu)."""
     width = np.finfo(dtype).bits
     values = st.floats(low, high, allow_nan=False, allow_infinity=False, width=width)
@@ -49,7 +51,7 @@ def arrays(
     high: float = 3.0,
     min_magnitude: float = 0.0,
     unique: bool = False,
-):
+) -> st.SearchStrategy[np.ndarray]:
     """numpy arrays of `shape` (a tuple or a strategy; random 0-3-d shapes by default)."""
     if unique:  # distinct values, far enough apart that a finite-difference step keeps their order
         step = 0.1
@@ -59,7 +61,8 @@ def arrays(
     return hnp.arrays(dtype, shapes() if shape is None else shape, elements=elements, unique=unique)
 
 
-def values(shape: Any = None, scalar: bool | None = None, requires_grad: bool = True, **kwargs):
+def values(shape: Any = None, scalar: bool | None = None, requires_grad: bool = True,
+           **kwargs: Any) -> st.SearchStrategy[Value]:
     """Values: Python-float scalars (`scalar=True`), arrays, or either (the default)."""
     floats = _elements(kwargs.get("low", -3.0), kwargs.get("high", 3.0),
                        kwargs.get("min_magnitude", 0.0), np.float64)
@@ -69,14 +72,16 @@ def values(shape: Any = None, scalar: bool | None = None, requires_grad: bool = 
     return data.map(lambda d: Value(d, requires_grad=requires_grad))
 
 
-def broadcastable_pairs(min_dims: int = 0, max_dims: int = 3, **kwargs):
+def broadcastable_pairs(min_dims: int = 0, max_dims: int = 3,
+                        **kwargs: Any) -> st.SearchStrategy[tuple[np.ndarray, ...]]:
     """Two arrays whose shapes broadcast together, numpy's way: (3, 1) and (4,), say."""
     both = hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=min_dims, max_dims=max_dims,
                                              max_side=4)
     return both.flatmap(lambda s: st.tuples(*(arrays(shape, **kwargs) for shape in s.input_shapes)))
 
 
-def operands(count: int, min_dims: int = 0, max_dims: int = 3, **kwargs):
+def operands(count: int, min_dims: int = 0, max_dims: int = 3,
+             **kwargs: Any) -> st.SearchStrategy[list[Any]]:
     """`count` operands for an op, as a list: all Python floats (the scalar fast path), or
     arrays whose shapes broadcast together (0-d to `max_dims`-d). `low`, `high` and
     `min_magnitude` keep them in the op's domain."""
@@ -153,7 +158,8 @@ class RandomExpression:
 
 
 @st.composite
-def expressions(draw: Any, max_inputs: int = 3, max_steps: int = 8, shape: Sequence[int] = ()):
+def expressions(draw: st.DrawFn, max_inputs: int = 3, max_steps: int = 8,
+                shape: Sequence[int] = ()) -> RandomExpression:
     """Random graphs of smooth elementwise ops (see `RandomExpression`), scalar by default;
     `graphs()` draws from the whole op table."""
     count = draw(st.integers(1, max_inputs))
@@ -214,6 +220,12 @@ class _Builder:
         recent = found[-3:]
         return self.draw(st.sampled_from(recent) | st.sampled_from(found))
 
+    def pick_any(self) -> int:
+        """Any node, as `pick` draws it (there always is one: the inputs)."""
+        found = self.pick()
+        assert found is not None
+        return found
+
     def shape(self, index: int) -> tuple[int, ...]:
         return self.nodes[index].shape
 
@@ -263,7 +275,7 @@ class _Builder:
         return None if a is None else (name, (a,), {})
 
     def _binary(self, name: str) -> Step | None:
-        a = self.pick()
+        a = self.pick_any()
         b = self.partner(self.shape(a))
         return name, (a, b), {}
 
@@ -277,7 +289,7 @@ class _Builder:
         return self._binary("mul")
 
     def _div(self) -> Step | None:
-        a = self.pick()
+        a = self.pick_any()
         nonzero = (lambda d: bool(np.all(np.abs(d) >= 0.3))) if self.smooth else (
             lambda d: bool(np.all(d != 0)))
         b = self.partner(self.shape(a), nonzero, 0.5, 2.0)
@@ -295,7 +307,7 @@ class _Builder:
         return "pow", (base, exponent), {}
 
     def _where(self) -> Step | None:
-        a = self.pick()
+        a = self.pick_any()
         b = self.partner(self.shape(a))
         shape = np.broadcast_shapes(self.shape(a), np.shape(
             b.data if isinstance(b, Constant) else self.nodes[b].data))
@@ -304,7 +316,7 @@ class _Builder:
         return "where", (a, b), {"condition": condition if condition.ndim else bool(condition)}
 
     def _reduction(self, name: str) -> Step | None:
-        a = self.pick()
+        a = self.pick_any()
         ndim = self.nodes[a].ndim
         axis = None if not ndim else self.draw(
             st.none() | st.integers(-ndim, ndim - 1)
@@ -324,7 +336,7 @@ class _Builder:
         return self._reduction("max")
 
     def _reshape(self) -> Step | None:
-        a = self.pick()
+        a = self.pick_any()
         shape, size = self.shape(a), self.nodes[a].size
         target = self.draw(st.sampled_from([(size,), (1, size), shape[::-1], (*shape, 1)[-3:]]))
         return None if math.prod(target) != size else ("reshape", (a,), {"shape": target})
@@ -432,7 +444,7 @@ class _Builder:
         return "concatenate", operands, {"axis": self.draw(st.integers(-ndim, ndim - 1))}
 
     def _weighted_sum(self) -> Step | None:
-        operands: list[Any] = [self.pick()]
+        operands: list[Any] = [self.pick_any()]
         shape = self.shape(operands[0])
         for _ in range(2 * self.draw(st.integers(1, 2))):
             operands.append(self.partner(shape))
@@ -452,7 +464,7 @@ class _Builder:
         return "binary_cross_entropy", (p, y), {}
 
     def _bce_with_logits(self) -> Step | None:
-        z = self.pick()
+        z = self.pick_any()
         y = self.partner(self.shape(z), lambda d: bool(np.all((d >= 0) & (d <= 1))), 0.0, 1.0)
         return "bce_with_logits", (z, y), {}
 
@@ -482,9 +494,9 @@ def _acceptable(node: Value) -> bool:
 
 
 @st.composite
-def graphs(draw: Any, max_inputs: int = 3, max_steps: int = 6, smooth: bool = True,
+def graphs(draw: st.DrawFn, max_inputs: int = 3, max_steps: int = 6, smooth: bool = True,
            names: Sequence[str] | None = None, start_with: str | None = None,
-           max_dims: int = 2):
+           max_dims: int = 2) -> RandomExpression:
     """Random graphs over the whole op table (`FUZZED`, or the ops `names`): tensors of 0 to 3 axes,
     broadcasting, reductions with axis and keepdims, repeated indices, matmul, stacking …
 
@@ -497,9 +509,9 @@ def graphs(draw: Any, max_inputs: int = 3, max_steps: int = 6, smooth: bool = Tr
     names = list(names or FUZZED)
     count = draw(st.integers(1, max_inputs))
     element = _elements(-2.0, 2.0, 0.0, np.float64) if smooth else st.sampled_from(KINK_VALUES)
-    inputs = [draw(hnp.arrays(np.float64, shapes(max_dims=max_dims, max_side=3), elements=element))
-              for _ in range(count)]
-    inputs = [float(x) if x.ndim == 0 else x for x in inputs]
+    drawn = [draw(hnp.arrays(np.float64, shapes(max_dims=max_dims, max_side=3), elements=element))
+             for _ in range(count)]
+    inputs: list[Any] = [float(x) if x.ndim == 0 else x for x in drawn]  # 0-d: a Python float
     nodes = [Value(x) for x in inputs]
     steps: list[Step] = []
     builder = _Builder(draw, nodes, smooth)
@@ -507,7 +519,7 @@ def graphs(draw: Any, max_inputs: int = 3, max_steps: int = 6, smooth: bool = Tr
     started = start_with is None
     with np.errstate(all="ignore"):
         for attempt in range(3 * wanted):
-            name = draw(st.sampled_from(names)) if started else start_with
+            name = draw(st.sampled_from(names)) if started or start_with is None else start_with
             step = builder.step(name)
             if step is None and not steps and name in INTO_DOMAIN:
                 step = builder.step(INTO_DOMAIN[name])  # first a node in the op's domain

@@ -51,6 +51,7 @@ def resolve(root: Value, highlight: Any, names: Names) -> list[Highlight]:
     items: Iterable[Any] = [highlight] if single else (highlight or ())
     explanations = []
     for item in items:
+        found: list[Explanation | MatrixExplanation]
         if isinstance(item, Comparison):
             found = [item.explanation_a, item.explanation_b]
         elif isinstance(item, Explanation | MatrixExplanation):

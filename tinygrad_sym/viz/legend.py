@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..explainer import Explanation, Factor, MatrixExplanation
-from ..value import Value
+from ..value import Value, op_of
 from . import colors
 from .cards import SMALL
 from .labels import SUPERSCRIPT, cell, escape, font, html_label, number, table, wrapped
@@ -157,10 +157,10 @@ def stretch_note(factor: Factor, name: Callable[[Value], str]) -> str:
         return ""
     indices = {}
     for node, index in factor.edges:
-        picked = (node.attrs or {}).get("index")
-        if node.op.name == "getitem" and isinstance(picked, int):
+        picked, op = (node.attrs or {}).get("index"), op_of(node)
+        if op.name == "getitem" and isinstance(picked, int):
             indices["i"] = (picked, f"{name(node)} = {name(node.parents[0])}[{picked}]")
-        elif node.op.name == "stack" and node.parents[index] is factor.parent:
+        elif op.name == "stack" and node.parents[index] is factor.parent:
             indices["j"] = (index, f"{factor.parent_name} = {name(node)}[{index}]")
     if ("ᵢ" in factor.formula or "ⱼ" in factor.formula) and len(indices) == 2:
         (i, picks), (j, place) = indices["i"], indices["j"]

@@ -89,13 +89,14 @@ class Steps:
         self.twin.load_state_dict(probe)
         found = [entry.get(float(leaf.data)) for leaf in parameters]
         self.twin.load_state_dict(first)
-        if any(where is None for where in found):
+        located = [where for where in found if where is not None]
+        if len(located) < len(found):
             return None
         stacked = {key: np.stack([np.asarray(state[key], dtype=float).reshape(-1)
                                   for state in self.states])
-                   for key in {key for key, _ in found}}  # type: ignore[misc]
+                   for key in {key for key, _ in located}}
         return {leaf: stacked[key][:, flat]
-                for leaf, (key, flat) in zip(parameters, found, strict=True)}  # type: ignore[misc]
+                for leaf, (key, flat) in zip(parameters, located, strict=True)}
 
 
 @dataclass

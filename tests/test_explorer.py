@@ -10,7 +10,6 @@ import math
 import re
 import shutil
 import textwrap
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -375,15 +374,3 @@ def test_film_refuses_a_history_without_parameters():
     _, recorded = trained(TIED, epochs=1)
     with pytest.raises(ValueError, match="no parameter named w9"):
         ts.film(recorded, net, X[:1], Y[:1], highlight=("w1", "w9"))
-
-
-@needs_dot
-def test_the_readme_explorer_example_runs(tmp_path, monkeypatch, capsys):
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    block = next(code for code in re.findall(r"```python\n(.*?)```", readme, re.S)
-                 if "ts.explore(" in code)
-    monkeypatch.chdir(tmp_path)
-    exec(compile(block, "README.md", "exec"), {})
-    assert capsys.readouterr().out == "None\n"
-    assert (tmp_path / "explore.html").stat().st_size > 0
-    assert (tmp_path / "film.html").stat().st_size > 0

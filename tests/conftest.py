@@ -16,10 +16,13 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.hookimpl(trylast=True)  # after -k and -m have deselected
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
     """As soon as the tests are known, start what runs beside them: the notebooks, in
     kernels of their own (tests/test_notebooks.py; their tests go last, so they overlap
-    the rest), and the stories the selected tests re-check (story_runs.py)."""
+    the rest), and the stories the selected tests re-check (story_runs.py). Nothing with
+    --collect-only."""
+    if config.option.collectonly:
+        return
     notebooks = [item for item in items
                  if item.name.startswith("test_notebook_is_current_and_its_outputs")]
     if notebooks:

@@ -36,12 +36,12 @@ def test_a_highlighted_tensor_colours_its_chain_and_writes_the_matrix_form():
     assert shown[0] == "=" and len(shown) == 7  # = and the 2×3 numbers, row by row
     assert all(close(x, g) for x, g in zip(shown[1:], p["W1"].grad.ravel(), strict=True))
     assert "∂J/∂W1 equals backward's W1.grad" in text
-    colour = dot.edge(dot.name_of("W1"), dot.name_of("Z1") + "op")["color"]
+    colour = dot.edge(dot.name_of("W1"), dot.name_of("Z1"))["color"]
     route = ["Z1", "A1", "Z2", "A2"]
     for parent, child in itertools.pairwise(route):
-        assert dot.edge(dot.name_of(parent), dot.name_of(child) + "op")["color"] == colour
-    assert dot.edge(dot.name_of("X"), dot.name_of("Z1") + "op")["color"] != colour
-    assert dot.edge(dot.name_of("W2"), dot.name_of("Z2") + "op")["color"] != colour
+        assert dot.edge(dot.name_of(parent), dot.name_of(child))["color"] == colour
+    assert dot.edge(dot.name_of("X"), dot.name_of("Z1"))["color"] != colour
+    assert dot.edge(dot.name_of("W2"), dot.name_of("Z2"))["color"] != colour
 
 
 def test_an_entry_or_a_comparison_of_units_highlights_the_tensors_chain():

@@ -94,11 +94,12 @@ def value_card(picture: Picture, node: Value) -> str:
     style: dict[str, Any] = {}  # more attributes of the table
     if node in picture.paths.factor_nodes:  # w5: a factor that makes the gradients differ
         border, width, style = picture.paths.factor_nodes[node], "3", {"style": "dashed"}
-    rows = [cell(_header(picture, node, header_ink), bgcolor=header_fill, cellpadding="3",
-                 **({"port": "op"} if picture.ops_in_cards and node.op is not None
-                    and not picture.names.given(node) else {}))]
-    if picture.ops_in_cards and node.op is not None:
-        rows += _op_rows(picture, node, header_ink)
+    op_inside = picture.ops_in_cards and node.op is not None  # a tensor picture's card
+    titled_by_op = op_inside and not picture.names.given(node)  # BCE(A2, y)
+    rows = [cell(_header(picture, node, header_ink), **({"port": "op"} if titled_by_op else {}),
+                 bgcolor=header_fill, cellpadding="3")]
+    if op_inside:
+        rows += _op_rows(picture, node, header_fill, header_ink)
     rows.append(cell(font(wrapped(value_text(picture, node.data), LINE, "CENTER"),
                           size=NUMBER), **({"port": "v"} if picture.ops_in_cards else {})))
     if kind != "input":  # inputs have no gradient: no row for it
@@ -164,18 +165,18 @@ def card_name(picture: Picture, node: Value, depth: int = 1) -> str:
     return formula(picture, node, depth) if depth > 0 else "…"
 
 
-def _op_rows(picture: Picture, node: Value, ink: str) -> list[str]:
-    """The rows of a tensor's card that say how it was computed: '= X·W1 + b1' (port
-    `op`, where the edges without a written derivative arrive; in the header for a result
-    that has no name of its own), then each incoming edge's local derivative on the row
-    where that edge arrives (port `i<index>`), as an op node writes them."""
+def _op_rows(picture: Picture, node: Value, fill: str, ink: str) -> list[str]:
+    """The rows of a tensor's card that say how it was computed: '= X·W1 + b1' under the
+    header (in its colours; port `op`, where the edges without a written derivative
+    arrive; a result without a name has its op as its title instead), then each incoming
+    edge's local derivative on the row where that edge arrives (port `i<index>`), on the
+    op nodes' grey."""
     rows = []
     if picture.names.given(node):
         text = font(escape(shorten(f"= {formula(picture, node)}", NAME_LIMIT)), size=SMALL,
                     color=colors.MUTED if ink == colors.INK else ink)
-        rows.append(cell(text, port="op", bgcolor=CARD_STYLES[kind_of(node, picture.root)][0]))
-    rows += _derivative_rows(picture, node, bgcolor=OP_FILL)
-    return rows
+        rows.append(cell(text, port="op", bgcolor=fill))
+    return rows + _derivative_rows(picture, node, bgcolor=OP_FILL)
 
 
 def _derivative_rows(picture: Picture, node: Value, **style: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""The edges of the picture: operands into op nodes, op nodes into their results.
+"""The edges of the picture: operands into op nodes, op nodes into their results (in a
+tensor picture, operands straight into their result's card, out of their value's row).
 
 An edge from an operand arrives at the row of its op node that writes its local
 derivative (∂z3/∂a1 = w5 = 0.73), and carries that derivative as its tooltip; on a

@@ -4,8 +4,11 @@ Left to right like the course's diagrams: inputs and weights on the left, the lo
 right, units top to bottom in their order. Each value is a narrow card (name, value,
 gradient coloured by sign and power of ten); each op is a quiet node between its operands
 and its result that writes, on the row where each edge comes in, that edge's local
-derivative from the op table, so a reader can multiply along a path. Compact, so that the
-text stays legible when the picture is shown 880 px wide (see `legibility`).
+derivative from the op table, so a reader can multiply along a path. A tensor net's
+picture has no op nodes: each card says how it was computed (Z1 = X·W1 + b1) and writes
+those derivatives itself, which halves its columns (13 to 7 for coffee's 2→3→1 net).
+Compact, so that the text stays legible when the picture is shown 880 px wide (see
+`legibility`).
 """
 
 from __future__ import annotations
@@ -180,7 +183,8 @@ class Picture:
                 "color": "#cfd6de", "labeljust": "r", "margin": "10"}
 
     def _add_value(self, graph: Any, node: Value) -> None:
-        """A value's card, and the pill of the op that computed it."""
+        """A value's card, and the pill of the op that computed it (in a tensor picture
+        the card holds the op, and its tooltip the op's too)."""
         name = self.ids[node]
         tooltip = card_tooltip(self, node)
         if self.ops_in_cards and node.op is not None:

@@ -41,7 +41,7 @@ def edges(picture: Picture) -> Iterator[tuple[str, str, dict]]:
                 continue
             attributes = _edge_attributes(picture, node, index, plain)
             if picture.ops_in_cards and kind_of(parent, picture.root) != "constant":
-                attributes["tailport"] = "v:e"  # out of the value's row: a chain stays level
+                attributes["tailport"] = "v"  # out of the value's row: a chain stays level
             yield tail, op, attributes
         for tail, count in merged.items():
             attributes = _bundle_attributes(count, plain)

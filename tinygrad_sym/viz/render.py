@@ -49,7 +49,7 @@ def natural_key(words: tuple[str, ...]) -> tuple:
 
 
 def tensor_picture(nodes: list[Value]) -> bool:
-    """Whether a picture of `nodes` is a tensor net's (some learned parameter is a tensor):
+    """Whether a graph of `nodes` is a tensor net's (some learned parameter is a tensor):
     then each card says how its op computed it, with the local derivatives, and there are
     no op nodes between the cards (half the columns: legible in a README column)."""
     return any(node.op is None and node.requires_grad and np.ndim(node.data) > 0
@@ -138,7 +138,7 @@ class Picture:
         root_name = names.given(root)
         self.root_name = root_name if root_name and len(root_name) <= 6 else None
         self.kinds = {kind_of(node, root) for node in plan.shown}
-        self.ops_in_cards = tensor_picture(plan.shown)
+        self.ops_in_cards = tensor_picture(order)
 
     def build(self) -> GradientGraph:
         """The DOT graph, left to right, units in clusters."""

@@ -78,7 +78,8 @@ def draw(
     - `filename`: also write the picture there; `format` is 'png', 'svg' or 'pdf' (default:
       the file's suffix, else png). The file appears complete or not at all.
     - `digits`: significant digits of every number. `derivatives`: which edges get their
-      ∂child/∂parent = formula = value written in the op they go into: "auto" (True) every
+      ∂child/∂parent = formula = value written in the op they go into (in a tensor net's
+      picture, which has no op nodes, in the card of their result): "auto" (True) every
       edge a gradient flows along, "all" those from inputs and targets too, "none"
       (False) none; SVG tooltips always hold them all.
     - `max_nodes`: above this many nodes the graph is condensed (clusters and repeated

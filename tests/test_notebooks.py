@@ -13,14 +13,12 @@ rebuilds the committed notebooks.
 
 import importlib.util
 import re
-import shutil
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pytest
+from beside import Beside
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "notebooks" / "build.py")
@@ -85,38 +83,18 @@ def printed_text(notebook) -> str:
                    for output in cell.outputs if output.output_type == "stream")
 
 
-class Notebooks:
+class Notebooks(Beside):
     """The notebooks being executed by `build.py --execute-into`, in a process of its own
-    (kernels and their clients never run inside the test process, whose memory, garbage
-    collector and recursion limit other tests measure)."""
+    beside the tests (kernels and their clients never run inside the test process, whose
+    memory, garbage collector and recursion limit other tests measure)."""
 
     def __init__(self, names: set[str]) -> None:
-        self.folder = Path(tempfile.mkdtemp(prefix="tinygrad_sym-notebooks-"))
-        self.log = (self.folder / "build.log").open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, str(ROOT / "notebooks" / "build.py"), "--execute-into",
-             str(self.folder), *sorted(names, key=IDS.index)],
-            stdout=self.log, stderr=subprocess.STDOUT)
+        super().__init__("notebooks", ROOT / "notebooks" / "build.py",
+                         ["--execute-into", "{folder}", *sorted(names, key=IDS.index)])
 
-    def result(self, name: str):
+    def notebook(self, name: str):
         """(its working folder, the executed notebook), or raise what stopped it."""
-        done, error = self.folder / f"{name}.ipynb", self.folder / f"{name}.error"
-        while not (done.exists() or error.exists()):
-            if self.process.poll() is not None and not (done.exists() or error.exists()):
-                raise AssertionError(f"the notebooks' process ended without {name}: "
-                                     f"{(self.folder / 'build.log').read_text()[-3000:]}")
-            time.sleep(0.1)
-        if error.exists():
-            raise AssertionError(f"{name}.ipynb failed: {error.read_text(encoding='utf-8')}")
-        return self.folder / name, nbformat.read(done, as_version=4)
-
-    def stop(self) -> None:
-        """End the process if it still runs (its kernels exit with it); remove the files."""
-        if self.process.poll() is None:
-            self.process.terminate()
-            self.process.wait(timeout=60)
-        self.log.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        return self.folder / name, nbformat.read(self.result(name, "ipynb"), as_version=4)
 
 
 _RUNNING: list[Notebooks] = []
@@ -168,7 +146,7 @@ def test_notebook_is_current_and_its_outputs_are_what_running_it_gives(script, f
     if missing_modules(script):
         pytest.skip(f"{script.name} needs {', '.join(missing_modules(script))} (the torch "
                     "extra: pip install tinygrad_sym[torch]; make test installs it)")
-    folder, fresh = fresh_notebooks.result(script.stem)
+    folder, fresh = fresh_notebooks.notebook(script.stem)
     assert_figures(script, folder, printed_text(fresh))
     assert build.outputs(committed) == build.outputs(fresh), (
         f"{path.name}'s committed outputs are not what it prints now: run `make notebooks`")

@@ -1,5 +1,6 @@
 """Work that runs beside the tests, in processes of their own started as soon as the tests
-are collected (conftest.py): the notebooks, the stories, the README's blocks.
+are collected (conftest.py): the notebooks, the stories, and commands (commands.py: the
+README's blocks, the command line's demo, the examples run as scripts).
 
 Each such process writes one file per result into a folder of its own (<name>.<suffix>
 when done, <name>.error with what stopped it, each atomically), and a test reads its file,
@@ -29,10 +30,14 @@ class Beside:
     """A script running beside the tests, at a lower priority; its results are files in
     `folder`, its output goes to folder/run.log."""
 
-    def __init__(self, what: str, script: Path, arguments: list[str]) -> None:
-        """Start `script` with `arguments`, in which "{folder}" is the results' folder."""
+    def __init__(self, what: str, script: Path, arguments: list[str],
+                 files: dict[str, str] | None = None) -> None:
+        """Start `script` with `arguments`, in which "{folder}" is the results' folder,
+        once `files` (name → text) are written there."""
         self.what = what
         self.folder = Path(tempfile.mkdtemp(prefix=f"tinygrad_sym-{what}-"))
+        for name, text in (files or {}).items():
+            (self.folder / name).write_text(text, encoding="utf-8")
         self.log = (self.folder / "run.log").open("w")
         self.process = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), str(script),

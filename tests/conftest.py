@@ -1,12 +1,12 @@
 """Shared test settings: hypothesis profiles sized to keep the whole suite well under 2 minutes,
 and the processes started early, beside the tests (beside.py): the notebooks (in kernels of
 their own), the stories that tests/test_stories.py re-checks (story_runs.py) and the
-README's blocks (readme_blocks.py)."""
+commands that test modules name in BESIDE (commands.py: the README's blocks, …)."""
 
 import os
 
+import commands
 import pytest
-import readme_blocks
 import story_runs
 from hypothesis import HealthCheck, settings
 
@@ -21,8 +21,8 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 def pytest_collection_modifyitems(config, items):
     """As soon as the tests are known, start what runs beside them: the notebooks, in
     kernels of their own (tests/test_notebooks.py; their tests go last, so they overlap
-    the rest), the stories the selected tests re-check (story_runs.py) and the README's
-    blocks (readme_blocks.py). Nothing with --collect-only."""
+    the rest), the stories the selected tests re-check (story_runs.py) and the commands
+    of the selected test modules (commands.py). Nothing with --collect-only."""
     if config.option.collectonly:
         return
     notebooks = [item for item in items
@@ -32,14 +32,15 @@ def pytest_collection_modifyitems(config, items):
         notebooks[0].module.start_notebooks({item.callspec.id for item in notebooks})
     wanted = {fixture for item in items for fixture in getattr(item, "fixturenames", ())}
     story_runs.start([name for name in story_runs.RUNS if f"{name}_result" in wanted])
-    if "readme_runs" in wanted:
-        readme_blocks.start()
+    for module in dict.fromkeys(getattr(item, "module", None) for item in items):
+        if hasattr(module, "BESIDE"):
+            commands.start(module.__name__, module.BESIDE)
 
 
 def pytest_sessionfinish(session):
     """Stop what a shortened run (-x, Ctrl-C) left running beside the tests."""
     story_runs.stop()
-    readme_blocks.stop()
+    commands.stop()
     for item in getattr(session, "items", ()):
         if item.name.startswith("test_notebook_is_current_and_its_outputs"):
             item.module.stop_notebooks()

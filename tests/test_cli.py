@@ -3,10 +3,11 @@
 import ast
 import re
 import shutil
-import subprocess
 import sys
 
+import commands
 import pytest
+from commands import Command
 
 import tinygrad_sym as ts
 from tinygrad_sym.cli import main
@@ -95,17 +96,19 @@ GRAPHS = {"coffee": ["coffee_graph"],
           "symmetry": ["symmetry_untied_w1_vs_w3", "symmetry_tied_w1_vs_w3"]}
 
 
+BESIDE = {"demo-symmetry": Command(["-m", "tinygrad_sym.cli", "demo", "symmetry", "--out", "."])}
+"""`python -m tinygrad_sym.cli demo symmetry`, run beside the tests (commands.py)."""
+
+
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
-def test_demo_writes_the_gradient_graphs(tmp_path):
-    result = subprocess.run(
-        [sys.executable, "-m", "tinygrad_sym.cli", "demo", "symmetry", "--out", str(tmp_path)],
-        capture_output=True, text=True, check=True,
-    )
+def test_demo_writes_the_gradient_graphs():
+    folder, result = commands.finished(sys.modules[__name__], "demo-symmetry")
+    assert result.returncode == 0, result.stderr
     assert "∂J/∂w1" in result.stdout
     for name in GRAPHS["symmetry"]:
-        assert _png(tmp_path / "symmetry" / f"{name}.png")
+        assert _png(folder / "symmetry" / f"{name}.png")
     for name in ("symmetry_untied_film", "symmetry_tied_film"):  # every step's numbers
-        page = (tmp_path / "symmetry" / f"{name}.html").read_text(encoding="utf-8")
+        page = (folder / "symmetry" / f"{name}.html").read_text(encoding="utf-8")
         assert page.startswith("<!DOCTYPE html>") and '"frames":1501,' in page  # 1,500 steps
 
 

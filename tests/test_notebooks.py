@@ -13,12 +13,13 @@ rebuilds the committed notebooks.
 
 import importlib.util
 import re
-import subprocess
 import sys
 from pathlib import Path
 
+import commands
 import pytest
 from beside import Beside
+from commands import Command
 
 ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "notebooks" / "build.py")
@@ -40,6 +41,9 @@ def test_every_story_and_the_quickstart_have_an_example():
 
 AS_SCRIPTS = ["quickstart", "symmetry"]
 """The examples also run as `python examples/<name>.py`: one with a graph, one with plots."""
+
+BESIDE = {name: Command([str(ROOT / "examples" / f"{name}.py")]) for name in AS_SCRIPTS}
+"""Those runs, each in a folder of its own, beside the tests (commands.py)."""
 
 
 NEEDS = {"torch_bridge": ("torch", "torchviz")}
@@ -123,12 +127,10 @@ def fresh_notebooks():
 
 
 @pytest.mark.parametrize("name", AS_SCRIPTS)
-def test_example_runs_as_a_script_and_writes_its_figures(name, tmp_path):
-    script = ROOT / "examples" / f"{name}.py"
-    result = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
-                            cwd=tmp_path, timeout=300)
+def test_example_runs_as_a_script_and_writes_its_figures(name):
+    folder, result = commands.finished(sys.modules[__name__], name)
     assert result.returncode == 0, result.stderr
-    assert_figures(script, tmp_path, result.stdout)
+    assert_figures(ROOT / "examples" / f"{name}.py", folder, result.stdout)
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=IDS)

@@ -9,7 +9,7 @@ Two ways the README shows output, both checked here:
   the numbers that statement prints (or a bare expression's value), each rounded to the
   digits shown.
 Each block runs once per session (beside the tests, two interpreters at a time: see
-readme_blocks.py); the checks of single sections below (the files they write, the matrix
+commands.py); the checks of single sections below (the files they write, the matrix
 section's output) read those runs too.
 """
 
@@ -19,18 +19,61 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 import tokenize
+from dataclasses import dataclass
 from pathlib import Path
 
+import commands
 import pytest
-import readme_blocks
-from readme_blocks import BLOCKS, PYTHON, README, Block
+from commands import Command
 
 from tinygrad_sym.cli import main
 
+README = Path(__file__).resolve().parents[1] / "README.md"
+RUNNER = Path(__file__).with_name("run_block.py")
 NUMBER = r"[−+-]?\d+(?:\.\d+)?(?:e[−+-]?\d+)?"
 NUMBERS_ONLY = re.compile(rf"{NUMBER}(?:\s+{NUMBER})*")
 
+
+@dataclass
+class Block:
+    """A fenced code block: its language, its text, the README line its code starts on,
+    the title of its section (## …), and the untagged block that follows it (its output),
+    if any."""
+
+    language: str
+    code: str
+    line: int
+    section: str
+    output: str | None = None
+
+
+def fenced_blocks(text: str) -> list[Block]:
+    """The README's fenced blocks in order; each python block carries the untagged block
+    that follows it with nothing but blank lines between."""
+    found: list[tuple[Block, int]] = []  # (block, the line after its closing fence)
+    lines = text.splitlines()
+    index, section = 0, ""
+    while index < len(lines):
+        opening = re.fullmatch(r"```(\w*)\s*", lines[index])
+        if not opening:
+            section = lines[index][3:] if lines[index].startswith("## ") else section
+            index += 1
+            continue
+        end = next(k for k in range(index + 1, len(lines)) if lines[k].rstrip() == "```")
+        block = Block(opening.group(1), "\n".join(lines[index + 1:end]) + "\n", index + 2,
+                      section)
+        if (found and block.language == "" and found[-1][0].language == "python"
+                and all(not line.strip() for line in lines[found[-1][1]:index])):
+            found[-1][0].output = block.code
+        found.append((block, end + 1))
+        index = end + 1
+    return [block for block, _ in found]
+
+
+BLOCKS = fenced_blocks(README.read_text(encoding="utf-8"))
+PYTHON = [block for block in BLOCKS if block.language == "python"]
 
 FORWARD_MODE = "Forward mode: `ts.jvp`, `ts.jacobian`, `ts.hessian`, `ts.nudge`"
 EXACT = {"Save and load a model", "When things go wrong", "Write your own op", FORWARD_MODE}
@@ -46,6 +89,12 @@ WRITES = {
 """Files the blocks of a section write in their working folder, as the README says."""
 
 
+BESIDE = {f"line{block.line}": Command([str(RUNNER), "statements.json", str(block.line)],
+                                       block.code) for block in PYTHON}
+"""Every python block, run in a fresh interpreter in a folder of its own (statements.json:
+what each statement printed), beside the tests (commands.py)."""
+
+
 def statements(block: Block, folder: Path, process: subprocess.CompletedProcess) -> list[dict]:
     """What each statement of the block printed, or a failure naming the README line."""
     if process.returncode and "GraphvizNotFoundError" in process.stderr and not shutil.which(
@@ -57,10 +106,10 @@ def statements(block: Block, folder: Path, process: subprocess.CompletedProcess)
 
 
 @pytest.fixture(scope="session")
-def readme_runs():
-    """Every python block's run (beside the tests, see readme_blocks.py): line → (its
-    working folder, its finished process)."""
-    return readme_blocks.runs()
+def runs():
+    """Every python block's run: line → (its working folder, its finished process)."""
+    return {block.line: commands.finished(sys.modules[__name__], f"line{block.line}")
+            for block in PYTHON}
 
 
 def output_mismatch(shown: str, printed: str) -> str | None:
@@ -115,8 +164,8 @@ def number_comments(code: str) -> dict[int, str]:
 
 
 @pytest.mark.parametrize("block", PYTHON, ids=[f"line {block.line}" for block in PYTHON])
-def test_readme_block_runs_and_prints_what_the_readme_shows(block, readme_runs):
-    done = statements(block, *readme_runs[block.line])
+def test_readme_block_runs_and_prints_what_the_readme_shows(block, runs):
+    done = statements(block, *runs[block.line])
     printed = "".join(statement["printed"] for statement in done)
     problems = []
     if block.output is not None and block.section in EXACT:
@@ -134,34 +183,33 @@ def test_readme_block_runs_and_prints_what_the_readme_shows(block, readme_runs):
     assert not problems, f"README block at line {block.line}:\n" + "\n".join(problems)
 
 
-def printed_by(block: Block, readme_runs) -> str:
+def printed_by(block: Block, runs) -> str:
     """What the block printed in its run."""
-    done = statements(block, *readme_runs[block.line])
-    return "".join(statement["printed"] for statement in done)
+    return "".join(statement["printed"] for statement in statements(block, *runs[block.line]))
 
 
 @pytest.mark.parametrize("title", sorted(WRITES))
-def test_readme_sections_write_the_files_they_name(title, readme_runs):
+def test_readme_sections_write_the_files_they_name(title, runs):
     blocks = [block for block in PYTHON if block.section == title]
     for block in blocks:
-        printed_by(block, readme_runs)  # ran to the end
-    written = {path.name for block in blocks for path in readme_runs[block.line][0].iterdir()
+        printed_by(block, runs)  # ran to the end
+    written = {path.name for block in blocks for path in runs[block.line][0].iterdir()
                if path.stat().st_size > 0}
     assert WRITES[title] <= written, f"{title}: wrote {sorted(written)}"
 
 
-def test_the_explorer_block_prints_that_a_tied_film_never_parts(readme_runs):
+def test_the_explorer_block_prints_that_a_tied_film_never_parts(runs):
     block = next(block for block in PYTHON if "ts.film(" in block.code)
-    assert printed_by(block, readme_runs) == "None\n"
+    assert printed_by(block, runs) == "None\n"
 
 
-def test_the_matrix_section_prints_every_line_it_shows(readme_runs):
+def test_the_matrix_section_prints_every_line_it_shows(runs):
     """The section shows its one block's output in three pieces, with prose between."""
     title = "From the scalar picture to matrices"
     (block,) = [block for block in PYTHON if block.section == title]
     shown = [b.code for b in BLOCKS if b.section == title and b.language == ""]
     assert len(shown) == 3
-    output = printed_by(block, readme_runs).splitlines()
+    output = printed_by(block, runs).splitlines()
     for piece in shown:
         for line in piece.splitlines():
             if line.strip():
@@ -194,13 +242,13 @@ def test_the_readme_shows_outputs_and_the_checks_can_fail():
     assert output_mismatch("c\n...\na\n", "a\nb\nc\n")  # out of order
 
 
-def test_the_command_line_prints_the_readmes_comparison(readme_runs, capsys):
+def test_the_command_line_prints_the_readmes_comparison(runs, capsys):
     """`tinygrad-sym explain --weights w1 w3` ends with exactly the text the README's first
     block prints after its gradients: its net is the README's net."""
     first = PYTHON[0]
     assert "ts.compare(J, w[\"w1\"], w[\"w3\"])" in first.code
     printed = "".join(statement["printed"] for statement in
-                      statements(first, *readme_runs[first.line]))
+                      statements(first, *runs[first.line]))
     comparison = printed.split("\n", 1)[1]
     assert main(["explain", "--weights", "w1", "w3"]) == 0
     assert capsys.readouterr().out.endswith("\n\n" + comparison)

@@ -17,22 +17,41 @@ settings.register_profile("thorough", max_examples=500, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
+READERS = ("readme_runs", "finished_command", "fresh_notebooks")
+"""Fixtures that read what runs beside the tests (with the stories' <name>_result)."""
+
+
+def reads_beside(item) -> bool:
+    """Whether the test reads the result of work beside the tests (and may wait for it)."""
+    return any(name in READERS or name.endswith("_result")
+               for name in getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture
+def finished_command(request):
+    """name → (its working folder, its finished process): a command of the test module's
+    BESIDE, run beside the tests (commands.py)."""
+    return lambda name: commands.finished(request.module, name)
+
+
 @pytest.hookimpl(trylast=True)  # after -k and -m have deselected
 def pytest_collection_modifyitems(config, items):
     """As soon as the tests are known, start what runs beside them: the notebooks, in
-    kernels of their own (tests/test_notebooks.py; their tests go last, so they overlap
-    the rest), the stories the selected tests re-check (story_runs.py) and the commands
-    of the selected test modules (commands.py). Nothing with --collect-only."""
+    kernels of their own (tests/test_notebooks.py), the stories the selected tests
+    re-check (story_runs.py) and the commands of the test modules whose selected tests
+    read them (commands.py). The tests that read those results go last (the notebooks'
+    at the very end), so the work beside overlaps all the others. Nothing with
+    --collect-only."""
     if config.option.collectonly:
         return
     notebooks = [item for item in items
                  if item.name.startswith("test_notebook_is_current_and_its_outputs")]
+    items.sort(key=lambda item: 2 if item in notebooks else reads_beside(item))  # stable
     if notebooks:
-        items[:] = [item for item in items if item not in notebooks] + notebooks
         notebooks[0].module.start_notebooks({item.callspec.id for item in notebooks})
     wanted = {fixture for item in items for fixture in getattr(item, "fixturenames", ())}
     story_runs.start([name for name in story_runs.RUNS if f"{name}_result" in wanted])
-    for module in dict.fromkeys(getattr(item, "module", None) for item in items):
+    for module in dict.fromkeys(item.module for item in items if reads_beside(item)):
         if hasattr(module, "BESIDE"):
             commands.start(module.__name__, module.BESIDE)
 

@@ -3,9 +3,7 @@
 import ast
 import re
 import shutil
-import sys
 
-import commands
 import pytest
 from commands import Command
 
@@ -101,8 +99,8 @@ BESIDE = {"demo-symmetry": Command(["-m", "tinygrad_sym.cli", "demo", "symmetry"
 
 
 @pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot")
-def test_demo_writes_the_gradient_graphs():
-    folder, result = commands.finished(sys.modules[__name__], "demo-symmetry")
+def test_demo_writes_the_gradient_graphs(finished_command):
+    folder, result = finished_command("demo-symmetry")
     assert result.returncode == 0, result.stderr
     assert "∂J/∂w1" in result.stdout
     for name in GRAPHS["symmetry"]:

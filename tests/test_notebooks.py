@@ -13,10 +13,8 @@ rebuilds the committed notebooks.
 
 import importlib.util
 import re
-import sys
 from pathlib import Path
 
-import commands
 import pytest
 from beside import Beside
 from commands import Command
@@ -127,8 +125,8 @@ def fresh_notebooks():
 
 
 @pytest.mark.parametrize("name", AS_SCRIPTS)
-def test_example_runs_as_a_script_and_writes_its_figures(name):
-    folder, result = commands.finished(sys.modules[__name__], name)
+def test_example_runs_as_a_script_and_writes_its_figures(name, finished_command):
+    folder, result = finished_command(name)
     assert result.returncode == 0, result.stderr
     assert_figures(ROOT / "examples" / f"{name}.py", folder, result.stdout)
 

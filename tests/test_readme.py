@@ -106,7 +106,7 @@ def statements(block: Block, folder: Path, process: subprocess.CompletedProcess)
 
 
 @pytest.fixture(scope="session")
-def runs():
+def readme_runs():
     """Every python block's run: line → (its working folder, its finished process)."""
     return {block.line: commands.finished(sys.modules[__name__], f"line{block.line}")
             for block in PYTHON}
@@ -164,8 +164,8 @@ def number_comments(code: str) -> dict[int, str]:
 
 
 @pytest.mark.parametrize("block", PYTHON, ids=[f"line {block.line}" for block in PYTHON])
-def test_readme_block_runs_and_prints_what_the_readme_shows(block, runs):
-    done = statements(block, *runs[block.line])
+def test_readme_block_runs_and_prints_what_the_readme_shows(block, readme_runs):
+    done = statements(block, *readme_runs[block.line])
     printed = "".join(statement["printed"] for statement in done)
     problems = []
     if block.output is not None and block.section in EXACT:
@@ -183,33 +183,34 @@ def test_readme_block_runs_and_prints_what_the_readme_shows(block, runs):
     assert not problems, f"README block at line {block.line}:\n" + "\n".join(problems)
 
 
-def printed_by(block: Block, runs) -> str:
+def printed_by(block: Block, readme_runs) -> str:
     """What the block printed in its run."""
-    return "".join(statement["printed"] for statement in statements(block, *runs[block.line]))
+    done = statements(block, *readme_runs[block.line])
+    return "".join(statement["printed"] for statement in done)
 
 
 @pytest.mark.parametrize("title", sorted(WRITES))
-def test_readme_sections_write_the_files_they_name(title, runs):
+def test_readme_sections_write_the_files_they_name(title, readme_runs):
     blocks = [block for block in PYTHON if block.section == title]
     for block in blocks:
-        printed_by(block, runs)  # ran to the end
-    written = {path.name for block in blocks for path in runs[block.line][0].iterdir()
+        printed_by(block, readme_runs)  # ran to the end
+    written = {path.name for block in blocks for path in readme_runs[block.line][0].iterdir()
                if path.stat().st_size > 0}
     assert WRITES[title] <= written, f"{title}: wrote {sorted(written)}"
 
 
-def test_the_explorer_block_prints_that_a_tied_film_never_parts(runs):
+def test_the_explorer_block_prints_that_a_tied_film_never_parts(readme_runs):
     block = next(block for block in PYTHON if "ts.film(" in block.code)
-    assert printed_by(block, runs) == "None\n"
+    assert printed_by(block, readme_runs) == "None\n"
 
 
-def test_the_matrix_section_prints_every_line_it_shows(runs):
+def test_the_matrix_section_prints_every_line_it_shows(readme_runs):
     """The section shows its one block's output in three pieces, with prose between."""
     title = "From the scalar picture to matrices"
     (block,) = [block for block in PYTHON if block.section == title]
     shown = [b.code for b in BLOCKS if b.section == title and b.language == ""]
     assert len(shown) == 3
-    output = printed_by(block, runs).splitlines()
+    output = printed_by(block, readme_runs).splitlines()
     for piece in shown:
         for line in piece.splitlines():
             if line.strip():
@@ -242,13 +243,13 @@ def test_the_readme_shows_outputs_and_the_checks_can_fail():
     assert output_mismatch("c\n...\na\n", "a\nb\nc\n")  # out of order
 
 
-def test_the_command_line_prints_the_readmes_comparison(runs, capsys):
+def test_the_command_line_prints_the_readmes_comparison(readme_runs, capsys):
     """`tinygrad-sym explain --weights w1 w3` ends with exactly the text the README's first
     block prints after its gradients: its net is the README's net."""
     first = PYTHON[0]
     assert "ts.compare(J, w[\"w1\"], w[\"w3\"])" in first.code
     printed = "".join(statement["printed"] for statement in
-                      statements(first, *runs[first.line]))
+                      statements(first, *readme_runs[first.line]))
     comparison = printed.split("\n", 1)[1]
     assert main(["explain", "--weights", "w1", "w3"]) == 0
     assert capsys.readouterr().out.endswith("\n\n" + comparison)

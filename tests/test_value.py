@@ -129,3 +129,13 @@ def test_local_derivative_names_and_values():
     formula, value = ts.local_derivative(a3, 0)
     assert formula == "a3·(1 − a3)"
     assert value == pytest.approx(a3.data * (1 - a3.data))
+
+
+def test_op_of_gives_a_computed_nodes_op_and_names_a_leaf():
+    from tinygrad_sym.value import op_of
+
+    w = ts.Value(2.0, label="w1")
+    z = w * 3.0
+    assert op_of(z) is z.op is ts.ops.MUL
+    with pytest.raises(ValueError, match=r"^w1 is a leaf: no op computed it$"):
+        op_of(w)

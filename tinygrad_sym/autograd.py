@@ -7,6 +7,7 @@ and hand each parent its share, `op.rules[index](grad, out, *operands)`, from th
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -20,13 +21,29 @@ from .value import (
     Value,
     as_data,
     check_finite,
+    clock,
     constant,
     describe,
     needs_grad,
     recompute_in_numpy,
+    stale_error,
     topological_order,
     zeros_like,
 )
+
+_accumulating = threading.Lock()
+"""Held while `backward` writes `.grad`: two threads whose graphs share a leaf would
+otherwise both read its old gradient and one of the two additions be lost."""
+
+
+def _check_output(output: Any, caller: str) -> None:
+    """Refuse an output that is not a Value (a number has no graph to differentiate)."""
+    if not isinstance(output, Value):
+        raise TypeError(
+            f"{caller}: the output must be a Value computed from the inputs, not "
+            f"{type(output).__name__} {output!r:.40} (a plain number has no graph to "
+            "differentiate)"
+        )
 
 
 def _seed(output: Value, grad: Any, create_graph: bool, argument: str = "grad") -> Any:
@@ -70,8 +87,12 @@ def backpropagate(
     `follow` narrows the pass to the nodes for which it is true (the explainer crosses a
     tensor stretch this way). With `keep`, only those nodes' gradients are returned, and
     every other one is freed as soon as it has been handed down (lower peak memory).
+    Raises `StaleGraphError` if a node's operand changed after the node was computed (an
+    optimizer step in between): the forward values would be out of date. Gradients of
+    raw data take their operand's dtype (a float32 leaf gets a float32 gradient).
     """
     grads: dict[Value, Any] = {output: seed}
+    now = clock()
     anomaly = modes.shared.detect_anomaly
     thread = modes.local
     previous, thread.grad_enabled = thread.grad_enabled, create_graph or thread.grad_enabled
@@ -81,11 +102,17 @@ def backpropagate(
             if not parents:
                 continue
             grad = grads[node] if keep is None or node in keep else grads.pop(node)
-            rules, attrs = node.op.rules, node.attrs
+            op = node.op
+            assert op is not None  # a node with parents has an op (inline: the hot loop)
+            rules, attrs, version = op.rules, node.attrs, node._version
+            if version != now:  # something changed since this node was computed: its operands?
+                for parent in parents:
+                    if parent._version > version:
+                        raise stale_error(parent, node, output, "Backpropagating")
             if create_graph:
                 out, operands = node, parents
             else:
-                out, operands = node.data, tuple([parent.data for parent in parents])
+                out, operands = node._data, tuple([parent._data for parent in parents])
             for index, parent in enumerate(parents):
                 if not parent.requires_grad or (follow and not follow(parent)):
                     continue
@@ -97,12 +124,17 @@ def backpropagate(
                         share = rule(grad, out, *operands)
                 except ARITHMETIC_ERRORS as error:
                     share = recompute_in_numpy(
-                        rule, [grad, out, *operands], attrs or {}, error, node.op, parents
+                        rule, [grad, out, *operands], attrs or {}, error, op, parents
                     )
                 if type(share) is not float:
-                    share = sum_to(share, operands[index])
+                    operand = operands[index]
+                    share = sum_to(share, operand)
+                    # A gradient takes its operand's dtype (float32 met with float64 data).
+                    if not create_graph and type(operand) is not float and (
+                            share.dtype is not operand.dtype):
+                        share = share.astype(operand.dtype)
                 if anomaly:
-                    check_finite(share, node.op, parents, "backward", node)
+                    check_finite(share, op, parents, "backward", node)
                 total = grads.get(parent)
                 grads[parent] = share if total is None else total + share
     finally:
@@ -115,14 +147,38 @@ def backward(output: Value, grad: Any = None, create_graph: bool = False) -> Non
 
     Leaves (nodes you created) accumulate: their `.grad` grows by `+=` across calls, as in
     PyTorch; `zero_grad()` resets it. Intermediate nodes get this pass's gradient, for
-    inspection. A non-scalar `output` needs `grad`, the seed of the same shape.
+    inspection. A non-scalar `output` needs `grad`, the seed of the same shape. Raises
+    `StaleGraphError`, changing nothing, if a Value of the graph changed after the graph
+    was recorded (re-run the forward pass).
     """
+    _check_output(output, "backward")
     grads = backpropagate(output, _seed(output, grad, create_graph), create_graph)
-    for node, total in grads.items():
-        if node.parents:
-            node.grad = total
-        else:
-            node.grad = total if node.grad is None else node.grad + total
+    with _accumulating:  # threads that share leaves add up their gradients one at a time
+        for node, total in grads.items():
+            if node.parents:
+                node.grad = total
+            else:
+                node.grad = total if node.grad is None else node.grad + total
+
+
+def _input_list(inputs: Any) -> list[Value]:
+    """`inputs` as a list of Values, or a TypeError saying what was given instead."""
+    if type(inputs) is not list and type(inputs) is not tuple and (isinstance(
+            inputs, np.ndarray | str | bytes | int | float) or not hasattr(inputs, "__iter__")):
+        raise TypeError(
+            f"grad: inputs must be a Value or a list of Values (the leaves to differentiate "
+            f"with respect to), not {type(inputs).__name__} {inputs!r:.40}; wrap data as "
+            "ts.Value(data) before computing the output from it"
+        )
+    wanted = list(inputs)
+    if not all(type(node) is Value for node in wanted):
+        for index, node in enumerate(wanted):
+            if not isinstance(node, Value):
+                raise TypeError(
+                    f"grad: input {index} must be a Value, not {type(node).__name__} "
+                    f"{node!r:.40}"
+                )
+    return wanted
 
 
 def grad(
@@ -137,8 +193,9 @@ def grad(
     the gradients are Values that can be differentiated again (grad of grad); an input
     that `output` does not depend on gets zeros.
     """
+    _check_output(output, "grad")
     single = isinstance(inputs, Value)
-    wanted = [inputs] if single else list(inputs)
+    wanted = [inputs] if isinstance(inputs, Value) else _input_list(inputs)  # (narrows the type)
     for node in wanted:
         if not node.requires_grad:
             raise ValueError(

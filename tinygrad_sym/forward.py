@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from . import modes, ops
 from .autograd import grad
@@ -32,6 +33,7 @@ from .value import (
     check_finite,
     constant,
     describe,
+    op_of,
     recompute_in_numpy,
     topological_order,
     zeros_like,
@@ -70,7 +72,7 @@ def _carry(
             tangent = _node_tangent(node, found, create_graph)
             if tangent is not None:
                 if anomaly:
-                    check_finite(tangent, node.op, node.parents, "forward-mode", node)
+                    check_finite(tangent, op_of(node), node.parents, "forward-mode", node)
                 found[node] = tangent
     return found
 
@@ -79,6 +81,7 @@ def _node_tangent(node: Value, found: Mapping[Value, Any], create_graph: bool) -
     """How far `node` moves: its parents' tangents through the op's forward rules (None
     when no parent moves)."""
     op, parents, attrs = node.op, node.parents, node.attrs or {}
+    assert op is not None  # a node with parents has an op (inline: once per node)
     if create_graph:
         out, operands = node, parents
     else:
@@ -110,8 +113,9 @@ def _shaped_like(tangent: Any, node: Value) -> Any:
     if ops.shape_of(tangent) != shape:
         if not _broadcasts(ops.shape_of(tangent), shape):
             raise ShapeError(
-                f"{node.op.name}: a forward rule gave a tangent of shape {ops.shape_of(tangent)} "
-                f"for a result of shape {shape}; it must broadcast to the result's shape"
+                f"{op_of(node).name}: a forward rule gave a tangent of shape "
+                f"{ops.shape_of(tangent)} for a result of shape {shape}; it must broadcast to "
+                "the result's shape"
             )
         if isinstance(tangent, Value):
             return ops.apply(ops.BROADCAST_TO, tangent, shape=shape)
@@ -228,7 +232,7 @@ def _basis(shape: tuple[int, ...], dtype: Any) -> Any:
         yield unit
 
 
-def _assembled(pieces: list[Any], outer: tuple[int, ...], inner: tuple[int, ...]) -> Any:
+def _assembled(pieces: npt.ArrayLike, outer: tuple[int, ...], inner: tuple[int, ...]) -> Any:
     """The Jacobian block of shape outer + inner from its pieces, a float when it is 1×1."""
     block = np.asarray(pieces).reshape(outer + inner)
     return float(block) if block.ndim == 0 and block.dtype == np.float64 else block

@@ -84,7 +84,8 @@ class TorchGraph:
         twin = self.net(scalar=True)
         loss = nn.cost(twin, shape.inputs[rows], shape.targets[rows], shape.loss)
         return ScalarView(loss, dict(twin.named_parameters()), twin,
-                          _origins(twin, shape, self.torch_names), [int(row) for row in rows])
+                          _origins(twin, shape, self.parameters, self.torch_names),
+                          [int(row) for row in rows])
 
 
 @dataclass(frozen=True, eq=False)
@@ -105,12 +106,13 @@ class ScalarView:
         return f"{tensor}[{', '.join(map(str, index))}]"
 
 
-def _origins(twin: nn.Sequential, shape: MLPShape, torch_names: dict[str, str]
-             ) -> dict[str, tuple[str, tuple[int, ...]]]:
+def _origins(twin: nn.Sequential, shape: MLPShape, parameters: dict[str, Value],
+             torch_names: dict[str, str]) -> dict[str, tuple[str, tuple[int, ...]]]:
     """Scalar name → (PyTorch's tensor name, index in PyTorch's layout: units × inputs)."""
+    name_of = {parameter: name for name, parameter in parameters.items()}
     labels = {}
-    for k, layer in enumerate(shape.layers, start=1):
-        labels[f"W{k}"], labels[f"b{k}"] = layer.weight.label, layer.bias.label
+    for k, (layer, bias) in enumerate(zip(shape.layers, shape.biases(), strict=True), start=1):
+        labels[f"W{k}"], labels[f"b{k}"] = name_of[layer.weight], name_of[bias]
     origins = {}
     for name, _ in twin.named_parameters():
         tensor, index = twin.locate(name)

@@ -62,8 +62,13 @@ class MLPShape:
 
     def arrays(self) -> list[tuple[np.ndarray, np.ndarray, str]]:
         """Each layer as nn holds it: weights (inputs × units), biases, activation."""
-        return [(layer.weight.data.T.copy(), np.array(layer.bias.data, copy=True), activation)
-                for layer, activation in zip(self.layers, self.activations, strict=True)]
+        return [(layer.weight.data.T.copy(), np.array(biases.data, copy=True), activation)
+                for layer, biases, activation in zip(self.layers, self.biases(),
+                                                     self.activations, strict=True)]
+
+    def biases(self) -> list[Value]:
+        """Each layer's bias vector (`mlp_shape` refuses a layer without one)."""
+        return [layer.bias for layer in self.layers if layer.bias is not None]
 
 
 def _is_parameter(node: Value, ndim: int) -> bool:
@@ -87,7 +92,7 @@ def linear_layers(order: list[Value]) -> list[LinearLayer]:
             consumers.setdefault(parent, []).append(node)
     layers = []
     for node in order:
-        found = None
+        found: tuple[Value, Value, Value | None, Value] | None = None  # W, Wᵀ, b, x
         if node.op is ops.AFFINE:
             x, transposed, bias = node.parents
             weight = _transposed_parameter(transposed)
@@ -127,6 +132,7 @@ def mlp_shape(loss: LossRecord | None, layers: list[LinearLayer]) -> MLPShape:
         raise NotAnMLP(f"its loss {loss.torch_name} has reduction={loss.reduction!r}; "
                        "the scalar view computes the mean (PyTorch's default)")
     prediction, targets = loss.operands
+    assert isinstance(prediction, Value)  # rebuilt from the graph: only class labels stay arrays
     kind = LOSSES[loss.torch_name]
     if kind == "softmax_cross_entropy":
         if prediction.op is not ops.LOG_SOFTMAX or (prediction.attrs or {}).get("axis") not in (
@@ -146,7 +152,7 @@ def mlp_shape(loss: LossRecord | None, layers: list[LinearLayer]) -> MLPShape:
     activations: list[str] = []
     node = prediction
     while True:
-        activation = ACTIVATION_OPS.get(node.op, "linear")
+        activation = "linear" if node.op is None else ACTIVATION_OPS.get(node.op, "linear")
         below = node.parents[0] if activation != "linear" else node
         layer = by_output.get(below)
         if layer is None or (activation != "linear" and layer.activation is not node):

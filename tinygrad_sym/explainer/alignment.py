@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from itertools import zip_longest
 
+from ..value import op_of
 from .factor import DIGITS, Factor
 from .paths import Path
 
@@ -20,7 +21,7 @@ REL_TOL = 1e-12
 def role(factor: Factor) -> tuple[str, str]:
     """The role an edge plays, whatever the names: ('weighted_sum', 'input'), ('sigmoid', '0'),
     as the op table declares it (commutative operands share one role)."""
-    op = factor.child.op
+    op = op_of(factor.child)
     return op.name, op.role(factor.index, len(factor.child.parents))
 
 
@@ -91,7 +92,8 @@ def align(paths_a: list[Path], paths_b: list[Path]) -> list[PathPair]:
                 pairs[k] = partner
                 unused.remove(partner)
     leftover = iter(unused)
-    matched = [(path, pairs.get(k) or next(leftover, None)) for k, path in enumerate(paths_a)]
+    matched: list[tuple[Path | None, Path | None]] = [
+        (path, pairs.get(k) or next(leftover, None)) for k, path in enumerate(paths_a)]
     matched += [(None, path) for path in leftover]
     return [
         PathPair(x, y, tuple(FactorPair(f, g) for f, g in zip_longest(

@@ -110,7 +110,7 @@ def _batch_verdict(c: Comparison, numbers: str) -> str:
 def _the_rest(c: Comparison) -> str:
     """What the equal factors are: shared edges, and equal ones in the same role (x1 vs x1)."""
     equal = dict.fromkeys(f"{pair.a.formula} vs {pair.b.formula}" for pair in c.pairs
-                          if pair.equal and not pair.same_edge)
+                          if pair.a and pair.b and pair.equal and not pair.same_edge)
     shared = ["the shared edges"] if any(pair.same_edge for pair in c.pairs) else []
     kinds = [*equal, *shared]
     return "the other factors are equal" + (f" ({listing(kinds)})" if kinds else "")

@@ -9,12 +9,17 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..autograd import grad
-from ..value import Value, describe
+from ..value import Value, check_current, describe, op_of, topological_order
+from .display import ShowsAsText
+from .entry import EntryExplanation, explain_entry
 from .explanation_text import derivation
-from .factor import DIGITS, Factor
+from .factor import DIGITS, Factor, number
+from .matrix_explanation import MatrixExplanation, explain_matrix
 from .naming import Names
+from .parts import part_of
 from .paths import NodeGradient, Path, PathGraph
 
 MAX_PATHS = 8
@@ -47,7 +52,7 @@ class Contribution:
 def _adds_up(node: Value) -> bool:
     """True for an op that adds, rearranges, or scales by a constant (a mean, a sum), as the
     op table declares it: `adds_up`, or proportional to its only varying operand."""
-    op = node.op
+    op = op_of(node)
     if op.adds_up:
         return True
     varying = [i for i, parent in enumerate(node.parents) if parent.requires_grad]
@@ -105,8 +110,8 @@ def term_names(found: list[Value], name: Callable[[Value], str]) -> list[str]:
 
 
 
-@dataclass(frozen=True, eq=False)
-class Explanation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Explanation(ShowsAsText):
     """∂root/∂wrt as the sum over paths of products of local derivatives.
 
     `paths` lists every path (root first) unless there are more than `max_paths`; then
@@ -176,6 +181,30 @@ class Explanation:
     def __str__(self) -> str:
         return "\n".join(derivation(self))
 
+    def summary(self) -> str:
+        """'<Explanation ∂J/∂w1 = −0.03531: 1 path, agrees with backward; …>'."""
+        paths = f"{self.path_count} path{'s' * (self.path_count != 1)}"
+        check = "agrees with backward" if self.agrees else "DISAGREES with backward"
+        return (f"<Explanation {self.name} = {number(self.total, self.digits)}: {paths}, "
+                f"{check}; print() it for the derivation>")
+
+
+def check_arguments(
+    caller: str, root: Any, wrts: dict[str, Any], max_paths: Any, digits: Any
+) -> None:
+    """Refuse, before any work, what `caller` (explain, compare) cannot explain: arguments
+    that are not Values, bad `max_paths` or `digits`, and a graph used after one of its
+    Values changed (StaleGraphError)."""
+    for node, role in ((root, "root"), *((wrt, role) for role, wrt in wrts.items())):
+        if not isinstance(node, Value):
+            raise TypeError(f"{caller}: {role} must be a Value, not {type(node).__name__}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"{caller}: digits must be an integer from 1 to 17, got {digits!r}")
+    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 0:
+        raise ValueError(f"{caller}: max_paths must be an integer ≥ 0 (0: always group the "
+                         f"paths by node), got {max_paths!r}")
+    check_current(topological_order(root), root, "Explaining")
+
 
 def explain(
     root: Value,
@@ -184,23 +213,36 @@ def explain(
     digits: int = DIGITS,
     *,
     names: Names | None = None,
-) -> Explanation:
+    entry: tuple[int, ...] | None = None,
+) -> Explanation | MatrixExplanation | EntryExplanation:
     """Explain ∂root/∂wrt: every path from `root` down to `wrt` and its chain-rule factors.
 
-    Both must be scalars (explain a tensor model through its scalar twin). With more than
+    `root` must be a scalar (a loss). For a tensor `wrt` (a weight matrix W1) the result
+    is the chain rule in matrix form (`MatrixExplanation`: ∂J/∂W1 = Xᵀ · δ1, …); with
+    `entry=(0, 1)` (or wrt = W1[0, 1]) it is one entry tied back to the scalar twin
+    (`EntryExplanation`: ∂J/∂W1[0, 1] is the twin's ∂J/∂w3, example by example). With more than
     `max_paths` paths, the explanation groups them by node rather than listing them.
     `names` names the nodes (by default `Names(root)`: labels, and short names such as u1
     for unlabeled results when their generated names would be unreadable).
     """
-    for node, role in ((root, "root"), (wrt, "wrt")):
-        if not isinstance(node, Value):
-            raise TypeError(f"explain: {role} must be a Value, not {type(node).__name__}")
-        if node.shape:
+    check_arguments("explain", root, {"wrt": wrt}, max_paths, digits)
+    part = part_of(root, wrt)
+    if part is not None:  # W1[0, 1], made after the fact: that entry of W1
+        if entry is not None:
+            raise ValueError(f"explain: give either the entry {describe(wrt)} or entry=, "
+                             "not both")
+        wrt, entry = part
+        if not all(isinstance(i, int) for i in (entry if isinstance(entry, tuple) else (entry,))):
             raise ValueError(
-                f"explain: {role} {describe(node)} has shape {node.shape}; the explainer "
-                "works on scalars (for a tensor model, explain its scalar twin "
-                "model.to_scalar() on one example)"
-            )
+                f"explain: {describe(wrt)}[…] with a slice is several entries; explain the whole "
+                f"{describe(wrt)}, one entry ({describe(wrt)}[0, 1] or entry=(0, 1)), or compare "
+                f"two units with ts.compare(root, {describe(wrt)}[:, 0], {describe(wrt)}[:, 1])")
+    if root.shape:
+        raise ValueError(
+            f"explain: root {describe(root)} has shape {root.shape}; the chain rule starts "
+            f"from one number, such as a loss J: explain its .sum() or .mean() (what "
+            f"backward() would need a seed for), or one element of it"
+        )
     if not wrt.requires_grad:
         raise ValueError(
             f"explain: {describe(wrt)} is a constant (requires_grad=False), so backward "
@@ -209,13 +251,26 @@ def explain(
         )
     if names is None:
         names = Names(root)
+    if entry is not None:
+        if not wrt.shape:
+            raise ValueError(f"explain: entry={entry!r} picks an element of a tensor, but "
+                             f"{describe(wrt)} is a scalar: leave entry out")
+        return explain_entry(root, wrt, entry, digits, names)
+    if wrt.shape:
+        return explain_matrix(root, wrt, digits, names)
+    return explain_scalar(root, wrt, max_paths, digits, names)
+
+
+def explain_scalar(root: Value, wrt: Value, max_paths: int, digits: int,
+                   names: Names) -> Explanation:
+    """∂root/∂wrt for a scalar `wrt` by its paths (what `explain` checked and chose)."""
     graph = PathGraph(root, wrt, names)
     grouped = graph.path_count > max_paths
     paths = [] if grouped else graph.paths()
     node_gradients = graph.node_gradients()
     found = terms(graph)
     contributions = [
-        Contribution(term, name, weight, explain(term, wrt, max_paths, digits, names=names))
+        Contribution(term, name, weight, explain_scalar(term, wrt, max_paths, digits, names))
         for (term, weight), name in zip(found, term_names([t for t, _ in found], names),
                                         strict=True)
     ]

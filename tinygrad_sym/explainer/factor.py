@@ -46,6 +46,7 @@ class Factor:
     def of_edge(cls, child: Value, index: int, name: Callable[[Value], str]) -> Factor:
         """The factor on the edge from scalar `child` down to its scalar parent `index`."""
         derivative = local_derivative(child, index, name=name)
+        assert derivative.value is not None, "of_edge takes an edge between scalars"
         parent = child.parents[index]
         return cls(child, parent, index, derivative.formula, derivative.value, name(child),
                    name(parent), (), ((child, index),))

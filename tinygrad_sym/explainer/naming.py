@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ..value import Value, describe, expression, topological_order
+from ..value import Value, describe, expression, op_of, topological_order
 
 PREFIXES = ("u", "v", "h", "t")
 ROOT_NAMES = ("f", "F", "L")
@@ -130,10 +130,10 @@ def _vectors(nodes: list[Value]) -> dict[Value, str]:
 
 def _vector_name(node: Value) -> str | None:
     """'z' for a stack of z1, z2, z3 (one stem, distinct numbers); else None."""
-    if node.op.name != "stack" or len(node.parents) < 2:
+    if op_of(node).name != "stack" or len(node.parents) < 2:
         return None
-    labels = [parent.label for parent in node.parents]
-    if not all(labels) or len(set(labels)) != len(labels):
+    labels = [parent.label for parent in node.parents if parent.label]
+    if len(set(labels)) != len(node.parents):  # unlabeled or repeated
         return None
     stems = {label.rstrip("0123456789") for label in labels}
     stem = stems.pop() if len(stems) == 1 else ""

@@ -21,7 +21,7 @@ import numpy as np
 from ..explainer import Names
 from ..explainer.explanation_text import product_text, sum_text
 from ..formulas import local_derivative
-from ..value import Value, needs_grad, topological_order
+from ..value import Value, needs_grad, op_of, topological_order
 from ..viz.labels import number
 from .document import edge_numbers, text_of
 
@@ -69,12 +69,13 @@ def _sum_lines(root: Value, node: Value, terms: list[tuple[Value, int]], names: 
                           for child, _ in terms)
     lines = [f"∂{J}/∂{name} = {symbolic}"]
     derivatives = [local_derivative(child, k, name=names) for child, k in terms]
-    scalar = all(d.value is not None for d in derivatives)
+    values = [d.value for d in derivatives if d.value is not None]
+    scalar = len(values) == len(derivatives)
     if scalar:
-        products = [float(child.grad) * d.value for (child, _), d in zip(terms, derivatives,
+        products = [float(child.grad) * value for (child, _), value in zip(terms, values,
                                                                            strict=True)]
-        factors = " + ".join(product_text([float(child.grad), d.value], digits)
-                             for (child, _), d in zip(terms, derivatives, strict=True))
+        factors = " + ".join(product_text([float(child.grad), value], digits)
+                             for (child, _), value in zip(terms, values, strict=True))
         lines.append(f"{' ' * len(f'∂{J}/∂{name}')} = {factors}")
         if len(terms) > 1:
             lines.append(f"{' ' * len(f'∂{J}/∂{name}')} = {sum_text(products, digits)}")
@@ -88,7 +89,7 @@ def _sum_lines(root: Value, node: Value, terms: list[tuple[Value, int]], names: 
         lines.append(f"  ∂{J}/∂{names(child)} = {text_of(child.grad, digits)}   (already "
                      f"known: {names(child)} came earlier)")
         lines.append(f"  {local}   (the local derivative of {names(child)}'s op, "
-                     f"{child.op.symbol})")
+                     f"{op_of(child).symbol})")
     if not scalar:
         lines += ["", "With arrays each term is a vector-Jacobian product: the child's gradient "
                       "passed through its op's backward rule (and summed back to this node's "

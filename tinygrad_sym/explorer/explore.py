@@ -122,9 +122,12 @@ def explanation_data(explanation: Explanation, order: list[Value]) -> dict[str, 
 def explanations(root: Value, order: list[Value], names: Names,
                  digits: int) -> dict[str, dict[str, Any]]:
     """∂root/∂node for every node a click can explain, keyed by the node's index."""
-    return {str(order.index(node)): explanation_data(explain(root, node, digits=digits,
-                                                             names=names), order)
-            for node in explainable(order)}
+    found = {}
+    for node in explainable(order):
+        explanation = explain(root, node, digits=digits, names=names)
+        assert isinstance(explanation, Explanation)  # explainable nodes are scalars
+        found[str(order.index(node))] = explanation_data(explanation, order)
+    return found
 
 
 def comparisons(root: Value, order: list[Value], selection: list[Value],

@@ -24,9 +24,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from ..explainer import Comparison, Names, compare, explain
+from ..explainer import Comparison, Explanation, Names, compare, explain
 from ..formulas import local_derivative
-from ..value import Value, topological_order
+from ..value import Value, mark_changed, topological_order
 from ..viz import draw
 from ..viz.colors import GradientScale, text_on
 from ..viz.labels import number
@@ -84,7 +84,8 @@ def film(
         raise ValueError(f"film: highlight names two weights, e.g. ('w1', 'w3'); got "
                          f"{highlight!r}")
     twin = model.to_scalar()
-    recorder = Recorder(tuple(highlight), digits)
+    first, second = highlight
+    recorder = Recorder((first, second), digits)
     layout_root = None
     for step, state in enumerate(states):
         twin.load_state_dict(state)
@@ -158,6 +159,7 @@ class Recorder:
         self.derivatives.append([self._derivative(child, k, names)
                                  for child, k in edge_numbers(order)])
         comparison = compare(root, a, b, digits=self.digits)
+        assert isinstance(comparison, Comparison)  # of two scalar weights
         self.comparisons.append(str(comparison))
         self.gaps.append(abs(float(a.grad) - float(b.grad)))
         self.weights.append((float(a.data), float(b.data)))
@@ -174,7 +176,9 @@ class Recorder:
         self.pair = (index[a], index[b])
         self.names = (f"∂{names(root)}/∂{names(a)}", f"∂{names(root)}/∂{names(b)}")
         for node in (a, b):
-            shown = explanation_data(explain(root, node, names=names), order)
+            explanation = explain(root, node, names=names)
+            assert isinstance(explanation, Explanation)  # of a scalar weight
+            shown = explanation_data(explanation, order)
             shown.pop("text")
             self.explanations[str(index[node])] = shown
 
@@ -224,10 +228,13 @@ class Recorder:
                 continue  # inputs keep their (unchanging) data
             steps = range(len(self.raw))
             widest_value = max(steps, key=lambda t: len(self.values[t][i]))
-            node.data = self.raw[widest_value][0][i]
+            # Computed nodes refuse `.data =` (their data follows from their operands): this
+            # layout-only graph is written underneath, and stamped current below.
+            node._data = self.raw[widest_value][0][i]
             if node.grad is not None:
                 widest_grad = max(steps, key=lambda t: len(self.gradients[t][i] or ""))
                 node.grad = self.raw[widest_grad][1][i]
+        mark_changed(*order)  # no step's graph, on purpose: drawn for its layout only
         names = Names(root)
         self.layout_derivatives = [self._derivative(child, k, names)
                                    for child, k in edge_numbers(order)]
@@ -237,6 +244,7 @@ class Recorder:
         """The page's film data: per step texts, the palette, comparisons, the timeline."""
         templates, comparisons = templated(self.comparisons)
         steps = len(self.values)
+        parting: dict[str, Any]
         if self.parting is None:
             parting = {"step": None, "text": (
                 f"They never part: at every one of the {steps:,} steps every factor of "

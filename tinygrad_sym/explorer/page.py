@@ -26,7 +26,7 @@ NOTEBOOK_HEIGHT = 720
 
 def _static(name: str) -> str:
     """A file of the page (HTML template, CSS, script), shipped as package data."""
-    return resources.files(__package__).joinpath("static", name).read_text(encoding="utf-8")
+    return (resources.files(__package__) / "static" / name).read_text(encoding="utf-8")
 
 
 def _hash(text: str) -> str:

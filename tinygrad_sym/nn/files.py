@@ -51,7 +51,8 @@ def write_model(
     arrays = {name: np.asarray(value) for name, value in state.items()}
     arrays[MARKER] = np.array(description)
     archive = io.BytesIO()
-    np.savez(archive, **arrays)
+    # numpy's stubs (2.x) let a key of arrays be savez's allow_pickle: ours are parameter names
+    np.savez(archive, **arrays)  # type: ignore[arg-type, unused-ignore]
     write_atomically(path, archive.getvalue())
     return path
 

@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelFileError, ShapeError
+from ..numbering import Numbering
 from .files import read_model
 from .layers import MLP, Dense, Sequential, load_layers
 from .module import Module
-from .naming import Numbering
 
 
 def load(
@@ -85,8 +85,9 @@ def _build(architecture: Mapping[str, Any], scalar: bool | None, path: Any) -> M
 
 def _expected_shapes(layers: list[Dense]) -> list[dict[str, tuple[int, ...]]]:
     """The parameters' names and shapes, the layers' own granularity first, then the other."""
-    scalar = {name: () for layer in layers for name in layer.numbering.scalar_names()}
-    tensor = {}
+    scalar: dict[str, tuple[int, ...]] = {
+        name: () for layer in layers for name in layer.numbering.scalar_names()}
+    tensor: dict[str, tuple[int, ...]] = {}
     for layer in layers:
         numbering = layer.numbering
         tensor[numbering.weight_matrix] = (numbering.nin, numbering.nout)

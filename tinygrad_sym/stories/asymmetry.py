@@ -100,6 +100,7 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
     # while ε is well below the threshold the growth is exponential all the way up to it
     largest = max((run_ for run_ in runs if 0 < run_.nudge <= THRESHOLD / 10),
                   key=lambda run_: run_.nudge)
+    assert smallest.crossing is not None and largest.crossing is not None, "both runs part"
     steps = smallest.crossing - largest.crossing
     decades = np.log10(largest.nudge / smallest.nudge)
     say("", f"  ε = 0: |w1 − w3| is 0 at all {len(tied.gaps)} recorded states; the units stay "

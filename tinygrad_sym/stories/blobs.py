@@ -81,8 +81,8 @@ def unit_lines(net: nn.Sequential, X: np.ndarray, y: np.ndarray) -> list[UnitLin
     lines = []
     for k in range(layer.nout):
         active = X @ weights[:, k] + biases[k] > 0
-        lines.append(UnitLine(layer.numbering.unit(k), tuple(map(float, weights[:, k])),
-                              float(biases[k]),
+        w1, w2 = weights[:, k]  # the plane of the two inputs
+        lines.append(UnitLine(layer.numbering.unit(k), (float(w1), float(w2)), float(biases[k]),
                               tuple(float(active[y == c].mean()) for c in range(classes))))
     return lines
 
@@ -143,6 +143,7 @@ def compare_at_start(seed: int, X: np.ndarray, y: np.ndarray) -> StartComparison
     J.backward()
     weights = dict(twin.named_parameters())
     comparison = compare(J, weights["w1"], weights["w3"])
+    assert isinstance(comparison, Comparison)  # of two scalar weights
     logits = nn.predict(tensor, X[point:point + 1])[0]
     probabilities = np.exp(logits - logits.max())
     probabilities /= probabilities.sum()

@@ -51,8 +51,8 @@ class SymmetryRun:
     @property
     def units_identical(self) -> bool:
         """Unit 1 (w1, w2, b1 → w5) and unit 2 (w3, w4, b2 → w6) equal bit for bit."""
-        W1, b1, W2 = (self.model.layers[0].W.data, self.model.layers[0].b.data,
-                      self.model.layers[1].W.data)
+        W1, b1, W2 = (self.model.layers[0].weight_matrix(), self.model.layers[0].bias_vector(),
+                      self.model.layers[1].weight_matrix())
         return bool(np.array_equal(W1[:, 0], W1[:, 1]) and b1[0] == b1[1] and W2[0] == W2[1])
 
 
@@ -82,8 +82,8 @@ def _start(init: dict[str, float]) -> str:
 
 
 def _units(run: SymmetryRun) -> list[str]:
-    W1, b1 = run.model.layers[0].W.data, run.model.layers[0].b.data
-    W2 = run.model.layers[1].W.data[:, 0]
+    W1, b1 = run.model.layers[0].weight_matrix(), run.model.layers[0].bias_vector()
+    W2 = run.model.layers[1].weight_matrix()[:, 0]
     return [f"    unit {j + 1}: w{2 * j + 1} = {signed(W1[0, j], 6)}  w{2 * j + 2} = "
             f"{signed(W1[1, j], 6)}  b{j + 1} = {signed(b1[j], 6)}  → w{5 + j} = "
             f"{signed(W2[j], 6)}" for j in range(2)]

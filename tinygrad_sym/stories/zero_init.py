@@ -143,7 +143,7 @@ def run(out_dir: Path | None = None, plots: bool = True, verbose: bool = True) -
         f"After {EPOCHS} steps:")
     for run_ in (hidden_zeros, hidden_random):
         say(f"  {run_.name:26} accuracy {percent(run_.accuracy):>7}   J = {run_.loss:.4f}")
-    W1 = hidden_zeros.model.layers[0].W.data
+    W1 = hidden_zeros.model.layers[0].weight_matrix()
     checkpoints = [1, 10, 100, EPOCHS]
     losses = [run_.loss for run_ in one_unit]
     twin = equivalent_one_unit_net(hidden_zeros.model)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..value import Value
+from ..value import Value, op_of
 from . import colors, derivatives
 from .colors import CARD_STYLES, text_on
 from .condense import Summary
@@ -89,7 +89,7 @@ def value_card(picture: Picture, node: Value) -> str:
     width = "2" if kind == "parameter" or node is picture.root or on_path else "1"
     if any(item.wrt is node for item in picture.paths.highlights):
         width = "3"
-    style = {}
+    style: dict[str, Any] = {}  # more attributes of the table
     if node in picture.paths.factor_nodes:  # w5: a factor that makes the gradients differ
         border, width, style = picture.paths.factor_nodes[node], "3", {"style": "dashed"}
     rows = [cell(_header(picture, node, header_ink), bgcolor=header_fill, cellpadding="3"),
@@ -131,7 +131,8 @@ def op_node(picture: Picture, node: Value) -> dict[str, str]:
     derivative of that edge, written where the edge arrives (its port `i<index>`), in
     the order of the operands (∂z3/∂w5 = a1 next to ∂z3/∂a1 = w5). In SVG each row is a
     group `a_n7op-0-label` linking to its edge `n7op-0`, with the derivative as tooltip."""
-    rows = [cell(font(escape(node.op.symbol), size=SMALL, color=OP_INK), port="op",
+    symbol = escape(op_of(node).symbol)
+    rows = [cell(font(symbol, size=SMALL, color=OP_INK), port="op",
                  align="left")]
     edge = picture.ids[node] + "op-"  # each row links to its edge, whose id is n7op-0
     for index in range(len(node.parents)):
@@ -141,7 +142,7 @@ def op_node(picture: Picture, node: Value) -> dict[str, str]:
                              align="left", balign="left", id=f"{edge}{index}-label",
                              href=f"#{edge}{index}", tooltip=text))
     if len(rows) == 1:
-        return {"label": html_label(escape(node.op.symbol)), "shape": "box",
+        return {"label": html_label(symbol), "shape": "box",
                 "style": "rounded,filled", "fillcolor": OP_FILL, "color": OP_BORDER,
                 "fontcolor": OP_INK, "fontsize": str(SMALL), "width": "0", "height": "0",
                 "margin": "0.06,0.02", "tooltip": op_tooltip(picture, node)}

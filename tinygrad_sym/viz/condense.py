@@ -87,7 +87,7 @@ def _roles(order: Sequence[Value], pinned: set[Value]) -> dict[Value, Hashable]:
         if node.op is None:
             kind = "parameter" if node.requires_grad else "constant"
             user = None if node.label else consumer.get(node)
-            roles[node] = ("leaf", kind, node.label, roles.get(user))
+            roles[node] = ("leaf", kind, node.label, None if user is None else roles.get(user))
     return {node: role for node, role in roles.items() if not node.group and node not in pinned}
 
 
@@ -155,19 +155,18 @@ def condense(
     kinds: dict[Hashable, str] = {}
     hidden: dict[Value, Hashable] = {}
     count = max((examples or {}).values(), default=0)
-    if max_examples is not None and count > max_examples:
+    examples_note = ""
+    if max_examples is not None and count > max_examples:  # so at least one example hidden
         first = max_examples + 1
-        key = ("examples",)
+        key: Hashable = ("examples",)
         titles[key] = (f"example {first}" if first == count else f"examples {first}–{count}",)
         kinds[key] = "examples"
         hidden = {node: key for node, k in (examples or {}).items() if k > max_examples}
-    rest = [node for node in order if node not in hidden]
-    examples_note = ""
-    if hidden:
         drawn = "example 1" if max_examples == 1 else f"examples 1–{max_examples}"
         examples_note = (f"{root_name(root)} adds up {count:,} examples: {drawn} drawn in "
                          f"full, the other{'s' if count - max_examples > 1 else ''} as one "
                          "box (draw with max_examples=None to see every example).")
+    rest = [node for node in order if node not in hidden]
     if len(rest) <= max_nodes:
         plan = _plan(order, hidden, titles, kinds)
         plan.note = examples_note or None

@@ -2,9 +2,11 @@
 
 import threading
 
+import numpy as np
 import pytest
 
 import tinygrad_sym as ts
+from tinygrad_sym import nn
 
 
 def test_no_grad_in_one_thread_does_not_stop_another_from_recording():
@@ -84,3 +86,67 @@ def test_anomaly_mode_is_shared_by_every_thread():
         thread.start()
         thread.join()
     assert seen.get("raised") is True
+
+
+def test_create_graph_in_one_thread_does_not_turn_recording_on_in_another():
+    """backward(create_graph=True) switches grad mode on for its own thread only."""
+    inside, done = threading.Event(), threading.Event()
+    seen = {}
+
+    def evaluate():
+        with ts.no_grad():
+            inside.set()
+            done.wait(5)
+            seen["recorded"] = (ts.Value(2.0) * 3.0).requires_grad
+
+    thread = threading.Thread(target=evaluate)
+    thread.start()
+    assert inside.wait(5)
+    with ts.no_grad():
+        w = ts.Value(2.0)
+    J = w * w * w
+    (first,) = ts.grad(J, [w], create_graph=True)
+    done.set()
+    thread.join()
+    assert first.requires_grad and ts.grad(first, w) == 12.0
+    assert seen["recorded"] is False
+
+
+def test_predicting_in_a_thread_while_fit_trains_in_another():
+    """The issue's notebook: nn.predict (under no_grad) beside a running fit."""
+    X = np.random.default_rng(0).random((20, 2))
+    y = (X.sum(axis=1, keepdims=True) > 1).astype(float)
+    net = nn.MLP(2, [3, 1])
+    stop, errors = threading.Event(), []
+
+    def watch():
+        while not stop.is_set():
+            try:
+                nn.predict(net, X)
+            except Exception as error:  # reported below
+                errors.append(error)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        history = nn.fit(net, X, y, epochs=200, progress=False)
+    finally:
+        stop.set()
+        watcher.join()
+    assert not errors and len(history.loss) == 200 and history.loss[-1] < history.loss[0]
+
+
+def test_threads_whose_graphs_share_a_leaf_add_up_every_gradient():
+    w = ts.Value(np.ones(3), label="w")
+    x = np.array([1.0, 2.0, 3.0])
+
+    def train():
+        for _ in range(200):
+            (w * x).sum().backward()
+
+    threads = [threading.Thread(target=train) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert w.grad.tolist() == (6 * 200 * x).tolist()

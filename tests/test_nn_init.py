@@ -55,7 +55,7 @@ def test_tied_draws_random_then_copies():
 
 
 def test_unknown_name_lists_the_real_ones():
-    with pytest.raises(KeyError, match=r"w9.*w1, w2, w3, w4, b1, b2, w5, w6, b3.*W1, b1, W2, b2"):
+    with pytest.raises(ValueError, match=r"w9.*w1, w2, w3, w4, b1, b2, w5, w6, b3.*W1, b1, W2, b2"):
         nn.MLP(2, [2, 1], init={"w9": 1.0})
     with pytest.raises(ValueError, match="unknown init"):
         nn.MLP(2, [2, 1], init="he")

@@ -146,7 +146,7 @@ def test_state_dict_round_trip_across_granularities():
 
 def test_load_state_dict_refuses_wrong_names():
     net = nn.MLP(2, [2, 1])
-    with pytest.raises(KeyError, match="neither"):
+    with pytest.raises(ValueError, match="neither"):
         net.load_state_dict({"W1": np.zeros((2, 2))})
     with pytest.raises(ValueError, match="shape"):
         net.load_state_dict({**net.state_dict(), "W1": np.zeros((3, 2))})

@@ -11,7 +11,7 @@ from . import bridge, datasets, functions, nn, ops, testing
 from .autograd import backward, grad
 from .bridge import from_torch
 from .custom import CustomOp, custom_op
-from .errors import AnomalyError, GradcheckError, ModelFileError, ShapeError
+from .errors import AnomalyError, GradcheckError, ModelFileError, ShapeError, StaleGraphError
 from .explainer import compare, explain, nudge
 from .explorer import explore, film, to_json
 from .formulas import local_derivative
@@ -27,6 +27,7 @@ __all__ = [
     "GradcheckError",
     "ModelFileError",
     "ShapeError",
+    "StaleGraphError",
     "Value",
     "affine",
     "backward",

@@ -7,6 +7,7 @@ and hand each parent its share, `op.rules[index](grad, out, *operands)`, from th
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -24,9 +25,24 @@ from .value import (
     describe,
     needs_grad,
     recompute_in_numpy,
+    stale_error,
     topological_order,
     zeros_like,
 )
+
+_accumulating = threading.Lock()
+"""Held while `backward` writes `.grad`: two threads whose graphs share a leaf would
+otherwise both read its old gradient and one of the two additions be lost."""
+
+
+def _check_output(output: Any, caller: str) -> None:
+    """Refuse an output that is not a Value (a number has no graph to differentiate)."""
+    if not isinstance(output, Value):
+        raise TypeError(
+            f"{caller}: the output must be a Value computed from the inputs, not "
+            f"{type(output).__name__} {output!r:.40} (a plain number has no graph to "
+            "differentiate)"
+        )
 
 
 def _seed(output: Value, grad: Any, create_graph: bool, argument: str = "grad") -> Any:
@@ -70,6 +86,9 @@ def backpropagate(
     `follow` narrows the pass to the nodes for which it is true (the explainer crosses a
     tensor stretch this way). With `keep`, only those nodes' gradients are returned, and
     every other one is freed as soon as it has been handed down (lower peak memory).
+    Raises `StaleGraphError` if a node's operand changed after the node was computed (an
+    optimizer step in between): the forward values would be out of date. Gradients of
+    raw data take their operand's dtype (a float32 leaf gets a float32 gradient).
     """
     grads: dict[Value, Any] = {output: seed}
     anomaly = modes.shared.detect_anomaly
@@ -81,12 +100,14 @@ def backpropagate(
             if not parents:
                 continue
             grad = grads[node] if keep is None or node in keep else grads.pop(node)
-            rules, attrs = node.op.rules, node.attrs
+            rules, attrs, version = node.op.rules, node.attrs, node._version
             if create_graph:
                 out, operands = node, parents
             else:
-                out, operands = node.data, tuple([parent.data for parent in parents])
+                out, operands = node._data, tuple([parent._data for parent in parents])
             for index, parent in enumerate(parents):
+                if parent._version > version:
+                    raise stale_error(parent, node, output, "Backpropagating")
                 if not parent.requires_grad or (follow and not follow(parent)):
                     continue
                 rule = rules[index]
@@ -100,7 +121,12 @@ def backpropagate(
                         rule, [grad, out, *operands], attrs or {}, error, node.op, parents
                     )
                 if type(share) is not float:
-                    share = sum_to(share, operands[index])
+                    operand = operands[index]
+                    share = sum_to(share, operand)
+                    # A gradient takes its operand's dtype (float32 met with float64 data).
+                    if not create_graph and type(operand) is not float and (
+                            share.dtype is not operand.dtype):
+                        share = share.astype(operand.dtype)
                 if anomaly:
                     check_finite(share, node.op, parents, "backward", node)
                 total = grads.get(parent)
@@ -115,14 +141,38 @@ def backward(output: Value, grad: Any = None, create_graph: bool = False) -> Non
 
     Leaves (nodes you created) accumulate: their `.grad` grows by `+=` across calls, as in
     PyTorch; `zero_grad()` resets it. Intermediate nodes get this pass's gradient, for
-    inspection. A non-scalar `output` needs `grad`, the seed of the same shape.
+    inspection. A non-scalar `output` needs `grad`, the seed of the same shape. Raises
+    `StaleGraphError`, changing nothing, if a Value of the graph changed after the graph
+    was recorded (re-run the forward pass).
     """
+    _check_output(output, "backward")
     grads = backpropagate(output, _seed(output, grad, create_graph), create_graph)
-    for node, total in grads.items():
-        if node.parents:
-            node.grad = total
-        else:
-            node.grad = total if node.grad is None else node.grad + total
+    with _accumulating:  # threads that share leaves add up their gradients one at a time
+        for node, total in grads.items():
+            if node.parents:
+                node.grad = total
+            else:
+                node.grad = total if node.grad is None else node.grad + total
+
+
+def _input_list(inputs: Any) -> list[Value]:
+    """`inputs` as a list of Values, or a TypeError saying what was given instead."""
+    if type(inputs) is not list and type(inputs) is not tuple and (isinstance(
+            inputs, np.ndarray | str | bytes | int | float) or not hasattr(inputs, "__iter__")):
+        raise TypeError(
+            f"grad: inputs must be a Value or a list of Values (the leaves to differentiate "
+            f"with respect to), not {type(inputs).__name__} {inputs!r:.40}; wrap data as "
+            "ts.Value(data) before computing the output from it"
+        )
+    wanted = list(inputs)
+    if not all(type(node) is Value for node in wanted):
+        for index, node in enumerate(wanted):
+            if not isinstance(node, Value):
+                raise TypeError(
+                    f"grad: input {index} must be a Value, not {type(node).__name__} "
+                    f"{node!r:.40}"
+                )
+    return wanted
 
 
 def grad(
@@ -137,8 +187,9 @@ def grad(
     the gradients are Values that can be differentiated again (grad of grad); an input
     that `output` does not depend on gets zeros.
     """
+    _check_output(output, "grad")
     single = isinstance(inputs, Value)
-    wanted = [inputs] if single else list(inputs)
+    wanted = [inputs] if single else _input_list(inputs)
     for node in wanted:
         if not node.requires_grad:
             raise ValueError(

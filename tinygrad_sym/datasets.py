@@ -24,6 +24,14 @@ def good_roast(temperature: Any, duration: Any) -> np.ndarray:
     return (t > 175) & (t < 260) & (d > 12) & (d < 15) & (d <= -3 / 85 * t + 21)
 
 
+def _check_count(caller: str, n: Any) -> int:
+    """A number of examples: a positive int, or a clear error."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer) or n < 1:
+        raise ValueError(f"{caller}: n, the number of examples, must be a positive integer, "
+                         f"got {n!r:.40}")
+    return int(n)
+
+
 def _generator(seed: int | None) -> np.random.Generator:
     """A generator of its own for an explicit seed, else the library's (`ts.manual_seed`)."""
     return rng() if seed is None else np.random.default_rng(seed)
@@ -36,6 +44,7 @@ def coffee_roasting(n: int = 200, seed: int | None = 2) -> tuple[np.ndarray, np.
     `good_roast(t, d)` as 1.0/0.0. `seed=2` with n=200 draws the course's data set
     (numpy's default_rng(2)); `seed=None` draws from the library's generator.
     """
+    n = _check_count("coffee_roasting", n)
     uniform = _generator(seed).random(2 * n).reshape(n, 2)
     (t_low, t_high), (d_low, d_high) = TEMPERATURE_RANGE, DURATION_RANGE
     X = np.empty((n, 2))
@@ -66,6 +75,7 @@ def blobs(
     [−6, 6]²; an array gives them explicitly. `seed=None` draws from the library's
     generator (`ts.manual_seed`) in the same way.
     """
+    n = _check_count("blobs", n)
     generator: Any = rng() if seed is None else np.random.RandomState(seed)
     if np.ndim(centers) == 0:
         count = int(centers)
@@ -99,6 +109,9 @@ class Normalizer:
     @classmethod
     def fit(cls, X: Any) -> Normalizer:
         X = np.asarray(X, dtype=np.float64)
+        if X.ndim != 2 or not len(X):
+            raise ValueError(f"Normalizer.fit needs examples in rows (n, features) with n ≥ 1, "
+                             f"got shape {X.shape}")
         std = X.std(axis=0)
         return cls(X.mean(axis=0), np.where(std > 0, std, 1.0))
 

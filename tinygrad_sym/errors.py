@@ -13,5 +13,10 @@ class GradcheckError(AssertionError):
     """An analytic gradient disagrees with central finite differences."""
 
 
+class StaleGraphError(RuntimeError):
+    """A graph was used after one of its Values changed (an optimizer step, load_state_dict,
+    an assignment to `.data`): its forward values are out of date; re-run the forward pass."""
+
+
 class ModelFileError(ValueError):
     """A file given to `nn.load` / `model.load` is not a model written by `model.save`."""

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
-from .value import ARITHMETIC_ERRORS, Value, describe, recompute_in_numpy
+import numpy as np
+
+from .value import ARITHMETIC_ERRORS, Value, check_current, describe, recompute_in_numpy
 
 
 class OperandNames(Sequence[str]):
@@ -36,6 +38,27 @@ class LocalDerivative(NamedTuple):
     value: float | None
 
 
+def _check_edge(node: Any, index: Any) -> None:
+    """Refuse what has no local derivative: not a Value, a leaf, an index that is not one of
+    the node's operands, or an operand that changed after the node was computed."""
+    if not isinstance(node, Value):
+        raise TypeError(f"local_derivative: node must be a Value, not {type(node).__name__}")
+    if node.op is None:
+        raise ValueError(
+            f"local_derivative: {describe(node)} is a leaf (no op computed it), so it has no "
+            "local derivatives; ask a node computed from it, e.g. local_derivative(child, i) "
+            "where child.parents[i] is this leaf"
+        )
+    count = len(node.parents)
+    if isinstance(index, bool) or not isinstance(index, int | np.integer) or not (
+            0 <= index < count):
+        raise ValueError(
+            f"local_derivative: {describe(node)} ({node.op.name}) has {count} operand"
+            f"{'s' if count > 1 else ''}, numbered 0 to {count - 1}; got index {index!r}"
+        )
+    check_current([node], node, "Taking its local derivative")
+
+
 def local_derivative(
     node: Value, index: int, name: Callable[[Value], str] = describe
 ) -> LocalDerivative:
@@ -45,6 +68,7 @@ def local_derivative(
     by default); the value is the op's own backward rule applied to a gradient of 1, so
     it can never disagree with what backward computes.
     """
+    _check_edge(node, index)
     formula = node.op.derivative(index, OperandNames(node.parents, name), name(node))
     if node.shape or any(parent.shape for parent in node.parents):
         return LocalDerivative(formula, None)

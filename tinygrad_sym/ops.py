@@ -217,11 +217,30 @@ def _swap_last(x: Any) -> Any:
     return x.T if ndim == 2 else x.transpose((*range(ndim - 2), ndim - 1, ndim - 2))
 
 
+def _matmul_shape(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
+    """The shape of a @ b for operands of shapes a and b (numpy's rules, 1-d included)."""
+    left = (1, *a) if len(a) == 1 else a
+    right = (*b, 1) if len(b) == 1 else b
+    shape = [*np.broadcast_shapes(left[:-2], right[:-2]), left[-2], right[-1]]
+    if len(b) == 1:
+        del shape[-1]
+    if len(a) == 1:
+        del shape[-2 if len(b) != 1 else -1]
+    return tuple(shape)
+
+
 def _matmul_rule(operand: int) -> Rule:
-    """Backward of `a @ b` (+ bias) for operand 0 (grad·bᵀ) or 1 (aᵀ·grad), 1-d included."""
+    """Backward of `a @ b` (+ bias) for operand 0 (grad·bᵀ) or 1 (aᵀ·grad), 1-d included.
+    With a bias (affine), the gradient of the product is summed back where the bias
+    enlarged it by broadcasting."""
 
     def rule(grad: Any, out: Any, a: Any, b: Any, *bias: Any) -> Any:
         a_ndim, b_ndim = a.ndim, b.ndim
+        if bias:  # affine: a scalar bias or one per output unit cannot enlarge the product
+            bias_shape = () if type(bias[0]) is float else bias[0].shape
+            if b_ndim != 2 or (bias_shape and bias_shape != b.shape[1:]):
+                product = _matmul_shape(shape_of(a), shape_of(b))
+                grad = sum_to(grad, np.broadcast_to(0.0, product))
         if a_ndim == 1 and b_ndim == 1:
             return grad * (b, a)[operand]
         if a_ndim == 1 or b_ndim == 1:
@@ -244,20 +263,89 @@ def _matmul_rule(operand: int) -> Rule:
     return rule
 
 
-def _step(x: Any) -> Any:
-    """1 where x > 0, else 0: relu's derivative, a constant mask (a bool array multiplies
-    without a float copy; a graph node gets it in its own dtype, as a constant)."""
+def _kept(x: Any, keep: Any) -> Any:
+    """`x` where `keep` (a bool array), exactly 0 elsewhere, even where x is ∞ or NaN (where
+    multiplying by a 0/1 mask would give NaN). A node is picked and put back in place
+    (getitem, scatter), so the zeros have derivative 0, for grad of grad."""
+    if not isinstance(x, Node):
+        return np.where(keep, x, 0)
+    shape = shape_of(x)
+    positions = np.flatnonzero(np.broadcast_to(keep, shape))
+    flat = apply(RESHAPE, x, shape=(math.prod(shape),))
+    picked = apply(GETITEM, flat, index=positions)
+    return apply(RESHAPE, apply(SCATTER, picked, shape=flat.shape, index=positions),
+                 shape=shape)
+
+
+def _relu_backward(grad: Any, x: Any) -> Any:
+    """`grad`, but 0 where x ≤ 0, also where `grad` is ∞ or NaN (relu is flat there), as
+    PyTorch's (a NaN x passes the gradient on, as it passes through relu)."""
     data = data_of(x)
     if type(data) is float:
-        return 1.0 if data > 0 else 0.0
-    mask = data > 0
-    return mask.astype(data.dtype) if isinstance(x, Node) else mask
+        if not data <= 0:
+            return grad
+        return _kept(grad, np.zeros(shape_of(grad), bool)) if isinstance(grad, Node) else 0.0
+    if not isinstance(grad, Node):
+        return np.where(data <= 0, 0, grad)
+    flat = data <= 0
+    return _kept(grad, ~flat) if flat.any() else grad
 
 
 def _sign(x: Any) -> Any:
-    """The sign of x, a constant (abs's derivative)."""
+    """The sign of x, a constant: abs's derivative, 0 at 0 (as PyTorch's) for scalars and
+    arrays alike."""
     x = data_of(x)
-    return math.copysign(1.0, x) if type(x) is float else np.sign(x)
+    if type(x) is float:
+        return 1.0 if x > 0 else -1.0 if x < 0 else x * 0.0  # 0 at ±0, nan at nan
+    return np.sign(x)
+
+
+def _replaced(x: Any, where: Any, value: float) -> Any:
+    """`x` with the elements at `where` (a bool, or a bool array) replaced by `value`: a node
+    is shifted there by a constant, which keeps its derivative (for grad of grad)."""
+    data = data_of(x)
+    new = (value if where else data) if isinstance(where, bool) else np.where(where, value, data)
+    return x + (new - data) if isinstance(x, Node) else new
+
+
+def _zeroed(x: Any, where: Any) -> Any:
+    """`x` (finite) with the elements at `where` set to 0, their derivatives too."""
+    if where is True:
+        return x * 0.0
+    keep = np.logical_not(where).astype(np.result_type(data_of(x)))
+    return x * keep
+
+
+def _anywhere(mask: Any) -> Any:
+    """A bool array `mask`, or False when it holds no True (the common case: no special
+    point, the plain rule applies)."""
+    return mask if mask.any() else False
+
+
+def _pow_base_rule(grad: Any, out: Any, a: Any, b: Any) -> Any:
+    """∂(a^b)/∂a = b·a^(b−1), and 0 where b = 0 and a = 0 (a^0 = 1 is flat there too, but
+    b·0^(−1) would be 0·∞ = NaN), as PyTorch's rule."""
+    base, exponent = data_of(a), data_of(b)
+    if type(base) is float and type(exponent) is float:
+        zero = exponent == 0.0 and base == 0.0
+    else:
+        zero = _anywhere(np.logical_and(np.equal(exponent, 0), np.equal(base, 0)))
+    if zero is False:
+        return grad * b * apply(POW, a, b - 1)
+    return _zeroed(grad * b * apply(POW, _replaced(a, zero, 1.0), b - 1), zero)
+
+
+def _pow_exponent_rule(grad: Any, out: Any, a: Any, b: Any) -> Any:
+    """∂(a^b)/∂b = a^b·ln a, and 0 where a = 0 and b ≥ 0 (0^b is 0 or 1 there; ln 0 = −∞
+    would make it NaN), as PyTorch's rule."""
+    base, exponent = data_of(a), data_of(b)
+    if type(base) is float and type(exponent) is float:
+        zero = base == 0.0 and exponent >= 0.0
+    else:
+        zero = _anywhere(np.logical_and(np.equal(base, 0), np.greater_equal(exponent, 0)))
+    if zero is False:
+        return grad * out * apply(LOG, a)
+    return _zeroed(grad * out * apply(LOG, _replaced(a, zero, 1.0)), zero)
 
 
 def _take(grad: Any, index: int, axis: int) -> Any:
@@ -309,8 +397,19 @@ def _scalar_sigmoid(x: float) -> float:
     return e / (1.0 + e)
 
 
+_EXP_LIMIT = {np.float64: 709.0, np.float32: 88.0}
+"""Per float type, a bound below which e^−x would overflow (σ is under 1.3e−308 there in
+float64, under 6.1e−39 in float32)."""
+
+
 def _array_sigmoid(x: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):  # e^-x = inf for x < -709 gives the right limit, 0
+    """1/(1 + e^−x) without overflow: x is held above the bound where e^−x would overflow.
+    Cheaper than silencing the overflow with np.errstate, by a microsecond per call, on
+    every training step; other float types take that way."""
+    limit = _EXP_LIMIT.get(x.dtype.type)
+    if limit is not None:
+        return 1 / (1 + np.exp(-np.maximum(x, -limit)))
+    with np.errstate(over="ignore"):  # e^-x = inf gives the right limit, 0
         return 1 / (1 + np.exp(-x))
 
 
@@ -462,10 +561,7 @@ DIV = Op(
 )
 POW = Op(
     "pow", "^", _power,
-    rules=(
-        lambda grad, out, a, b: grad * b * apply(POW, a, b - 1),
-        lambda grad, out, a, b: grad * out * apply(LOG, a),
-    ),
+    rules=(_pow_base_rule, _pow_exponent_rule),
     derivatives=(_power_formula, "{out}·ln {a}"),
     elementwise=True,
     shape_hint=ADD.shape_hint,
@@ -502,8 +598,8 @@ SIGMOID = Op(
     elementwise=True,
 )
 RELU = Op(
-    "relu", "relu", _unary(lambda x: x if x > 0 else 0.0, lambda x: np.maximum(x, 0)),
-    rules=(lambda grad, out, a: grad * _step(a),),
+    "relu", "relu", _unary(lambda x: 0.0 if x <= 0 else x, lambda x: np.maximum(x, 0)),
+    rules=(lambda grad, out, a: _relu_backward(grad, a),),
     derivatives=("1 if {a} > 0 else 0",),
     elementwise=True,
 )

@@ -8,7 +8,14 @@ _generator = np.random.default_rng()
 
 
 def manual_seed(seed: int) -> np.random.Generator:
-    """Reseed the generator behind initialisation, shuffling and datasets; returns it."""
+    """Reseed the generator behind initialisation, shuffling and datasets; returns it.
+
+    `seed` is an integer ≥ 0 (ValueError or TypeError otherwise)."""
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
+        raise TypeError(f"manual_seed: the seed must be an integer ≥ 0, not "
+                        f"{type(seed).__name__} {seed!r:.40}")
+    if seed < 0:
+        raise ValueError(f"manual_seed: the seed must be an integer ≥ 0, got {seed}")
     global _generator
     _generator = np.random.default_rng(seed)
     return _generator

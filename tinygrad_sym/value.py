@@ -7,6 +7,7 @@ records the result's `op` and `parents`, so the graph can be walked back from an
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import modes, ops
-from .errors import AnomalyError, ShapeError
+from .errors import AnomalyError, ShapeError, StaleGraphError
 from .ops import Op
 
 # What Python-float arithmetic raises where numpy answers inf or nan (x/0, log(-1), exp(1e3)),
@@ -24,6 +25,12 @@ ARITHMETIC_ERRORS = (ArithmeticError, ValueError)
 
 
 needs_grad = attrgetter("requires_grad")  # node -> True if backward must visit it
+
+_clock = 0
+"""The engine's clock: it moves on whenever the data of some Value changes (an optimizer
+step, `load_state_dict`, an assignment to `.data`), never when a node is recorded. Every
+node keeps the clock's time at its birth as its version; an operand whose version is later
+than its node's was changed after the node read it: the graph is stale."""
 
 
 def as_data(x: Any, copy: bool = False) -> Any:
@@ -35,7 +42,11 @@ def as_data(x: Any, copy: bool = False) -> Any:
     if type(x) is float:
         return x
     if isinstance(x, bool | int | float | np.integer | np.bool_):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise ValueError(f"Value data {str(x)[:12]}… is too large for a float "
+                             "(at most about 1.8e308)") from None
     if isinstance(x, np.floating):
         return x
     if isinstance(x, Value):
@@ -72,12 +83,14 @@ class Value(ops.Node):
     Plain numbers and arrays given to an op become constants (requires_grad=False).
     """
 
-    __slots__ = ("attrs", "data", "grad", "group", "label", "op", "parents", "requires_grad")
+    __slots__ = ("_data", "_label", "_version", "attrs", "grad", "group", "op", "parents",
+                 "requires_grad")
     __array_ufunc__ = None  # numpy defers to our reflected operators (array * Value -> Value)
 
-    data: Any
+    _data: Any  # the engine reads `_data` (a slot) where speed counts; users read `.data`
+    _label: str | None
+    _version: int
     grad: Any
-    label: str | None
     op: Op | None
     parents: tuple[Value, ...]
     attrs: dict[str, Any] | None
@@ -86,17 +99,53 @@ class Value(ops.Node):
 
     def __init__(self, data: Any, label: str | None = None, requires_grad: bool = True) -> None:
         data = as_data(data, copy=True)
+        label = _check_label(label)
         grad = zeros_like(data) if requires_grad else None
-        _fill(self, data, grad, None, (), None, requires_grad, label)
+        _fill(self, data, grad, None, (), None, bool(requires_grad), _clock, label)
 
     @staticmethod
     def record(op: Op, *args: Any, **attrs: Any) -> Value:
         return record(op, *args, **attrs)
 
+    # ------------------------------------------------------------- data and version
+    data = property(
+        attrgetter("_data"),
+        lambda self, data: _assign(self, data),  # _assign is defined below the class
+        doc="""The number or array this node holds.
+
+        Assigning to it (`w.data = 0.5`, `w.data -= lr * w.grad`) is a sanctioned update:
+        it moves the Value's `version` on, so a graph recorded from the old data refuses to
+        be differentiated, explained or drawn (re-run the forward pass). Only leaves can be
+        assigned, with data of the same shape. Changing the array in place
+        (`w.data[0] = 1.0`) cannot be seen: it is the one unchecked escape hatch (call
+        `w.mark_changed()` afterwards to have it checked).""",
+    )
+
+    @property
+    def version(self) -> int:
+        """When this Value's data last changed, on the engine's clock (which every change of
+        any Value moves on): a node whose operand has a later version than its own was
+        computed from the operand's old data."""
+        return self._version
+
+    def mark_changed(self) -> None:
+        """Declare that `data` was changed in place (`w.data[0] = 1.0`): graphs recorded
+        before now refuse to be differentiated, explained or drawn, as after `w.data = …`."""
+        mark_changed(self)
+
+    @property
+    def label(self) -> str | None:
+        """The node's name in pictures and explanations (w1, z3, J), or None."""
+        return self._label
+
+    @label.setter
+    def label(self, label: str | None) -> None:
+        self._label = _check_label(label)
+
     # ----------------------------------------------------------------- description
     @property
     def shape(self) -> tuple[int, ...]:
-        return () if type(self.data) is float else self.data.shape
+        return () if type(self._data) is float else self._data.shape
 
     @property
     def ndim(self) -> int:
@@ -108,16 +157,29 @@ class Value(ops.Node):
 
     @property
     def dtype(self) -> np.dtype:
-        return np.result_type(self.data)
+        return np.result_type(self._data)
 
     def item(self) -> float:
         """The data of a one-element Value as a Python float."""
         if self.size != 1:
             raise ShapeError(f"item() needs a Value with one element, not shape {self.shape}")
-        return float(np.asarray(self.data).item())
+        return float(np.asarray(self._data).item())
 
     def __float__(self) -> float:
         return self.item()
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        """The truth of a one-element Value, as numpy and PyTorch have it; for more
+        elements it is ambiguous (ValueError)."""
+        if self.size != 1:
+            raise ValueError(
+                f"the truth value of a Value with {self.size} elements (shape {self.shape}) is "
+                "ambiguous: use (v.data > 0).any() or (v.data > 0).all()"
+            )
+        return bool(np.asarray(self._data).item())
 
     def __len__(self) -> int:
         if not self.shape:
@@ -128,8 +190,41 @@ class Value(ops.Node):
         return (self[i] for i in range(len(self)))
 
     def __repr__(self) -> str:
-        name = f"{self.label}=" if self.label else ""
-        return f"Value({name}{_summary(self.data)}, grad={_summary(self.grad)})"
+        name = f"{self._label}=" if self._label else ""
+        return f"Value({name}{_summary(self._data)}, grad={_summary(self.grad)})"
+
+    # ------------------------------------------------------------ copies and pickles
+    def __copy__(self) -> Value:
+        """A new node with the same data, gradient, op and parents (a sibling in the graph)."""
+        node = Value.__new__(Value)
+        _fill(node, self._data, self.grad, self.op, self.parents, self.attrs,
+              self.requires_grad, self._version, self._label)
+        node.group = self.group
+        return node
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Value:
+        """A copy of the whole graph behind this node (data, gradients, labels), built node
+        by node from the leaves up, so a graph of any depth can be copied (no recursion)."""
+        for node in topological_order(self):
+            if id(node) in memo:
+                continue
+            twin = Value.__new__(Value)
+            memo[id(node)] = twin
+            parents = tuple(memo[id(parent)] for parent in node.parents)
+            _fill(twin, copy.deepcopy(node._data, memo), copy.deepcopy(node.grad, memo),
+                  node.op, parents, copy.deepcopy(node.attrs, memo), node.requires_grad,
+                  node._version, node._label)
+            twin.group = node.group
+        return memo[id(self)]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle a Value as its data: a leaf keeps its gradient and stays a leaf; a computed
+        Value becomes a constant holding its data (the graph that computed it, whose ops are
+        functions, is not saved)."""
+        if self.op is None:
+            return _unpickle, (self._data, self._label, self.requires_grad, self.grad,
+                               self.group)
+        return _unpickle, (self._data, self._label, False, None, self.group)
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: Any) -> Value:
@@ -241,27 +336,105 @@ class Value(ops.Node):
     def zero_grad(self) -> None:
         """Reset the gradients of this node's graph: leaves to zero, the others to None."""
         for node in topological_order(self, follow=needs_grad):
-            node.grad = None if node.parents else zeros_like(node.data)
+            node.grad = None if node.parents else zeros_like(node._data)
 
     def detach(self) -> Value:
         """A constant with the same data, cut off from the graph."""
-        return Value(self.data, self.label, requires_grad=False)
+        return Value(self._data, self._label, requires_grad=False)
 
 
 def _fill(
     node: Value, data: Any, grad: Any, op: Op | None, parents: tuple[Value, ...],
-    attrs: dict[str, Any] | None, requires_grad: bool, label: str | None = None,
+    attrs: dict[str, Any] | None, requires_grad: bool, version: int, label: str | None = None,
 ) -> Value:
     """Set every field of `node`: the one place a node is built (`Value(...)` for a leaf,
     `constant` and `record` on a bare `Value.__new__`, which skips the leaf's checks)."""
-    node.data, node.grad, node.op, node.parents = data, grad, op, parents
-    node.attrs, node.requires_grad, node.label, node.group = attrs, requires_grad, label, None
+    node._data, node.grad, node.op, node.parents = data, grad, op, parents
+    node.attrs, node.requires_grad, node._label, node.group = attrs, requires_grad, label, None
+    node._version = version
     return node
+
+
+def _unpickle(data: Any, label: str | None, requires_grad: bool, grad: Any,
+              group: tuple[str, ...] | None) -> Value:
+    """A leaf rebuilt from a pickle (see `Value.__reduce__`)."""
+    node = Value(data, label, requires_grad)
+    if requires_grad and grad is not None:
+        node.grad = grad
+    node.group = group
+    return node
+
+
+def _check_label(label: Any) -> str | None:
+    """A label is a string or None: anything else is refused when it is given."""
+    if label is None or isinstance(label, str):
+        return label
+    raise TypeError(
+        f"a Value's label must be a string (or None), not {type(label).__name__} {label!r:.40}; "
+        f"write label={str(label)!r:.40} for a name"
+    )
+
+
+def _assign(node: Value, data: Any) -> None:
+    """`node.data = data`: checked like a new leaf's data, then the node's version moves on."""
+    global _clock
+    if node.parents:
+        raise ValueError(
+            f"cannot assign to the data of {describe(node)}: it is computed ({node.op.name} of "
+            f"{', '.join(describe(p, 1) for p in node.parents)}), so its data must follow from "
+            "its operands. Change a leaf (a parameter or an input) and re-run the forward "
+            "pass, or take node.detach(), a constant you can change"
+        )
+    old = node._data
+    if data is not old:  # `w.data -= step` on an array hands back the same array: no check
+        if type(data) is not float or type(old) is not float:
+            data = as_data(data)
+            if np.shape(data) != node.shape:
+                raise ShapeError(
+                    f"cannot assign data of shape {np.shape(data)} to {describe(node)} of "
+                    f"shape {node.shape}: the shapes must be equal (make a new Value for "
+                    "other data)"
+                )
+        node._data = data
+    _clock += 1  # mark_changed(node), inlined: optimizers' and users' updates are frequent
+    node._version = _clock
+
+
+def mark_changed(*values: Value) -> None:
+    """Move the clock on and give `values` the new time as their version: every node recorded
+    from their old data is now stale (see `check_current`). Optimizers call it once per step."""
+    global _clock
+    _clock += 1
+    for value in values:
+        value._version = _clock
+
+
+def stale_error(changed: Value, user: Value, root: Value, doing: str) -> StaleGraphError:
+    """The error for a graph in which `user` read `changed` before `changed` was updated."""
+    name, root_name = describe(changed), describe(root)
+    kind = "leaf" if changed.op is None else "node"
+    return StaleGraphError(
+        f"{root_name} was computed before {name} changed: the {kind} {name} is at version "
+        f"{changed._version}, but {describe(user)} read it at version {user._version} (an "
+        f"optimizer step, load_state_dict or an assignment to .data changed it). {doing} "
+        f"now would mix the new {name} with the old forward values. Re-run the forward pass "
+        f"(compute {root_name} again from the current values) and use the new graph"
+    )
+
+
+def check_current(order: Sequence[Value], root: Value, doing: str) -> None:
+    """Raise `StaleGraphError` if any node of `order` (`root`'s graph) was computed from an
+    operand that has changed since: `doing` ('drawing', 'explaining') names the action."""
+    for node in order:
+        version = node._version
+        for parent in node.parents:
+            if parent._version > version:
+                raise stale_error(parent, node, root, doing)
 
 
 def constant(x: Any, label: str | None = None) -> Value:
     """Wrap a plain number or array as a constant leaf (no gradient, no copy of the data)."""
-    return _fill(Value.__new__(Value), as_data(x), None, None, (), None, False, label)
+    return _fill(Value.__new__(Value), as_data(x), None, None, (), None, False, _clock, label)
 
 
 def record(op: Op, *args: Any, **attrs: Any) -> Value:
@@ -269,12 +442,13 @@ def record(op: Op, *args: Any, **attrs: Any) -> Value:
 
     Under `no_grad()` the result is a constant with no parents.
     """
+    born = _clock  # read before the operands' data, so a concurrent update shows as stale
     parents = args
     for arg in args:
         if not isinstance(arg, Value):
             parents = tuple([a if isinstance(a, Value) else constant(a) for a in args])
             break
-    data_in = [parent.data for parent in parents]
+    data_in = [parent._data for parent in parents]
     try:
         # Two calls, not one with **attrs: unpacking an empty dict costs time on every op.
         data = op.forward(*data_in, **attrs) if attrs else op.forward(*data_in)
@@ -288,8 +462,9 @@ def record(op: Op, *args: Any, **attrs: Any) -> Value:
         check_finite(data, op, parents, "forward")
     if modes.local.grad_enabled:
         requires_grad = any(map(needs_grad, parents))
-        return _fill(Value.__new__(Value), data, None, op, parents, attrs or None, requires_grad)
-    return _fill(Value.__new__(Value), data, None, None, (), None, False)
+        return _fill(Value.__new__(Value), data, None, op, parents, attrs or None, requires_grad,
+                     born)
+    return _fill(Value.__new__(Value), data, None, None, (), None, False, born)
 
 
 def recompute_in_numpy(
@@ -341,12 +516,20 @@ def check_finite(data: Any, op: Op, parents: Sequence[Value], stage: str, node: 
 
 def stack(values: Sequence[Any], axis: int = 0) -> Value:
     """Join scalars (or same-shaped tensors) along a new axis: from scalars to a tensor."""
-    return record(ops.STACK, *values, axis=axis)
+    return record(ops.STACK, *_operand_list("stack", values), axis=axis)
 
 
 def concatenate(values: Sequence[Any], axis: int = 0) -> Value:
     """Join tensors along an existing axis."""
-    return record(ops.CONCATENATE, *values, axis=axis)
+    return record(ops.CONCATENATE, *_operand_list("concatenate", values), axis=axis)
+
+
+def _operand_list(caller: str, values: Any) -> list[Any]:
+    """The operands of stack or concatenate as a list, or a clear error."""
+    if isinstance(values, Value | np.ndarray | str) or not hasattr(values, "__iter__"):
+        raise TypeError(f"{caller}: give a list of Values (or numbers and arrays), not "
+                        f"{type(values).__name__}; e.g. ts.{caller}([a, b])")
+    return list(values)
 
 
 def affine(x: Any, weight: Any, bias: Any) -> Value:
@@ -357,6 +540,10 @@ def affine(x: Any, weight: Any, bias: Any) -> Value:
 def weighted_sum(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = 0.0) -> Value:
     """z = w1·x1 + w2·x2 + … + b as one node (a scalar neuron's z), so ∂z/∂w1 = x1 shows
     on its edge."""
+    for name, values in (("weights", weights), ("inputs", inputs)):
+        if not isinstance(values, Sequence):
+            raise TypeError(f"weighted_sum: {name} must be a list of numbers or Values, not "
+                            f"{type(values).__name__}")
     if len(weights) != len(inputs):
         raise ShapeError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
     pairs = [operand for pair in zip(weights, inputs, strict=True) for operand in pair]
@@ -373,6 +560,8 @@ def topological_order(root: Value, follow: Callable[[Value], bool] | None = None
     With `follow`, only parents for which `follow(parent)` is true are visited (backward
     passes `needs_grad`).
     """
+    if not isinstance(root, Value):
+        raise TypeError(f"topological_order: root must be a Value, not {type(root).__name__}")
     order: list[Value] = []
     visited = {root}
     stack = [(root, iter(root.parents))]

@@ -227,7 +227,8 @@ def _named_graph(root: Value, record: LossRecord | None, leaves: dict[Any, Value
         if k == 1 and layer.input.op is None and not layer.input.requires_grad:
             layer.input.label = "X"
     root.label = "J"
-    in_layers = [node for layer in layers for node in (layer.weight, layer.bias) if node]
+    in_layers = [node for layer in layers for node in (layer.weight, layer.bias)
+                 if node is not None]
     ordered = dict.fromkeys([*in_layers, *leaves.values()])
     tensor_of = {value: tensor for tensor, value in leaves.items()}
     torch_names = {names[value]: given[tensor_of[value]][0] for value in ordered

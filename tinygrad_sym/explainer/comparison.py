@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ..value import Value
 from .alignment import FactorPair, PathPair, align, role
 from .comparison_text import comparison_text, verdict
-from .explanation import Explanation, explain
+from .explanation import Explanation, check_arguments, explain
 from .factor import DIGITS
 from .naming import Names
 
@@ -69,6 +69,7 @@ def compare(
     root: Value, a: Value, b: Value, max_paths: int = MAX_PATHS, digits: int = DIGITS
 ) -> Comparison:
     """Align the chain-rule paths of ∂root/∂a and ∂root/∂b and name the differing factors."""
+    check_arguments("compare", root, {"a": a, "b": b}, max_paths, digits)
     names = Names(root)
     explanation_a = explain(root, a, max_paths, digits, names=names)
     explanation_b = explain(root, b, max_paths, digits, names=names)

@@ -9,9 +9,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..autograd import grad
-from ..value import Value, describe
+from ..value import Value, check_current, describe, topological_order
 from .explanation_text import derivation
 from .factor import DIGITS, Factor
 from .naming import Names
@@ -177,6 +178,35 @@ class Explanation:
         return "\n".join(derivation(self))
 
 
+def check_arguments(
+    caller: str, root: Any, wrts: dict[str, Any], max_paths: Any, digits: Any
+) -> None:
+    """Refuse what `caller` (explain, compare) cannot explain, before any work: non-Values,
+    tensors, constants, bad `max_paths` or `digits`, and a stale graph."""
+    for node, role in ((root, "root"), *((wrt, role) for role, wrt in wrts.items())):
+        if not isinstance(node, Value):
+            raise TypeError(f"{caller}: {role} must be a Value, not {type(node).__name__}")
+        if node.shape:
+            raise ValueError(
+                f"{caller}: {role} {describe(node)} has shape {node.shape}; the explainer "
+                "works on scalars (for a tensor model, explain its scalar twin "
+                "model.to_scalar() on one example)"
+            )
+    for wrt in wrts.values():
+        if not wrt.requires_grad:
+            raise ValueError(
+                f"{caller}: {describe(wrt)} is a constant (requires_grad=False), so backward "
+                f"computes no gradient for it; create it with Value(data, requires_grad=True) "
+                f"to explain ∂{describe(root)}/∂{describe(wrt)}"
+            )
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"{caller}: digits must be an integer from 1 to 17, got {digits!r}")
+    if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 0:
+        raise ValueError(f"{caller}: max_paths must be an integer ≥ 0 (0: always group the "
+                         f"paths by node), got {max_paths!r}")
+    check_current(topological_order(root), root, "Explaining")
+
+
 def explain(
     root: Value,
     wrt: Value,
@@ -192,21 +222,7 @@ def explain(
     `names` names the nodes (by default `Names(root)`: labels, and short names such as u1
     for unlabeled results when their generated names would be unreadable).
     """
-    for node, role in ((root, "root"), (wrt, "wrt")):
-        if not isinstance(node, Value):
-            raise TypeError(f"explain: {role} must be a Value, not {type(node).__name__}")
-        if node.shape:
-            raise ValueError(
-                f"explain: {role} {describe(node)} has shape {node.shape}; the explainer "
-                "works on scalars (for a tensor model, explain its scalar twin "
-                "model.to_scalar() on one example)"
-            )
-    if not wrt.requires_grad:
-        raise ValueError(
-            f"explain: {describe(wrt)} is a constant (requires_grad=False), so backward "
-            f"computes no gradient for it; create it with Value(data, requires_grad=True) "
-            f"to explain ∂{describe(root)}/∂{describe(wrt)}"
-        )
+    check_arguments("explain", root, {"wrt": wrt}, max_paths, digits)
     if names is None:
         names = Names(root)
     graph = PathGraph(root, wrt, names)

@@ -26,7 +26,7 @@ import numpy as np
 
 from ..explainer import Comparison, Names, compare, explain
 from ..formulas import local_derivative
-from ..value import Value, topological_order
+from ..value import Value, mark_changed, topological_order
 from ..viz import draw
 from ..viz.colors import GradientScale, text_on
 from ..viz.labels import number
@@ -224,10 +224,13 @@ class Recorder:
                 continue  # inputs keep their (unchanging) data
             steps = range(len(self.raw))
             widest_value = max(steps, key=lambda t: len(self.values[t][i]))
-            node.data = self.raw[widest_value][0][i]
+            # Computed nodes refuse `.data =` (their data follows from their operands): this
+            # layout-only graph is written underneath, and stamped current below.
+            node._data = self.raw[widest_value][0][i]
             if node.grad is not None:
                 widest_grad = max(steps, key=lambda t: len(self.gradients[t][i] or ""))
                 node.grad = self.raw[widest_grad][1][i]
+        mark_changed(*order)  # no step's graph, on purpose: drawn for its layout only
         names = Names(root)
         self.layout_derivatives = [self._derivative(child, k, names)
                                    for child, k in edge_numbers(order)]

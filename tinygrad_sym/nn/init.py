@@ -43,7 +43,7 @@ class ParameterTable:
             if where is not None:
                 array = weights if where[0] == numbering.weight_matrix else biases
                 return array, where[1]
-        raise KeyError(self._unknown(name))
+        raise ValueError(self._unknown(name))
 
     def _array(self, name: str, value: np.ndarray) -> np.ndarray:
         for numbering, weights, biases in self.layers:
@@ -51,7 +51,7 @@ class ParameterTable:
                 return weights
             if name == numbering.bias_vector and value.ndim == 1:
                 return biases
-        raise KeyError(self._unknown(name))
+        raise ValueError(self._unknown(name))
 
     def _unknown(self, name: str) -> str:
         tensors = [n for numbering, _, _ in self.layers for n in numbering.tensor_names()]
@@ -66,7 +66,14 @@ class ParameterTable:
         return float(array[index])
 
     def __setitem__(self, name: str, value: Any) -> None:
-        value = np.asarray(value, dtype=np.float64)
+        try:
+            value = np.asarray(value)
+        except ValueError:  # ragged rows
+            value = np.asarray(None)
+        if value.dtype.kind not in "biuf":
+            raise TypeError(f"{name} must be set to numbers, not {type(value).__name__} "
+                            f"{value!r:.40}")
+        value = value.astype(np.float64)
         if value.ndim == 0:
             array, index = self._slot(name)
             array[index] = value
@@ -113,6 +120,12 @@ class Constant(Init):
     """Every weight and bias set to `value`."""
 
     def __init__(self, value: float) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
+            raise TypeError(f"Constant: the value must be a number, not {type(value).__name__} "
+                            f"{value!r:.40}")
+        if not math.isfinite(value):
+            raise ValueError(f"Constant: the value must be finite, got {value}: every unit "
+                             "would compute nan")
         self.value = float(value)
 
     def weights(self, nin: int, nout: int) -> np.ndarray:
@@ -149,6 +162,8 @@ class Explicit(Adjusted):
         super().adjust(table)
         for name, value in self.values.items():
             table[name] = value
+            if not np.all(np.isfinite(np.asarray(value, dtype=np.float64))):
+                raise ValueError(f"init: {name} must be finite, got {value!r:.40}")
 
 
 class Tied(Adjusted):

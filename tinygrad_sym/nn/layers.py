@@ -20,7 +20,7 @@ import numpy as np
 from ..errors import ShapeError
 from ..value import Value, affine, stack, weighted_sum
 from .init import ParameterTable, initial_values
-from .module import Module
+from .module import Module, overwrite
 from .naming import Numbering, numberings
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
@@ -29,6 +29,31 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
 def _check_activation(activation: str) -> None:
     if activation not in ACTIVATIONS:
         raise ValueError(f"unknown activation {activation!r}: use one of {', '.join(ACTIVATIONS)}")
+
+
+def _check_width(what: str, width: Any) -> int:
+    """A count of inputs or units: a positive int, or a clear error."""
+    if isinstance(width, bool) or not isinstance(width, int | np.integer) or width < 1:
+        raise ValueError(f"{what} must be a positive integer, got {width!r:.40}")
+    return int(width)
+
+
+def _check_dtype(dtype: Any) -> np.dtype:
+    """A float dtype for the parameters (float64 or float32), or a clear error."""
+    try:
+        kind = np.dtype(dtype).kind
+    except TypeError:
+        kind = None
+    if kind != "f":
+        raise TypeError(f"dtype must be a float type (np.float64 or np.float32), got {dtype!r}")
+    return np.dtype(dtype)
+
+
+def _number(x: Any, index: int) -> float:
+    """Input number `index` of an example as a float, or a clear error."""
+    if isinstance(x, str) or not isinstance(x, int | float | np.integer | np.floating):
+        raise TypeError(f"input x{index + 1} must be a number, not {type(x).__name__} {x!r:.40}")
+    return float(x)
 
 
 def _activate(z: Value, activation: str) -> Value:
@@ -73,10 +98,11 @@ class Dense(Module):
         dtype: Any = np.float64,
         numbering: Numbering | None = None,
     ) -> None:
+        nin, nout = _check_width("Dense: nin", nin), _check_width("Dense: nout", nout)
         numbering = numbering or Numbering(nin, nout)
         if (numbering.nin, numbering.nout) != (nin, nout):
             raise ValueError(f"numbering {numbering} does not describe a {nin}→{nout} layer")
-        [(weights, biases)] = initial_values(init, [numbering], dtype)
+        [(weights, biases)] = initial_values(init, [numbering], _check_dtype(dtype))
         self._set_up(weights, biases, activation, numbering)
 
     @classmethod
@@ -123,9 +149,20 @@ class Dense(Module):
         """A copy of the biases as a vector (nout,)."""
         raise NotImplementedError
 
-    def load_arrays(self, weights: np.ndarray, biases: np.ndarray) -> None:
-        """Overwrite the parameters in place with a weight matrix and a bias vector."""
+    def new_values(self, weights: np.ndarray, biases: np.ndarray) -> list[tuple[Value, Any]]:
+        """Each parameter with its value in a weight matrix and a bias vector of this layer's
+        shapes (for `module.overwrite`)."""
         raise NotImplementedError
+
+    def load_arrays(self, weights: Any, biases: Any) -> None:
+        """Overwrite the parameters with a weight matrix (nin, nout) and a bias vector (nout,),
+        all or none, and move their versions on."""
+        weights, biases = np.asarray(weights, np.float64), np.asarray(biases, np.float64)
+        if weights.shape != (self.nin, self.nout) or biases.shape != (self.nout,):
+            raise ShapeError(f"load_arrays: layer {self.numbering.layer} needs weights of shape "
+                             f"{(self.nin, self.nout)} and biases of shape {(self.nout,)}, got "
+                             f"{weights.shape} and {biases.shape}")
+        overwrite(self.new_values(weights, biases))
 
     # ------------------------------------------------------------- shared by both
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
@@ -187,9 +224,8 @@ class TensorDense(Dense):
     def bias_vector(self) -> np.ndarray:
         return self.b.data.copy()
 
-    def load_arrays(self, weights: np.ndarray, biases: np.ndarray) -> None:
-        self.W.data[...] = weights
-        self.b.data[...] = biases
+    def new_values(self, weights: np.ndarray, biases: np.ndarray) -> list[tuple[Value, Any]]:
+        return [(self.W, weights.astype(self.dtype)), (self.b, biases.astype(self.dtype))]
 
     def forward(self, x: Any) -> Value:
         """A batch (n, nin) to (n, nout): Z = x @ W + b as one node, then the activation."""
@@ -231,11 +267,10 @@ class ScalarDense(Dense):
     def bias_vector(self) -> np.ndarray:
         return np.array([b.data for b in self.unit_biases])
 
-    def load_arrays(self, weights: np.ndarray, biases: np.ndarray) -> None:
-        for j, unit in enumerate(self.unit_weights):
-            for i, weight in enumerate(unit):
-                weight.data = float(weights[i, j])
-            self.unit_biases[j].data = float(biases[j])
+    def new_values(self, weights: np.ndarray, biases: np.ndarray) -> list[tuple[Value, Any]]:
+        pairs = [(weight, float(weights[i, j])) for j, unit in enumerate(self.unit_weights)
+                 for i, weight in enumerate(unit)]
+        return pairs + [(bias, float(biases[j])) for j, bias in enumerate(self.unit_biases)]
 
     def forward(self, x: Any) -> list[Value]:
         """One example (a sequence of nin numbers or Values) to a list of nout Values:
@@ -247,7 +282,7 @@ class ScalarDense(Dense):
                 "the rows, or use nn.cost(model, X, y, loss) for a batch")
         # Raw numbers (numpy scalars included) become Python floats: the engine's fast path.
         inputs = [v if isinstance(v, Value)
-                  else Value(float(v), label=f"x{i + 1}", requires_grad=False)
+                  else Value(_number(v, i), label=f"x{i + 1}", requires_grad=False)
                   for i, v in enumerate(x)]
         if len(inputs) != self.nin:
             raise ShapeError(f"layer {self.numbering.layer} has {self.nin} inputs per unit, "
@@ -272,19 +307,22 @@ class ScalarDense(Dense):
 
 def load_layers(layers: Sequence[Dense], state: Mapping[str, Any]) -> None:
     """Load `state` into `layers`, converting between scalar and tensor names when needed."""
+    if not isinstance(state, Mapping):
+        raise TypeError(f"load_state_dict: state must be a dict of values by name (as "
+                        f"state_dict() gives), not {type(state).__name__}")
     table = ParameterTable([(layer.numbering, layer.weight_matrix(), layer.bias_vector())
                             for layer in layers])
     scalar_names = {name for layer in layers for name in layer.numbering.scalar_names()}
     tensor_names = {name for layer in layers for name in layer.numbering.tensor_names()}
     if set(state) not in (scalar_names, tensor_names):
         expected = sorted(scalar_names if layers[0].scalar else tensor_names)
-        raise KeyError(f"load_state_dict: the state names {sorted(state)} are neither this "
+        raise ValueError(f"load_state_dict: the state names {sorted(state)} are neither this "
                        f"net's tensor names {sorted(tensor_names)} nor its scalar names "
                        f"(expected e.g. {expected})")
     for name, value in state.items():
         table[name] = value
-    for layer, (_, weights, biases) in zip(layers, table.layers, strict=True):
-        layer.load_arrays(weights, biases)
+    overwrite([pair for layer, (_, weights, biases) in zip(layers, table.layers, strict=True)
+               for pair in layer.new_values(weights, biases)])
 
 
 class Sequential(Module):
@@ -338,7 +376,7 @@ class Sequential(Module):
             where = layer.numbering.locate(name)
             if where is not None:
                 return where
-        raise KeyError(f"no scalar parameter {name!r} in {self!r}")
+        raise ValueError(f"no scalar parameter {name!r} in {self!r}")
 
     def to_scalar(self) -> Sequential:
         """The scalar twin: one Value per weight, the same numbers (a copy, not shared)."""
@@ -400,9 +438,15 @@ class MLP(Sequential):
         scalar: bool = False,
         dtype: Any = np.float64,
     ) -> None:
-        sizes = list(sizes)
+        nin = _check_width("MLP: nin (the number of inputs)", nin)
+        if isinstance(sizes, str) or not hasattr(sizes, "__iter__"):
+            raise TypeError(f"MLP: sizes must be a list of layer widths, e.g. [3, 1], "
+                            f"not {type(sizes).__name__} {sizes!r:.40}")
+        sizes = [_check_width(f"MLP: sizes[{i}] (the width of layer {i + 1})", size)
+                 for i, size in enumerate(sizes)]
         if not sizes:
             raise ValueError("MLP needs at least one layer size")
+        dtype = _check_dtype(dtype)
         activations = [activation] * (len(sizes) - 1) + [output_activation or activation]
         for name in activations:
             _check_activation(name)

@@ -16,8 +16,17 @@ from ..errors import ShapeError
 from ..value import Value, constant, record, stack
 
 
-def _as_value(predictions: Value | Sequence[Value]) -> Value:
-    return predictions if isinstance(predictions, Value) else stack(list(predictions))
+def _as_value(predictions: Value | Sequence[Value], name: str) -> Value:
+    """The predictions as one Value (a scalar layer's list is stacked), never empty."""
+    if not isinstance(predictions, Value):
+        if isinstance(predictions, str) or not hasattr(predictions, "__len__"):
+            raise TypeError(f"{name}: predictions must be a Value or a list of Values, not "
+                            f"{type(predictions).__name__} {predictions!r:.40}")
+        predictions = stack(list(predictions)) if len(predictions) else Value(np.zeros(0))
+    if predictions.size == 0:
+        raise ValueError(f"{name}: there are no predictions (an empty batch): a mean over no "
+                         "examples has no value")
+    return predictions
 
 
 def _targets_like(predictions: Value, targets: Any, name: str) -> Value:
@@ -25,14 +34,35 @@ def _targets_like(predictions: Value, targets: Any, name: str) -> Value:
     shape and float dtype, or a clear error."""
     label = targets.label if isinstance(targets, Value) and targets.label else "y"
     targets = targets.data if isinstance(targets, Value) else targets
-    if np.shape(targets) != predictions.shape:
+    try:
+        array = np.asarray(targets, dtype=predictions.dtype)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: targets must be numbers, not {type(targets).__name__} "
+                        f"{targets!r:.40}") from None
+    if array.shape != predictions.shape:
         raise ShapeError(
-            f"{name}: predictions have shape {predictions.shape} but targets {np.shape(targets)}; "
+            f"{name}: predictions have shape {predictions.shape} but targets {array.shape}; "
             f"they must match (e.g. y.reshape({', '.join(map(str, predictions.shape))}))"
         )
     if type(predictions.data) is float:
-        return constant(float(targets), label)
-    return constant(np.asarray(targets, dtype=predictions.dtype), label)
+        return constant(float(array), label)
+    return constant(array, label)
+
+
+def _check_unit_interval(name: str, what: str, data: Any, advice: str) -> None:
+    """Refuse values outside [0, 1] (or NaN), naming the first one and where it is."""
+    if type(data) is float:
+        if 0.0 <= data <= 1.0:
+            return
+        where = ""
+    else:
+        outside = ~((data >= 0) & (data <= 1))
+        if not outside.any():
+            return
+        position = tuple(int(i) for i in np.argwhere(outside)[0])
+        where = f" at index {position}" if position else ""
+        data = data[position]
+    raise ValueError(f"{name}: {what} {float(data)!r}{where} is outside [0, 1]; {advice}")
 
 
 def _mean(losses: Value, label: str) -> Value:
@@ -44,9 +74,13 @@ def _mean(losses: Value, label: str) -> Value:
 
 def mse(predictions: Value | Sequence[Value], targets: Any, label: str = "J") -> Value:
     """Mean squared error: mean of (prediction − target)²."""
-    predictions = _as_value(predictions)
+    predictions = _as_value(predictions, "mse")
     errors = predictions - _targets_like(predictions, targets, "mse")
     return _mean(errors * errors, label)
+
+
+TARGETS_ADVICE = ("targets are labels 0 or 1 (or probabilities between): another number "
+                  "would make the loss negative, and training run away with it")
 
 
 def binary_cross_entropy(
@@ -55,9 +89,16 @@ def binary_cross_entropy(
     """−[y·log a + (1 − y)·log(1 − a)] from probabilities a (a sigmoid output), averaged.
 
     One node per example (`ops.BINARY_CROSS_ENTROPY`): the graph shows ∂J/∂a = (a − y)/(a(1 − a)).
+    Probabilities and targets must lie in [0, 1] (ValueError otherwise: for a linear output,
+    the logits, use `bce_with_logits`).
     """
-    probabilities = _as_value(probabilities)
-    targets = _targets_like(probabilities, targets, "binary_cross_entropy")
+    name = "binary_cross_entropy"
+    probabilities = _as_value(probabilities, name)
+    targets = _targets_like(probabilities, targets, name)
+    _check_unit_interval(name, "probability", probabilities.data,
+                         "BCE takes probabilities (a sigmoid output); for a linear output "
+                         "(logits) use nn.bce_with_logits, which applies the sigmoid itself")
+    _check_unit_interval(name, "target", targets.data, TARGETS_ADVICE)
     return _mean(record(ops.BINARY_CROSS_ENTROPY, probabilities, targets), label)
 
 
@@ -65,10 +106,11 @@ def bce_with_logits(logits: Value | Sequence[Value], targets: Any, label: str = 
     """Binary cross-entropy of σ(z) computed from z directly: stable for any z.
 
     One node for the whole mean (`ops.BCE_WITH_LOGITS`, as fast as numpy written by hand):
-    the graph shows ∂J/∂z = (σ(z) − y)/n, the course's (a − y)/m.
+    the graph shows ∂J/∂z = (σ(z) − y)/n, the course's (a − y)/m. Targets must lie in [0, 1].
     """
-    logits = _as_value(logits)
+    logits = _as_value(logits, "bce_with_logits")
     targets = _targets_like(logits, targets, "bce_with_logits")
+    _check_unit_interval("bce_with_logits", "target", targets.data, TARGETS_ADVICE)
     total = record(ops.BCE_WITH_LOGITS, logits, targets)
     total.label = label
     return total
@@ -80,23 +122,32 @@ def softmax_cross_entropy(
     """−log softmax(z)[label], averaged; `labels` are class indices (ints), one per example.
 
     Logits of shape (n, classes) with n labels, or one example's logits (classes,) with one
-    label (a scalar net's output list).
+    label (a scalar net's output list). Labels must lie in 0 … classes − 1 on both (no
+    wrapping of −1 to the last class, as numpy indexing would).
     """
-    logits = _as_value(logits)
+    name = "softmax_cross_entropy"
+    logits = _as_value(logits, name)
     labels = np.asarray(labels.data if isinstance(labels, Value) else labels)
     if labels.dtype.kind == "f" and np.all(labels == np.round(labels)):
         labels = labels.astype(np.int64)
     if labels.dtype.kind not in "iu":
-        raise TypeError(f"softmax_cross_entropy: labels must be class indices (ints), "
-                        f"got dtype {labels.dtype}")
-    if logits.ndim == 1 and labels.ndim == 0:
-        log_probabilities = logits.log_softmax()[int(labels)]
-        return _mean(-log_probabilities, label)
-    if logits.ndim != 2 or labels.shape != logits.shape[:1]:
-        raise ShapeError(f"softmax_cross_entropy: logits of shape {logits.shape} need labels of "
-                         f"shape ({logits.shape[0] if logits.ndim else ''},), got {labels.shape}")
-    if labels.size and (labels.min() < 0 or labels.max() >= logits.shape[1]):
-        raise ValueError(f"softmax_cross_entropy: labels must lie in 0…{logits.shape[1] - 1}")
+        raise TypeError(f"{name}: labels must be class indices (ints), got dtype {labels.dtype}")
+    if logits.ndim not in (1, 2):
+        raise ShapeError(f"{name}: logits must have shape (classes,) for one example or "
+                         f"(n, classes) for a batch, not {logits.shape}")
+    expected = () if logits.ndim == 1 else logits.shape[:1]
+    if labels.shape != expected:
+        what = "one label (a number)" if logits.ndim == 1 else f"labels of shape {expected}"
+        raise ShapeError(f"{name}: logits of shape {logits.shape} need {what}, "
+                         f"got labels of shape {labels.shape}")
+    classes = logits.shape[-1]
+    outside = (labels < 0) | (labels >= classes)
+    if np.any(outside):
+        wrong = int(labels[outside].flat[0])
+        raise ValueError(f"{name}: label {wrong} is not a class: labels must lie in "
+                         f"0…{classes - 1} (the logits have {classes} classes)")
+    if logits.ndim == 1:
+        return _mean(-logits.log_softmax()[int(labels)], label)
     picked = logits.log_softmax(axis=-1)[np.arange(len(labels)), labels]
     return _mean(-picked, label)
 

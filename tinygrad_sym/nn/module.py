@@ -9,8 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from ..value import Value, zeros_like
+from ..value import Value, mark_changed, zeros_like
 from .files import write_model
+from .interrupts import deferred_interrupts
 
 
 class Module:
@@ -51,14 +52,19 @@ class Module:
         return write_model(path, self.architecture(), self.state_dict())
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        """Set every parameter from `state` (names and shapes must match)."""
+        """Set every parameter from `state` (names and shapes must match): all values are
+        checked before any is written, and the parameters' versions move on."""
         parameters = dict(self.named_parameters())
+        if not isinstance(state, Mapping):
+            raise TypeError(f"load_state_dict: state must be a dict of values by name, "
+                            f"not {type(state).__name__}")
         if set(state) != set(parameters):
             missing, unexpected = set(parameters) - set(state), set(state) - set(parameters)
-            raise KeyError(f"load_state_dict: missing {sorted(missing)}, "
+            raise ValueError(f"load_state_dict: missing {sorted(missing)}, "
                            f"unexpected {sorted(unexpected)}")
-        for name, value in state.items():
-            assign(parameters[name], value, name)
+        values = [(parameters[name], checked_value(parameters[name], value, name))
+                  for name, value in state.items()]
+        overwrite(values)
 
 
 def reset_grad(parameter: Value) -> None:
@@ -67,14 +73,31 @@ def reset_grad(parameter: Value) -> None:
     parameter.grad = zeros_like(parameter.data)
 
 
-def assign(parameter: Value, value: Any, name: str) -> None:
-    """Overwrite a parameter's data in place (arrays) or by assignment (Python floats)."""
+def checked_value(parameter: Value, value: Any, name: str) -> Any:
+    """`value` as the new data of `parameter`: a float for a scalar, an array of its shape
+    (cast to its dtype), or a clear error naming the parameter."""
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be set to numbers, not {type(value).__name__} "
+                        f"{value!r:.40}") from None
     if type(parameter.data) is float:
-        if np.ndim(value) != 0:
-            raise ValueError(f"{name} is a number, the value given has shape {np.shape(value)}")
-        parameter.data = float(value)
-        return
-    if np.shape(value) != parameter.data.shape:
+        if array.ndim != 0:
+            raise ValueError(f"{name} is a number, the value given has shape {array.shape}")
+        return float(array)
+    if array.shape != parameter.data.shape:
         raise ValueError(f"{name} has shape {parameter.data.shape}, "
-                         f"the value given has {np.shape(value)}")
-    parameter.data[...] = value
+                         f"the value given has {array.shape}")
+    return array.astype(parameter.data.dtype)
+
+
+def overwrite(values: list[tuple[Value, Any]]) -> None:
+    """Write checked values into their parameters (arrays in place, floats by assignment),
+    all of them with Ctrl-C held back, and move their versions on."""
+    with deferred_interrupts():
+        for parameter, value in values:
+            if type(parameter.data) is float:
+                parameter._data = value
+            else:
+                parameter._data[...] = value
+        mark_changed(*(parameter for parameter, _ in values))

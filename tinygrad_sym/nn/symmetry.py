@@ -47,6 +47,9 @@ def symmetric_units(model: Sequential, atol: float = 0.0) -> list[SymmetricGroup
     others (seen with OpenBLAS for layers of 5, 7 or 9 units), so tied units may drift apart
     by a few ulps: pass a small `atol` to look past that.
     """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"symmetric_units: model must be an nn net (MLP, Sequential), not "
+                        f"{type(model).__name__}")
     groups = []
     for index in range(len(model.layers) - 1):
         signature = _signature(model, index)

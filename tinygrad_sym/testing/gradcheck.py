@@ -18,7 +18,7 @@ import numpy as np
 from ..autograd import grad
 from ..errors import GradcheckError
 from ..forward import jvp
-from ..value import Value, describe
+from ..value import Value, describe, topological_order
 
 
 @dataclass(frozen=True)
@@ -42,8 +42,47 @@ def _as_float64_leaf(x: Any, index: int) -> Value:
         data = x.data if type(x.data) is float else np.asarray(x.data, dtype=np.float64)
         label = x.label or f"input {index}"
         return Value(data, label=label, requires_grad=x.requires_grad)
-    data = float(x) if np.ndim(x) == 0 else np.asarray(x, dtype=np.float64)
+    array = np.asarray(x)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(f"gradcheck: input {index} must be a number, an array of numbers or a "
+                        f"Value, not {type(x).__name__} {x!r:.40}")
+    data = float(array) if array.ndim == 0 else array.astype(np.float64)
     return Value(data, label=f"input {index}")
+
+
+def _check_arguments(fn: Any, inputs: Any) -> None:
+    """Refuse a function that is not one, and inputs that are not a list of arguments."""
+    if not callable(fn):
+        raise TypeError(f"gradcheck: fn must be a function of the inputs, not "
+                        f"{type(fn).__name__}")
+    if isinstance(inputs, Value | np.ndarray | int | float) or not hasattr(inputs, "__iter__"):
+        raise TypeError("gradcheck: inputs must be a list of the function's arguments, "
+                        f"e.g. [x] for one, not {type(inputs).__name__}")
+
+
+def _connected(fn: Callable[..., Value], leaves: Sequence[Value]) -> bool:
+    """Whether fn's output is computed, in the graph, from some leaf that needs a gradient."""
+    wanted = {id(leaf) for leaf in leaves if leaf.requires_grad}
+    return not wanted.isdisjoint(map(id, topological_order(fn(*leaves))))
+
+
+def _refuse_vacuous(fn: Callable[..., Value], leaves: list[Value], eps: float,
+                    seed: int | None) -> None:
+    """Raise GradcheckError when there was nothing to check: no input needs a gradient, or
+    the output depends on none of them (not in the graph, and not numerically either)."""
+    checked = [i for i, leaf in enumerate(leaves) if leaf.requires_grad]
+    if not checked:
+        raise GradcheckError("gradcheck: no input requires a gradient, so there is nothing "
+                             "to check; pass numbers, arrays or Values with requires_grad=True")
+    if _connected(fn, leaves):
+        return
+    projection = _direction(np.shape(fn(*leaves).data), seed)
+    if not any(np.any(_numeric_gradient(fn, leaves, i, projection, eps)) for i in checked):
+        raise GradcheckError(
+            "gradcheck: the output does not depend on these inputs (no path in the graph, and "
+            "finite differences are 0 too), so nothing was checked; pass the inputs the "
+            "function computes from"
+        )
 
 
 def _direction(shape: tuple[int, ...], seed: int | None, salt: int = 0) -> Any:
@@ -135,15 +174,32 @@ def gradcheck(
 
     Inputs (numbers, arrays or Values) are copied to float64; a Value with
     requires_grad=False is held constant and not checked. Raises `GradcheckError` naming
-    the input, the worst element, and the analytic and numeric values.
+    the input, the worst element, and the analytic and numeric values; also when there is
+    nothing to check (no input requires a gradient, or the output does not depend on the
+    inputs at all), rather than passing vacuously.
     """
+    return _gradcheck(fn, inputs, eps, atol, rtol, seed, vacuous_ok=False)
+
+
+def _gradcheck(
+    fn: Callable[..., Value], inputs: Sequence[Any], eps: float, atol: float, rtol: float,
+    seed: int, vacuous_ok: bool,
+) -> bool:
+    """`gradcheck`; with `vacuous_ok`, an output that does not depend on the inputs passes
+    when finite differences agree (a second derivative may be zero everywhere)."""
+    _check_arguments(fn, inputs)
     leaves, mismatch = gradient_mismatch(fn, inputs, eps, atol, rtol, seed)
     if mismatch:
+        hint = "" if _connected(fn, leaves) else (
+            "; the output is not connected to the inputs in the graph (computed from .data, "
+            "detach() or under no_grad()?)")
         raise GradcheckError(
             f"gradient of input {mismatch.input} ({describe(leaves[mismatch.input])}) is wrong"
             f"{mismatch.where()}: backward gives {mismatch.computed:.8g}, finite differences "
-            f"give {mismatch.numeric:.8g} (atol={atol}, rtol={rtol})"
+            f"give {mismatch.numeric:.8g} (atol={atol}, rtol={rtol}){hint}"
         )
+    if not vacuous_ok:
+        _refuse_vacuous(fn, leaves, eps, seed)
     return True
 
 
@@ -178,10 +234,13 @@ def gradgradcheck(
 ) -> bool:
     """True if second derivatives of `fn` (grad of grad, via create_graph) are right.
 
-    It differentiates the first gradient, projected on random directions, and compares
-    that with finite differences of the first gradient itself.
+    It checks the first derivatives (`gradcheck`), then differentiates the first gradient,
+    projected on random directions, and compares that with finite differences of the first
+    gradient itself (which may not depend on the inputs: a linear fn).
     """
-    return gradcheck(projected_first_gradient(fn, seed), inputs, eps, atol, rtol, seed)
+    gradcheck(fn, inputs, eps, atol, rtol, seed)
+    return _gradcheck(projected_first_gradient(fn, seed), inputs, eps, atol, rtol, seed,
+                      vacuous_ok=True)
 
 
 def jvp_mismatch(

@@ -81,12 +81,25 @@ class GradientGraph(graphviz.Digraph):
         """Draw the graph into `filename` (PNG, SVG or PDF) and return its path.
 
         The format is `format`, else the file's suffix, else PNG; a name without a
-        suffix gets one. The file appears complete or not at all.
+        suffix gets one. A suffix draw cannot write (.jpg) is refused unless `format` is
+        given (then the format's suffix is added). The file appears complete or not at all.
         """
+        if not isinstance(filename, str | os.PathLike):
+            raise TypeError(f"draw: filename must be a path (str or pathlib.Path), not "
+                            f"{type(filename).__name__}")
         path = Path(filename)
+        if path.is_dir() or str(filename).endswith(("/", os.sep)):
+            raise ValueError(f"draw: {str(filename)!r} is a directory; name the file, e.g. "
+                             f"{str(path / 'graph.png')!r}")
         suffix = path.suffix.lower().lstrip(".")
+        if format is None and suffix and suffix not in FORMATS:
+            raise ValueError(
+                f"draw: cannot write {path.name!r}: .{suffix} is not a format draw writes; "
+                f"name the file .png, .svg or .pdf (or pass format='png' to keep the name, "
+                f"which then gets .png added)"
+            )
         if format is None:
-            format = suffix if suffix in FORMATS else "png"
+            format = suffix or "png"
         format = format.lower()
         if format not in FORMATS:
             raise ValueError(f"draw: cannot write format {format!r}; choose one of {FORMATS}")

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..explainer import Names
-from ..value import Value, topological_order
+from ..value import Value, check_current, topological_order
 from . import legend
 from .cards import SMALL, card_tooltip, kind_of, op_node, summary_box, value_card
 from .colors import GradientScale
@@ -26,7 +26,7 @@ from .derivatives import mode_of, shown
 from .edges import edges
 from .highlight import PathIndex, resolve
 from .labels import escape, font, html_label
-from .output import GradientGraph
+from .output import FORMATS, GradientGraph
 
 FONT = "DejaVu Sans,Helvetica,Arial,sans-serif"
 
@@ -77,9 +77,12 @@ def draw(
         raise TypeError(f"draw: root must be a Value, not {type(root).__name__}")
     if not isinstance(digits, int) or not 1 <= digits <= 17:
         raise ValueError(f"draw: digits must be an integer from 1 to 17, got {digits!r}")
+    if format is not None and (not isinstance(format, str) or format.lower() not in FORMATS):
+        raise ValueError(f"draw: cannot write format {format!r}; choose one of {FORMATS}")
+    order = topological_order(root)
+    check_current(order, root, "Drawing")
     names = Names(root)  # the explainer's names, so the picture and its legend agree
     paths = PathIndex(resolve(root, highlight, names))
-    order = topological_order(root)
     keep = paths.nodes
     if len(order) > max_nodes and len(keep) > CONDENSED_BOXES // 2:
         keep = {item.wrt for item in paths.highlights}  # too many path nodes to draw each

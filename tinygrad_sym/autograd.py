@@ -96,15 +96,25 @@ def backpropagate(
     previous, thread.grad_enabled = thread.grad_enabled, create_graph or thread.grad_enabled
     try:
         for node in reversed(topological_order(output, follow or needs_grad)):
-            parents = node.parents
-            if not parents:
+            op = node.op
+            if op is None:  # a leaf: nothing to hand down
                 continue
             grad = grads[node] if keep is None or node in keep else grads.pop(node)
-            rules, attrs, version = node.op.rules, node.attrs, node._version
+            rules, attrs, version = op.rules, node.attrs, node._version
+            # The parents, and their data, read from the node's slots (see Value.parents).
+            first, second, parents = node._first, node._second, node._more
+            if parents is None:
+                parents = (first,) if second is None else (first, second)
             if create_graph:
                 out, operands = node, parents
+            elif second is not None:
+                out, operands = node._data, (first._data, second._data)
+            elif first is not None:
+                out, operands = node._data, (first._data,)
             else:
                 out, operands = node._data, tuple([parent._data for parent in parents])
+            if node.saved is not None and not create_graph:
+                attrs = {**(attrs or {}), "saved": node.saved}
             for index, parent in enumerate(parents):
                 if parent._version > version:
                     raise stale_error(parent, node, output, "Backpropagating")
@@ -122,7 +132,8 @@ def backpropagate(
                     )
                 if type(share) is not float:
                     operand = operands[index]
-                    share = sum_to(share, operand)
+                    if create_graph or type(operand) is float or share.shape != operand.shape:
+                        share = sum_to(share, operand)
                     # A gradient takes its operand's dtype (float32 met with float64 data).
                     if not create_graph and type(operand) is not float and (
                             share.dtype is not operand.dtype):

@@ -83,8 +83,10 @@ class Value(ops.Node):
     Plain numbers and arrays given to an op become constants (requires_grad=False).
     """
 
-    __slots__ = ("_data", "_label", "_version", "attrs", "grad", "group", "op", "parents",
-                 "requires_grad")
+    # The parents are held in slots, not in a tuple: one object per node for the garbage
+    # collector to track instead of two (it walks every tracked object of a growing graph).
+    __slots__ = ("_data", "_first", "_label", "_more", "_second", "_version", "attrs", "grad",
+                 "group", "op", "requires_grad", "saved")
     __array_ufunc__ = None  # numpy defers to our reflected operators (array * Value -> Value)
 
     _data: Any  # the engine reads `_data` (a slot) where speed counts; users read `.data`
@@ -92,8 +94,11 @@ class Value(ops.Node):
     _version: int
     grad: Any
     op: Op | None
-    parents: tuple[Value, ...]
+    _first: Value | None  # the first operand of a node with one or two
+    _second: Value | None  # the second operand of a node with two
+    _more: tuple[Value, ...] | None  # all operands of a node with three or more
     attrs: dict[str, Any] | None
+    saved: Any  # what the op's forward kept for its backward rule (e.g. σ(z)), or None
     requires_grad: bool
     group: tuple[str, ...] | None  # e.g. ("layer 1", "unit 2"), set by nn
 
@@ -132,6 +137,18 @@ class Value(ops.Node):
         """Declare that `data` was changed in place (`w.data[0] = 1.0`): graphs recorded
         before now refuse to be differentiated, explained or drawn, as after `w.data = …`."""
         mark_changed(self)
+
+    @property
+    def parents(self) -> tuple[Value, ...]:
+        """The operands this node was computed from, in order; () for a leaf."""
+        more = self._more
+        if more is not None:
+            return more
+        first = self._first
+        if first is None:
+            return ()
+        second = self._second
+        return (first,) if second is None else (first, second)
 
     @property
     def label(self) -> str | None:
@@ -347,11 +364,19 @@ def _fill(
     node: Value, data: Any, grad: Any, op: Op | None, parents: tuple[Value, ...],
     attrs: dict[str, Any] | None, requires_grad: bool, version: int, label: str | None = None,
 ) -> Value:
-    """Set every field of `node`: the one place a node is built (`Value(...)` for a leaf,
-    `constant` and `record` on a bare `Value.__new__`, which skips the leaf's checks)."""
-    node._data, node.grad, node.op, node.parents = data, grad, op, parents
-    node.attrs, node.requires_grad, node._label, node.group = attrs, requires_grad, label, None
-    node._version = version
+    """Set every field of `node`: the one place a node is built from given fields (`Value(...)`
+    for a leaf, `constant`, copies; `record` fills its new nodes itself, faster)."""
+    node._data, node.grad, node.op, node.attrs = data, grad, op, attrs
+    count = len(parents)
+    if count > 2:
+        node._first = node._second = None
+        node._more = parents
+    else:
+        node._first = parents[0] if count else None
+        node._second = parents[1] if count == 2 else None
+        node._more = None
+    node.requires_grad, node._label, node.group = requires_grad, label, None
+    node._version, node.saved = version, None
     return node
 
 
@@ -440,15 +465,25 @@ def constant(x: Any, label: str | None = None) -> Value:
 def record(op: Op, *args: Any, **attrs: Any) -> Value:
     """Compute `op` on the arguments' data and record the result as a node of the graph.
 
-    Under `no_grad()` the result is a constant with no parents.
+    Under `no_grad()` the result is a constant with no parents. Ops of one or two operands
+    (nearly all) take a short way, without building lists.
     """
     born = _clock  # read before the operands' data, so a concurrent update shows as stale
     parents = args
     for arg in args:
-        if not isinstance(arg, Value):
+        if type(arg) is not Value:
             parents = tuple([a if isinstance(a, Value) else constant(a) for a in args])
             break
-    data_in = [parent._data for parent in parents]
+    count = len(parents)
+    if count == 2:
+        first, second = parents
+        data_in: Sequence[Any] = (first._data, second._data)
+    elif count == 1:
+        first, second = parents[0], None
+        data_in = (first._data,)
+    else:
+        first = second = None
+        data_in = [parent._data for parent in parents]
     try:
         # Two calls, not one with **attrs: unpacking an empty dict costs time on every op.
         data = op.forward(*data_in, **attrs) if attrs else op.forward(*data_in)
@@ -460,11 +495,21 @@ def record(op: Op, *args: Any, **attrs: Any) -> Value:
         data = float(data)
     if modes.shared.detect_anomaly:
         check_finite(data, op, parents, "forward")
-    if modes.local.grad_enabled:
-        requires_grad = any(map(needs_grad, parents))
-        return _fill(Value.__new__(Value), data, None, op, parents, attrs or None, requires_grad,
-                     born)
-    return _fill(Value.__new__(Value), data, None, None, (), None, False, born)
+    node = Value.__new__(Value)
+    node._data, node.grad, node._label, node.group, node._version = data, None, None, None, born
+    if not modes.local.grad_enabled:
+        node.op = node._first = node._second = node._more = node.attrs = node.saved = None
+        node.requires_grad = False
+        return node
+    node.op, node.attrs, node.saved = op, attrs or None, None
+    if first is None:
+        node._first = node._second = None
+        node._more = parents
+        node.requires_grad = any(map(needs_grad, parents))
+    else:
+        node._first, node._second, node._more = first, second, None
+        node.requires_grad = first.requires_grad or (second is not None and second.requires_grad)
+    return node
 
 
 def recompute_in_numpy(
@@ -558,23 +603,48 @@ def topological_order(root: Value, follow: Callable[[Value], bool] | None = None
 
     Iterative depth-first search: graph depth is limited by memory, not by recursion.
     With `follow`, only parents for which `follow(parent)` is true are visited (backward
-    passes `needs_grad`).
+    passes `needs_grad`). The node on top of the stack goes down to its first parent not
+    visited yet, and leaves the stack when there is none (a node of one or two parents
+    looks at them again each time: cheaper than keeping an iterator).
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order: root must be a Value, not {type(root).__name__}")
     order: list[Value] = []
     visited = {root}
-    stack = [(root, iter(root.parents))]
+    stack = [root]
+    iterators: dict[Value, Iterator[Value]] = {}  # for nodes of three or more parents
     while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in visited and (follow is None or follow(parent)):
+        node = stack[-1]
+        more = node._more
+        if more is None:
+            parent = node._first
+            if parent is not None and parent not in visited and (
+                    follow is None or follow(parent)):
                 visited.add(parent)
-                stack.append((parent, iter(parent.parents)))
-                break
+                stack.append(parent)
+                continue
+            parent = node._second
+            if parent is not None and parent not in visited and (
+                    follow is None or follow(parent)):
+                visited.add(parent)
+                stack.append(parent)
+                continue
         else:
-            stack.pop()
-            order.append(node)
+            parents = iterators.get(node)
+            if parents is None:
+                parents = iterators[node] = iter(more)
+            for parent in parents:
+                if parent not in visited and (follow is None or follow(parent)):
+                    visited.add(parent)
+                    stack.append(parent)
+                    break
+            else:
+                del iterators[node]
+                stack.pop()
+                order.append(node)
+            continue
+        stack.pop()
+        order.append(node)
     return order
 
 

@@ -115,15 +115,20 @@ def backpropagate(
                 out, operands = node._data, tuple([parent._data for parent in parents])
             if node.saved is not None and not create_graph:
                 attrs = {**(attrs or {}), "saved": node.saved}
+            count = len(operands)
             for index, parent in enumerate(parents):
                 if parent._version > version:
                     raise stale_error(parent, node, output, "Backpropagating")
                 if not parent.requires_grad or (follow and not follow(parent)):
                     continue
                 rule = rules[index]
-                try:
+                try:  # operands one by one where their number is known (a faster call)
                     if attrs:
                         share = rule(grad, out, *operands, **attrs)
+                    elif count == 2:
+                        share = rule(grad, out, operands[0], operands[1])
+                    elif count == 1:
+                        share = rule(grad, out, operands[0])
                     else:
                         share = rule(grad, out, *operands)
                 except ARITHMETIC_ERRORS as error:
@@ -160,7 +165,7 @@ def backward(output: Value, grad: Any = None, create_graph: bool = False) -> Non
     grads = backpropagate(output, _seed(output, grad, create_graph), create_graph)
     with _accumulating:  # threads that share leaves add up their gradients one at a time
         for node, total in grads.items():
-            if node.parents:
+            if node.op is not None:
                 node.grad = total
             else:
                 node.grad = total if node.grad is None else node.grad + total

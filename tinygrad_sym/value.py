@@ -245,68 +245,68 @@ class Value(ops.Node):
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: Any) -> Value:
-        return record(ops.ADD, self, other)
+        return binary(ops.ADD, self, other)
 
     def __radd__(self, other: Any) -> Value:
-        return record(ops.ADD, other, self)
+        return binary(ops.ADD, other, self)
 
     def __sub__(self, other: Any) -> Value:
-        return record(ops.SUB, self, other)
+        return binary(ops.SUB, self, other)
 
     def __rsub__(self, other: Any) -> Value:
-        return record(ops.SUB, other, self)
+        return binary(ops.SUB, other, self)
 
     def __mul__(self, other: Any) -> Value:
-        return record(ops.MUL, self, other)
+        return binary(ops.MUL, self, other)
 
     def __rmul__(self, other: Any) -> Value:
-        return record(ops.MUL, other, self)
+        return binary(ops.MUL, other, self)
 
     def __truediv__(self, other: Any) -> Value:
-        return record(ops.DIV, self, other)
+        return binary(ops.DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
-        return record(ops.DIV, other, self)
+        return binary(ops.DIV, other, self)
 
     def __pow__(self, other: Any) -> Value:
-        return record(ops.POW, self, other)
+        return binary(ops.POW, self, other)
 
     def __rpow__(self, other: Any) -> Value:
-        return record(ops.POW, other, self)
+        return binary(ops.POW, other, self)
 
     def __matmul__(self, other: Any) -> Value:
-        return record(ops.MATMUL, self, other)
+        return binary(ops.MATMUL, self, other)
 
     def __rmatmul__(self, other: Any) -> Value:
-        return record(ops.MATMUL, other, self)
+        return binary(ops.MATMUL, other, self)
 
     def __neg__(self) -> Value:
-        return record(ops.NEG, self)
+        return unary(ops.NEG, self)
 
     def __abs__(self) -> Value:
-        return record(ops.ABS, self)
+        return unary(ops.ABS, self)
 
     # -------------------------------------------------------------- elementwise
     def exp(self) -> Value:
-        return record(ops.EXP, self)
+        return unary(ops.EXP, self)
 
     def log(self) -> Value:
-        return record(ops.LOG, self)
+        return unary(ops.LOG, self)
 
     def sqrt(self) -> Value:
-        return record(ops.SQRT, self)
+        return unary(ops.SQRT, self)
 
     def abs(self) -> Value:
-        return record(ops.ABS, self)
+        return unary(ops.ABS, self)
 
     def tanh(self) -> Value:
-        return record(ops.TANH, self)
+        return unary(ops.TANH, self)
 
     def sigmoid(self) -> Value:
-        return record(ops.SIGMOID, self)
+        return unary(ops.SIGMOID, self)
 
     def relu(self) -> Value:
-        return record(ops.RELU, self)
+        return unary(ops.RELU, self)
 
     # ------------------------------------------------------------------ reductions
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
@@ -465,8 +465,9 @@ def constant(x: Any, label: str | None = None) -> Value:
 def record(op: Op, *args: Any, **attrs: Any) -> Value:
     """Compute `op` on the arguments' data and record the result as a node of the graph.
 
-    Under `no_grad()` the result is a constant with no parents. Ops of one or two operands
-    (nearly all) take a short way, without building lists.
+    Plain numbers and arrays among the arguments become constants. Under `no_grad()` the
+    result is a constant with no parents. (The operators take `binary` and `unary`, the same
+    for one or two operands, without building tuples.)
     """
     born = _clock  # read before the operands' data, so a concurrent update shows as stale
     parents = args
@@ -474,16 +475,7 @@ def record(op: Op, *args: Any, **attrs: Any) -> Value:
         if type(arg) is not Value:
             parents = tuple([a if isinstance(a, Value) else constant(a) for a in args])
             break
-    count = len(parents)
-    if count == 2:
-        first, second = parents
-        data_in: Sequence[Any] = (first._data, second._data)
-    elif count == 1:
-        first, second = parents[0], None
-        data_in = (first._data,)
-    else:
-        first = second = None
-        data_in = [parent._data for parent in parents]
+    data_in = [parent._data for parent in parents]
     try:
         # Two calls, not one with **attrs: unpacking an empty dict costs time on every op.
         data = op.forward(*data_in, **attrs) if attrs else op.forward(*data_in)
@@ -491,9 +483,51 @@ def record(op: Op, *args: Any, **attrs: Any) -> Value:
         data = recompute_in_numpy(op.forward, data_in, attrs, error, op, parents)
     except (TypeError, IndexError) as error:
         raise _op_error(op, parents, error) from error
+    if len(parents) > 2:
+        return _node(op, data, born, None, None, parents, attrs or None)
+    return _node(op, data, born, parents[0], parents[1] if len(parents) == 2 else None, None,
+                 attrs or None)
+
+
+def binary(op: Op, a: Any, b: Any) -> Value:
+    """`record(op, a, b)` for an op of two operands (+, ×, …), the short way."""
+    born = _clock
+    if type(a) is not Value:
+        a = a if isinstance(a, Value) else constant(a)
+    if type(b) is not Value:
+        b = b if isinstance(b, Value) else constant(b)
+    try:
+        data = op.forward(a._data, b._data)
+    except ARITHMETIC_ERRORS as error:
+        data = recompute_in_numpy(op.forward, [a._data, b._data], {}, error, op, (a, b))
+    except (TypeError, IndexError) as error:
+        raise _op_error(op, (a, b), error) from error
+    return _node(op, data, born, a, b, None, None)
+
+
+def unary(op: Op, a: Value) -> Value:
+    """`record(op, a)` for an op of one operand (exp, relu, …) applied to a Value, the short
+    way."""
+    born = _clock
+    try:
+        data = op.forward(a._data)
+    except ARITHMETIC_ERRORS as error:
+        data = recompute_in_numpy(op.forward, [a._data], {}, error, op, (a,))
+    except (TypeError, IndexError) as error:
+        raise _op_error(op, (a,), error) from error
+    return _node(op, data, born, a, None, None, None)
+
+
+def _node(
+    op: Op, data: Any, born: int, first: Value | None, second: Value | None,
+    more: tuple[Value, ...] | None, attrs: dict[str, Any] | None,
+) -> Value:
+    """The node of `data`, computed by `op` from its operands (`first` and `second` for one
+    or two, else `more`) at time `born`; a constant under `no_grad()`."""
     if type(data) is np.float64:
         data = float(data)
     if modes.shared.detect_anomaly:
+        parents = more or ((first,) if second is None else (first, second))
         check_finite(data, op, parents, "forward")
     node = Value.__new__(Value)
     node._data, node.grad, node._label, node.group, node._version = data, None, None, None, born
@@ -501,13 +535,11 @@ def record(op: Op, *args: Any, **attrs: Any) -> Value:
         node.op = node._first = node._second = node._more = node.attrs = node.saved = None
         node.requires_grad = False
         return node
-    node.op, node.attrs, node.saved = op, attrs or None, None
-    if first is None:
-        node._first = node._second = None
-        node._more = parents
-        node.requires_grad = any(map(needs_grad, parents))
+    node.op, node.attrs, node.saved = op, attrs, None
+    node._first, node._second, node._more = first, second, more
+    if more is not None:
+        node.requires_grad = any(map(needs_grad, more))
     else:
-        node._first, node._second, node._more = first, second, None
         node.requires_grad = first.requires_grad or (second is not None and second.requires_grad)
     return node
 

@@ -1,19 +1,22 @@
-# The two commands of the README: `make demo` and `make test`. Both set everything up first.
+# The commands of the README: `make demo`, `make test`, `make notebooks`. Each sets everything up first.
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TORCH  := $(VENV)/.torch-installed
 
-.PHONY: setup graphviz browser demo images test lint bench clean
+.PHONY: setup graphviz browser demo images test notebooks lint bench clean
 
 setup: $(STAMP) graphviz browser
 
-# A virtual environment with the package (editable) and the test/lint tools.
+# A virtual environment with the package (editable), the test/lint tools, and a Jupyter
+# kernel (the venv's Python) that runs the notebooks.
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 \
+		--display-name "Python 3 (tinygrad_sym)" >/dev/null
 	touch $@
 
 # PyTorch, the optional torch extra: the bridge's tests and the torch oracle run with it.
@@ -57,11 +60,16 @@ images: setup
 	$(BIN)/python docs/readme_picture.py
 
 test: setup $(TORCH)
-	$(BIN)/ruff check tinygrad_sym tests examples benchmarks
+	$(BIN)/ruff check tinygrad_sym tests examples benchmarks notebooks
 	$(BIN)/python -m pytest
 
+# Rebuild notebooks/*.ipynb from examples/*.py, executed with their outputs (the tests check
+# that the committed ones are current).
+notebooks: setup $(TORCH)
+	$(BIN)/python notebooks/build.py
+
 lint: $(STAMP)
-	$(BIN)/ruff check tinygrad_sym tests examples benchmarks
+	$(BIN)/ruff check tinygrad_sym tests examples benchmarks notebooks
 
 # Speed and memory against numpy by hand and the peers (installed here; torch: see README).
 bench: $(STAMP)

@@ -194,6 +194,20 @@ def batch_graph() -> Any:
     return ts.draw(J, highlight=[w["w1"], w["w3"]])
 
 
+def matrix_graph(**options: Any) -> Any:
+    """The README's matrix-form picture: coffee's tensor net on 4 roasts, W1 highlighted."""
+    import tinygrad_sym as ts
+    from tinygrad_sym import datasets, nn
+
+    ts.manual_seed(0)
+    X, y = datasets.coffee_roasting()
+    X, y = datasets.Normalizer.fit(X)(X)[:4], y[:4]
+    net = nn.MLP(2, [3, 1])
+    J = nn.cost(net, X, y)
+    J.backward()
+    return ts.draw(J, highlight=[dict(net.named_parameters())["W1"]], **options)
+
+
 def legibility_row(name: str, graph: Any, targets: bool = False) -> dict[str, Any]:
     """The text heights of `graph` on screen (px) at 1280 and 880 px wide, its aspect;
     with `targets`, whether it reaches the README picture's."""
@@ -217,6 +231,9 @@ def legibility(stories: tuple[str, ...] = STORIES) -> list[dict[str, Any]]:
             suffix = f" ({k + 1} of {len(graphs)})" if len(graphs) > 1 else ""
             rows.append(legibility_row(f"{story} story graph{suffix}", graph))
     rows.append(legibility_row("batch of 4 on coffee's twin", batch_graph()))
+    rows.append(legibility_row("tensor net, highlight=[W1] (matrix form)", matrix_graph()))
+    rows.append(legibility_row("the same, clusters=False (the README's)",
+                               matrix_graph(clusters=False)))
     return rows
 
 

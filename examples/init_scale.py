@@ -4,8 +4,17 @@ saturate the sigmoid (a(1 − a) near 0) and gradient descent crawls.
     python examples/init_scale.py      (the full story: tinygrad-sym demo init-scale)
 
 Writes out/init-scale/init_scale.png (needs matplotlib: pip install tinygrad_sym[plot]).
+Cell by cell, with outputs: notebooks/init_scale.ipynb.
 """
 
+# %% [markdown]
+# # Init scale: why Glorot, not any numbers?
+#
+# Scale the coffee net's Glorot-uniform start by 0.01, 1, 10 and 100. Every gradient
+# through a sigmoid unit carries the factor a(1 − a); with large weights the units
+# saturate (a near 0 or 1), that factor is near 0, and gradient descent crawls.
+
+# %%
 import tinygrad_sym as ts
 from tinygrad_sym import datasets, nn, plots
 from tinygrad_sym.stories.init_scale import slopes
@@ -25,8 +34,7 @@ for scale in (0.01, 1, 10, 100):
           f"(roast, unit); J {history.loss[0]:.3f} → {history.loss[-1]:.3f}, "
           f"accuracy {nn.accuracy(net, features, y):.1%}")
 
-try:
-    print("figure:", plots.init_scales(starts, histories, "out/init-scale/init_scale.png",
-                                       saturated=0.01))
-except plots.MissingMatplotlib as error:
-    print(f"(no figure: {error})")
+# %%
+figure = plots.init_scales(starts, histories, "out/init-scale/init_scale.png", saturated=0.01)
+print(f"figure: {figure}")
+figure

@@ -2,6 +2,7 @@
 
 import gc
 import math
+import sys
 import tracemalloc
 
 import numpy as np
@@ -125,12 +126,46 @@ def test_grad_of_constant_input_is_refused():
         ts.grad(ts.Value(1.0) * 2.0, ts.Value(1.0, requires_grad=False))
 
 
-def test_deep_chain_of_a_million_ops_does_not_recurse():
+def _stack_depth() -> int:
+    frame, depth = sys._getframe(), 0
+    while frame is not None:
+        frame, depth = frame.f_back, depth + 1
+    return depth
+
+
+def test_backward_does_not_recurse_however_deep_the_graph():
+    """A chain 100 times deeper than the Python frames allowed: backward, the graph walk and
+    freeing the graph use none. (A chain of 2,000,000 ops runs in `make bench`.)"""
+    headroom = 200
     y = x = ts.Value(1.0)
-    for _ in range(500_000):  # two ops per step: a million nodes
-        y = y * 1.0000001 + 0.0
-    y.backward()
-    assert x.grad == pytest.approx(1.0000001**500_000)
+    for _ in range(10_000):  # two ops per step: 20,000 nodes deep
+        y = y * 1.0001 + 0.0
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_stack_depth() + headroom)
+    try:
+        order = ts.topological_order(y)
+        y.backward()
+        del y, order  # the graph is freed here too
+    finally:
+        sys.setrecursionlimit(limit)
+    assert x.grad == pytest.approx(1.0001**10_000)
+
+
+def test_the_depth_check_can_fail():
+    """The lowered limit does stop a recursive walk of the same graph."""
+    def depth(node):
+        return 1 + max((depth(parent) for parent in node.parents), default=0)
+
+    y = ts.Value(1.0)
+    for _ in range(1_000):
+        y = y * 1.0001
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(_stack_depth() + 200)
+    try:
+        with pytest.raises(RecursionError):
+            depth(y)
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 @pytest.mark.parametrize(
@@ -201,6 +236,7 @@ def _training_step(w, b, xs, ys):
         w.data -= 0.01 * w.grad
         b.data -= 0.01 * b.grad
     w.grad = b.grad = 0.0
+    return loss
 
 
 def test_graph_has_no_reference_cycles():
@@ -214,19 +250,36 @@ def test_graph_has_no_reference_cycles():
         gc.enable()
 
 
-def test_ten_thousand_training_steps_keep_memory_flat():
+def _memory_growth(steps: int, keep_graphs: bool = False) -> int:
+    """Bytes still allocated after `steps` training steps, counted after 200 warm-up steps;
+    with `keep_graphs`, each step's loss (and so its graph) is kept alive, a leak on purpose."""
     w, b = ts.Value(0.1), ts.Value(0.0)
     xs, ys = [1.0, 2.0, 3.0], [2.0, 4.0, 6.0]
+    kept = []
     tracemalloc.start()
-    for _ in range(1_000):
-        _training_step(w, b, xs, ys)
-    after_warmup = tracemalloc.get_traced_memory()[0]
-    for _ in range(9_000):
-        _training_step(w, b, xs, ys)
-    growth = tracemalloc.get_traced_memory()[0] - after_warmup
-    tracemalloc.stop()
-    assert growth < 20_000, f"memory grew by {growth} bytes over 9,000 steps"
-    assert w.data == pytest.approx(2.0, abs=1e-2)
+    try:
+        for _ in range(200):
+            _training_step(w, b, xs, ys)
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(steps):
+            if keep_graphs:
+                kept.append(_training_step(w, b, xs, ys))
+            else:
+                _training_step(w, b, xs, ys)
+        return tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+
+
+def test_training_steps_keep_memory_flat():
+    """1,000 steps may leave at most 2 bytes a step: one node leaked per step is ~170."""
+    growth = _memory_growth(1_000)
+    assert growth < 2_000, f"memory grew by {growth} bytes over 1,000 steps"
+
+
+def test_the_memory_check_can_fail():
+    """Keeping each step's graph alive (20 nodes a step) is caught by the same bound."""
+    assert _memory_growth(1_000, keep_graphs=True) > 100 * 2_000
 
 
 def test_zeroing_a_leaf_gradient_leaves_intermediate_gradients_alone():

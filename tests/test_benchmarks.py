@@ -180,3 +180,21 @@ def test_render_reports_how_legible_the_readme_picture_is():
     assert row["smallest_880"] >= 6.5 and row["aspect"] <= 2.0
     text = report.render_text({"title": "t", "rows": [], "legibility": [row]})
     assert "README picture" in text and "met" in text and "NOT met" not in text
+
+
+def test_interleaved_loads_another_checkout_beside_this_one(tmp_path):
+    """The before/after harness binds the implementations to the other checkout's package
+    (here a copy of this one) and prints this checkout's time over the other's."""
+    from pathlib import Path
+
+    from benchmarks import interleaved
+
+    root = Path(__file__).resolve().parent.parent
+    shutil.copytree(root / "tinygrad_sym", tmp_path / "tinygrad_sym")
+    module = interleaved.implementations(tmp_path, "tinygrad_sym_copy")
+    assert Path(module.ts.__file__).is_relative_to(tmp_path)
+    import tinygrad_sym
+
+    assert Path(tinygrad_sym.__file__).is_relative_to(root)  # this checkout's, restored
+    ratios = interleaved.compare(tmp_path, rounds=1, tiny=True)
+    assert set(ratios) == {"coffee", "scalar_mlp"} and all(r > 0 for r in ratios.values())

@@ -199,7 +199,7 @@ def test_errors_name_the_problem_and_the_fix():
     with pytest.raises(ValueError, match=r"x is a constant.*requires_grad=True"):
         ts.explain(a * x, x)
     tensor = ts.Value([1.0, 2.0], "v")
-    with pytest.raises(ValueError, match=r"shape \(2,\).*to_scalar"):
+    with pytest.raises(ValueError, match=r"shape \(2,\).*\.sum\(\) or \.mean\(\)"):
         ts.explain(tensor, a)
     with pytest.raises(TypeError, match="must be a Value"):
         ts.explain(a, 1.0)
@@ -416,3 +416,36 @@ def test_short_names_read_as_what_they_are():
     w, x = [ts.Value(0.5, "w1"), ts.Value(-1.0, "w2")], [ts.Value(2.0, "x1"), ts.Value(1.0, "x2")]
     neuron = ts.weighted_sum(w, x, ts.Value(0.1, "b1"))
     assert Names(neuron).meaning(neuron) == "w1·x1 + w2·x2 + b1"
+
+
+# ------------------------------------------------------------ displays: Jupyter, IPython, REPL
+
+
+def test_explanations_display_as_their_text_in_jupyter_and_ipython():
+    pretty = pytest.importorskip("IPython.lib.pretty").pretty  # IPython: the notebook extra
+    nodes = demo_net()
+    comparison = ts.compare(nodes["J"], nodes["w1"], nodes["w3"])
+    explanation = ts.explain(nodes["J"], nodes["w1"])
+    for shown in (comparison, explanation):
+        text = str(shown)
+        assert pretty(shown) == text  # IPython, and a notebook's text/plain output
+        page = shown._repr_html_()
+        assert page.startswith("<pre style=\"font-family: ui-monospace") and page.endswith("</pre>")
+        unbold = page[page.index(">") + 1:].removesuffix("</pre>")
+        for tag in ("<b>", "</b>"):
+            unbold = unbold.replace(tag, "")
+        assert unbold == text.replace("&", "&amp;").replace("<", "&lt;").replace(
+            ">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;")
+    assert "<b>DIFFERENT</b>" in comparison._repr_html_()
+
+
+def test_reprs_are_one_line_summaries():
+    nodes = demo_net()
+    assert repr(ts.explain(nodes["J"], nodes["w1"])) == (
+        "<Explanation ∂J/∂w1 = −0.03531: 1 path, agrees with backward; "
+        "print() it for the derivation>")
+    assert repr(ts.compare(nodes["J"], nodes["w1"], nodes["w3"])) == (
+        "<Comparison ∂J/∂w1 = −0.03531 vs ∂J/∂w3 = 0.02518: 2 factor pairs differ; "
+        "print() it for the table>")
+    tied = demo_net("2-2-1-tied")
+    assert "identical updates" in repr(ts.compare(tied["J"], tied["w1"], tied["w3"]))

@@ -2,7 +2,8 @@
 
     ops ← value ← autograd/forward ← {nn, explainer ← viz ← explorer} ← stories ← cli
 
-`errors`, `modes` and `atomic` stand below everything; `testing`, `datasets`, `seeding` stand aside.
+`errors`, `modes`, `atomic`, `version` and `numbering` (the course's names of weights)
+stand below everything; `testing`, `datasets`, `seeding` stand aside.
 The explainer, the renderer and the page read any graph, so they never import `nn`.
 """
 
@@ -13,12 +14,14 @@ import tinygrad_sym
 
 PACKAGE = Path(tinygrad_sym.__file__).parent
 
-BASE = {"errors", "modes", "seeding", "atomic"}
+BASE = {"errors", "modes", "seeding", "atomic", "version", "numbering"}
 ENGINE = BASE | {"ops", "functions", "custom", "value", "formulas", "autograd", "forward"}
 ALLOWED = {
     "errors": set(),
     "modes": set(),
     "seeding": set(),
+    "version": set(),
+    "numbering": set(),
     "atomic": set(),
     "ops": {"errors"},
     "functions": {"ops", "errors"},

@@ -75,9 +75,27 @@ def test_mse():
     np.testing.assert_allclose(p.grad, [[1.0], [2.0]])
 
 
+@pytest.mark.parametrize("loss", [nn.mse, nn.binary_cross_entropy, nn.bce_with_logits])
+def test_one_output_unit_takes_targets_as_n_or_n_by_1(loss):
+    """y of shape (n,) means the same as (n, 1) for a net with one output (no broadcasting
+    to n × n), and each loss is the mean over the examples."""
+    predictions = np.array([[0.2], [0.7], [0.9]])
+    y = np.array([0.0, 1.0, 1.0])
+    flat, column = ts.Value(predictions), ts.Value(predictions)
+    J_flat, J_column = loss(flat, y), loss(column, y.reshape(3, 1))
+    J_flat.backward()
+    J_column.backward()
+    assert J_flat.item() == J_column.item()
+    np.testing.assert_array_equal(flat.grad, column.grad)
+    per_example = [loss(ts.Value(p), t).item() for p, t in zip(predictions, y, strict=True)]
+    assert J_flat.item() == pytest.approx(np.mean(per_example), rel=1e-12)
+
+
 def test_shapes_must_match_exactly():
     with pytest.raises(ShapeError, match=r"reshape\(3, 1\)"):
-        nn.binary_cross_entropy(ts.Value(np.full((3, 1), 0.5)), np.ones(3))
+        nn.binary_cross_entropy(ts.Value(np.full((3, 1), 0.5)), np.ones(2))
+    with pytest.raises(ShapeError, match=r"reshape\(3, 2\)"):
+        nn.mse(ts.Value(np.full((3, 2), 0.5)), np.ones(3))
     with pytest.raises(ValueError, match="labels must lie"):
         nn.softmax_cross_entropy(ts.Value(np.zeros((2, 3))), np.array([0, 3]))
     with pytest.raises(TypeError, match="class indices"):

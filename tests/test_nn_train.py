@@ -91,3 +91,15 @@ def test_progress_bar_only_on_a_terminal(capsys):
     quiet = _Terminal()
     ProgressBar(4, enabled=False, stream=quiet).update(4)
     assert quiet.getvalue() == ""
+
+
+def test_history_repr_is_a_short_summary():
+    X, y = _coffee()
+    net = nn.MLP(2, [3, 1])
+    history = nn.fit(net, X, y, epochs=30, progress=False)
+    text = repr(history)
+    assert text == (f"History(30 epochs, loss {history.loss[0]:.4g} → {history.loss[-1]:.4g}, "
+                    "parameters not recorded)")
+    recorded = nn.fit(net, X, y, epochs=3, progress=False, record_parameters=True)
+    assert repr(recorded).endswith("4 parameter states recorded (.trajectory(name)))")
+    assert repr(nn.History()) == "History(0 epochs, parameters not recorded)"

@@ -21,6 +21,7 @@ from .value import (
     Value,
     as_data,
     check_finite,
+    clock,
     constant,
     describe,
     needs_grad,
@@ -91,6 +92,7 @@ def backpropagate(
     raw data take their operand's dtype (a float32 leaf gets a float32 gradient).
     """
     grads: dict[Value, Any] = {output: seed}
+    now = clock()
     anomaly = modes.shared.detect_anomaly
     thread = modes.local
     previous, thread.grad_enabled = thread.grad_enabled, create_graph or thread.grad_enabled
@@ -105,6 +107,10 @@ def backpropagate(
             first, second, parents = node._first, node._second, node._more
             if parents is None:
                 parents = (first,) if second is None else (first, second)
+            if version != now:  # something changed since this node was computed: its operands?
+                for parent in parents:
+                    if parent._version > version:
+                        raise stale_error(parent, node, output, "Backpropagating")
             if create_graph:
                 out, operands = node, parents
             elif second is not None:
@@ -117,8 +123,6 @@ def backpropagate(
                 attrs = {**(attrs or {}), "saved": node.saved}
             count = len(operands)
             for index, parent in enumerate(parents):
-                if parent._version > version:
-                    raise stale_error(parent, node, output, "Backpropagating")
                 if not parent.requires_grad or (follow and not follow(parent)):
                     continue
                 rule = rules[index]

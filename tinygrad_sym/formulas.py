@@ -12,6 +12,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .ops import sum_to
 from .value import ARITHMETIC_ERRORS, Value, check_current, describe, recompute_in_numpy
 
 
@@ -72,10 +73,17 @@ def local_derivative(
     formula = node.op.derivative(index, OperandNames(node.parents, name), name(node))
     if node.shape or any(parent.shape for parent in node.parents):
         return LocalDerivative(formula, None)
-    rule_args = [1.0, node.data, *(parent.data for parent in node.parents)]
+    return LocalDerivative(formula, float(share(node, index, 1.0)))
+
+
+def share(node: Value, index: int, grad: Any) -> Any:
+    """What the op's backward rule hands parent `index` of `node` when ∂J/∂node is `grad`,
+    summed back to the parent's shape: one step of backpropagation, on raw data (the
+    explainer's matrix form evaluates each of its terms this way)."""
+    rule_args = [grad, node.data, *(parent.data for parent in node.parents)]
     rule, attrs = node.op.rules[index], node.attrs or {}
     try:
         value = rule(*rule_args, **attrs)
     except ARITHMETIC_ERRORS as error:
         value = recompute_in_numpy(rule, rule_args, attrs, error, node.op, node.parents)
-    return LocalDerivative(formula, float(value))
+    return sum_to(value, node.parents[index].data)

@@ -1,17 +1,20 @@
 """Figures for the stories: what each hidden unit responds to, and weights over training.
 
 matplotlib is an optional extra (`pip install tinygrad_sym[plot]`), imported only when a
-figure is drawn; the figures use matplotlib's object API (no pyplot, no global state).
+figure is drawn; the figures use matplotlib's object API (no pyplot, no global state). Each
+function writes a file and returns its path, which a notebook shows as the picture.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .atomic import write_atomically
 from .modes import no_grad
 from .nn.layers import Sequential
 from .nn.train import History, predict
@@ -31,10 +34,22 @@ def _figure(width: float, height: float) -> Any:
     return Figure(figsize=(width, height), layout="constrained")
 
 
-def _save(figure: Any, path: Path | str) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=110)
+class SavedFigure(type(Path())):  # type: ignore[misc]  # the concrete Path class of this OS
+    """The path of a figure written to disk, which Jupyter shows as the picture itself."""
+
+    def _repr_png_(self) -> bytes | None:
+        return self.read_bytes() if self.suffix.lower() == ".png" else None
+
+    def _repr_svg_(self) -> str | None:
+        return self.read_text(encoding="utf-8") if self.suffix.lower() == ".svg" else None
+
+
+def _save(figure: Any, path: Path | str) -> SavedFigure:
+    """Write the figure (its folder created if needed); a file appears complete or not at all."""
+    path = SavedFigure(path)
+    image = io.BytesIO()
+    figure.savefig(image, dpi=110, format=path.suffix.lstrip(".") or "png")
+    write_atomically(path, image.getvalue())
     return path
 
 
@@ -74,7 +89,7 @@ def unit_maps(
     unit_orders: Sequence[Sequence[int]] | None = None,
     row_titles: Sequence[str] | None = None,
     title: str | None = None,
-) -> Path:
+) -> SavedFigure:
     """One row per model: each first-layer unit's response over the input plane, then the
     net's decision. A unit's panel shades its activation and draws the straight line where
     its pre-activation z is 0; the data are drawn on top. X is in the units shown on the
@@ -209,7 +224,7 @@ def hidden_lines(
     y: Any,
     class_names: Sequence[str],
     title: str | None = None,
-) -> Path:
+) -> SavedFigure:
     """A net with one hidden layer of a few ReLU units, in three panels: each unit's line
     z = 0 over the input plane (active side tinted); where the points land in the hidden
     units' plane (a1, a2), with the output layer's decision there; the net's decision over
@@ -281,7 +296,7 @@ def weight_trajectories(
     groups: Sequence[Sequence[str]],
     path: Path | str,
     title: str | None = None,
-) -> Path:
+) -> SavedFigure:
     """One panel per run: each named weight over the training steps. The weights of a group
     (w1 of unit 1, w3 of unit 2, …) share a colour, the first solid and the others dashed or
     dotted, so weights that stay equal draw a single line."""
@@ -309,7 +324,7 @@ def loss_curves(
     path: Path | str,
     ylabel: str = "J (mean binary cross-entropy)",
     title: str | None = None,
-) -> Path:
+) -> SavedFigure:
     """One panel per comparison: the loss of each run per epoch (log scale when it spans more
     than a factor of 10)."""
     figure = _figure(5.2 * len(panels), 3.9)
@@ -344,7 +359,7 @@ def seed_sweep(
     y: Any,
     examples: Sequence[tuple[str, Sequence[tuple[tuple[float, float], float]]]] = (),
     title: str | None = None,
-) -> Path:
+) -> SavedFigure:
     """Many runs of a net with two hidden units: for each run (seed, angle between its two
     lines in degrees, accuracy, kind) one marker; then up to three example runs, their lines
     (weights, bias) drawn over the data, in a 2 × 2 grid."""
@@ -395,7 +410,7 @@ def gap_growth(
     threshold: float,
     until: int | None = None,
     title: str | None = None,
-) -> Path:
+) -> SavedFigure:
     """For each run (name, the gap between two weights at every step, the step where it first
     exceeds `threshold`), the gap on a log scale over the steps (up to step `until`), the
     crossing marked."""
@@ -430,7 +445,7 @@ def cost_between_twins(
     runs: Sequence[tuple[str, History, int]],
     path: Path | str,
     title: str | None = None,
-) -> Path:
+) -> SavedFigure:
     """Two panels: the cost along straight lines from a trained net (t = 0) to equivalent
     twins (t = 1); and the loss of training runs per step, each (name, history, first step:
     a run that continues another can start where that one ended)."""
@@ -469,7 +484,7 @@ def accuracy_by_width(
     series: Mapping[str, Sequence[Sequence[float]]],
     path: Path | str,
     title: str | None = None,
-) -> Path:
+) -> SavedFigure:
     """Accuracy against the number of hidden units: for each series (training, test, …) one
     marker per run (seed) at each width and a line through their means."""
     figure = _figure(8.8, 5.2)
@@ -502,7 +517,7 @@ def init_scales(
     path: Path | str,
     saturated: float,
     title: str | None = None,
-) -> Path:
+) -> SavedFigure:
     """Two panels for starts of different scales: the sigmoid's slope a(1 − a) over the hidden
     units and examples at the start (cumulative: the share with a smaller slope); the loss
     during training."""

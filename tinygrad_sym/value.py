@@ -76,6 +76,31 @@ def zeros_like(data: Any) -> Any:
     return 0.0 if type(data) is float else np.zeros(np.shape(data), np.result_type(data))
 
 
+def _assign(node: Value, data: Any) -> None:
+    """`node.data = data`: checked like a new leaf's data, then the node's version moves on."""
+    global _clock
+    if node.parents:
+        raise ValueError(
+            f"cannot assign to the data of {describe(node)}: it is computed ({node.op.name} of "
+            f"{', '.join(describe(p, 1) for p in node.parents)}), so its data must follow from "
+            "its operands. Change a leaf (a parameter or an input) and re-run the forward "
+            "pass, or take node.detach(), a constant you can change"
+        )
+    old = node._data
+    if data is not old:  # `w.data -= step` on an array hands back the same array: no check
+        if type(data) is not float or type(old) is not float:
+            data = as_data(data)
+            if np.shape(data) != node.shape:
+                raise ShapeError(
+                    f"cannot assign data of shape {np.shape(data)} to {describe(node)} of "
+                    f"shape {node.shape}: the shapes must be equal (make a new Value for "
+                    "other data)"
+                )
+        node._data = data
+    _clock += 1  # mark_changed(node), inlined: optimizers' and users' updates are frequent
+    node._version = _clock
+
+
 class Value(ops.Node):
     """A node of the computation graph: data, gradient, and how it was computed.
 
@@ -115,7 +140,7 @@ class Value(ops.Node):
     # ------------------------------------------------------------- data and version
     data = property(
         attrgetter("_data"),
-        lambda self, data: _assign(self, data),  # _assign is defined below the class
+        _assign,
         doc="""The number or array this node holds.
 
         Assigning to it (`w.data = 0.5`, `w.data -= lr * w.grad`) is a sanctioned update:
@@ -400,29 +425,10 @@ def _check_label(label: Any) -> str | None:
     )
 
 
-def _assign(node: Value, data: Any) -> None:
-    """`node.data = data`: checked like a new leaf's data, then the node's version moves on."""
-    global _clock
-    if node.parents:
-        raise ValueError(
-            f"cannot assign to the data of {describe(node)}: it is computed ({node.op.name} of "
-            f"{', '.join(describe(p, 1) for p in node.parents)}), so its data must follow from "
-            "its operands. Change a leaf (a parameter or an input) and re-run the forward "
-            "pass, or take node.detach(), a constant you can change"
-        )
-    old = node._data
-    if data is not old:  # `w.data -= step` on an array hands back the same array: no check
-        if type(data) is not float or type(old) is not float:
-            data = as_data(data)
-            if np.shape(data) != node.shape:
-                raise ShapeError(
-                    f"cannot assign data of shape {np.shape(data)} to {describe(node)} of "
-                    f"shape {node.shape}: the shapes must be equal (make a new Value for "
-                    "other data)"
-                )
-        node._data = data
-    _clock += 1  # mark_changed(node), inlined: optimizers' and users' updates are frequent
-    node._version = _clock
+def clock() -> int:
+    """The engine's clock now: a node born at this time has no operand changed since, as
+    long as the clock has not moved on."""
+    return _clock
 
 
 def mark_changed(*values: Value) -> None:

@@ -13,9 +13,13 @@ from typing import Any
 
 from ..autograd import grad
 from ..value import Value, check_current, describe, topological_order
+from .display import ShowsAsText
+from .entry import EntryExplanation, explain_entry
 from .explanation_text import derivation
-from .factor import DIGITS, Factor
+from .factor import DIGITS, Factor, number
+from .matrix_explanation import MatrixExplanation, explain_matrix
 from .naming import Names
+from .parts import part_of
 from .paths import NodeGradient, Path, PathGraph
 
 MAX_PATHS = 8
@@ -106,8 +110,8 @@ def term_names(found: list[Value], name: Callable[[Value], str]) -> list[str]:
 
 
 
-@dataclass(frozen=True, eq=False)
-class Explanation:
+@dataclass(frozen=True, eq=False, repr=False)
+class Explanation(ShowsAsText):
     """∂root/∂wrt as the sum over paths of products of local derivatives.
 
     `paths` lists every path (root first) unless there are more than `max_paths`; then
@@ -177,28 +181,23 @@ class Explanation:
     def __str__(self) -> str:
         return "\n".join(derivation(self))
 
+    def summary(self) -> str:
+        """'<Explanation ∂J/∂w1 = −0.03531: 1 path, agrees with backward; …>'."""
+        paths = f"{self.path_count} path{'s' * (self.path_count != 1)}"
+        check = "agrees with backward" if self.agrees else "DISAGREES with backward"
+        return (f"<Explanation {self.name} = {number(self.total, self.digits)}: {paths}, "
+                f"{check}; print() it for the derivation>")
+
 
 def check_arguments(
     caller: str, root: Any, wrts: dict[str, Any], max_paths: Any, digits: Any
 ) -> None:
-    """Refuse what `caller` (explain, compare) cannot explain, before any work: non-Values,
-    tensors, constants, bad `max_paths` or `digits`, and a stale graph."""
+    """Refuse, before any work, what `caller` (explain, compare) cannot explain: arguments
+    that are not Values, bad `max_paths` or `digits`, and a graph used after one of its
+    Values changed (StaleGraphError)."""
     for node, role in ((root, "root"), *((wrt, role) for role, wrt in wrts.items())):
         if not isinstance(node, Value):
             raise TypeError(f"{caller}: {role} must be a Value, not {type(node).__name__}")
-        if node.shape:
-            raise ValueError(
-                f"{caller}: {role} {describe(node)} has shape {node.shape}; the explainer "
-                "works on scalars (for a tensor model, explain its scalar twin "
-                "model.to_scalar() on one example)"
-            )
-    for wrt in wrts.values():
-        if not wrt.requires_grad:
-            raise ValueError(
-                f"{caller}: {describe(wrt)} is a constant (requires_grad=False), so backward "
-                f"computes no gradient for it; create it with Value(data, requires_grad=True) "
-                f"to explain ∂{describe(root)}/∂{describe(wrt)}"
-            )
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
         raise ValueError(f"{caller}: digits must be an integer from 1 to 17, got {digits!r}")
     if isinstance(max_paths, bool) or not isinstance(max_paths, int) or max_paths < 0:
@@ -214,17 +213,51 @@ def explain(
     digits: int = DIGITS,
     *,
     names: Names | None = None,
-) -> Explanation:
+    entry: tuple[int, ...] | None = None,
+) -> Explanation | MatrixExplanation | EntryExplanation:
     """Explain ∂root/∂wrt: every path from `root` down to `wrt` and its chain-rule factors.
 
-    Both must be scalars (explain a tensor model through its scalar twin). With more than
+    `root` must be a scalar (a loss). For a tensor `wrt` (a weight matrix W1) the result
+    is the chain rule in matrix form (`MatrixExplanation`: ∂J/∂W1 = Xᵀ · δ1, …); with
+    `entry=(0, 1)` (or wrt = W1[0, 1]) it is one entry tied back to the scalar twin
+    (`EntryExplanation`: ∂J/∂W1[0, 1] is the twin's ∂J/∂w3, example by example). With more than
     `max_paths` paths, the explanation groups them by node rather than listing them.
     `names` names the nodes (by default `Names(root)`: labels, and short names such as u1
     for unlabeled results when their generated names would be unreadable).
     """
     check_arguments("explain", root, {"wrt": wrt}, max_paths, digits)
+    part = part_of(root, wrt)
+    if part is not None:  # W1[0, 1], made after the fact: that entry of W1
+        if entry is not None:
+            raise ValueError(f"explain: give either the entry {describe(wrt)} or entry=, "
+                             "not both")
+        wrt, entry = part
+        if not all(isinstance(i, int) for i in (entry if isinstance(entry, tuple) else (entry,))):
+            raise ValueError(
+                f"explain: {describe(wrt)}[…] with a slice is several entries; explain the whole "
+                f"{describe(wrt)}, one entry ({describe(wrt)}[0, 1] or entry=(0, 1)), or compare "
+                f"two units with ts.compare(root, {describe(wrt)}[:, 0], {describe(wrt)}[:, 1])")
+    if root.shape:
+        raise ValueError(
+            f"explain: root {describe(root)} has shape {root.shape}; the chain rule starts "
+            f"from one number, such as a loss J: explain its .sum() or .mean() (what "
+            f"backward() would need a seed for), or one element of it"
+        )
+    if not wrt.requires_grad:
+        raise ValueError(
+            f"explain: {describe(wrt)} is a constant (requires_grad=False), so backward "
+            f"computes no gradient for it; create it with Value(data, requires_grad=True) "
+            f"to explain ∂{describe(root)}/∂{describe(wrt)}"
+        )
     if names is None:
         names = Names(root)
+    if entry is not None:
+        if not wrt.shape:
+            raise ValueError(f"explain: entry={entry!r} picks an element of a tensor, but "
+                             f"{describe(wrt)} is a scalar: leave entry out")
+        return explain_entry(root, wrt, entry, digits, names)
+    if wrt.shape:
+        return explain_matrix(root, wrt, digits, names)
     graph = PathGraph(root, wrt, names)
     grouped = graph.path_count > max_paths
     paths = [] if grouped else graph.paths()

@@ -12,12 +12,12 @@ a training loop, and symmetry diagnostics.
     net.save("coffee.npz"); same = nn.load("coffee.npz")     # bit for bit, either granularity
 """
 
+from ..numbering import Numbering
 from . import init
 from .init import Constant, Explicit, GlorotUniform, Tied, Zeros
 from .layers import ACTIVATIONS, MLP, Dense, ScalarDense, Sequential, TensorDense
 from .losses import bce_with_logits, binary_cross_entropy, mse, softmax_cross_entropy
 from .module import Module
-from .naming import Numbering
 from .optim import SGD, Adam, Optimizer
 from .saving import load
 from .symmetry import SymmetricGroup, UnitMatch, match_units, symmetric_units

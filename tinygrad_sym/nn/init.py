@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from ..numbering import Numbering
 from ..seeding import rng
-from .naming import Numbering
 
 
 class ParameterTable:

@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import ShapeError
+from ..numbering import Numbering, numberings
 from ..value import Value, affine, stack, weighted_sum
 from .init import ParameterTable, initial_values
 from .module import Module, overwrite
-from .naming import Numbering, numberings
 
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "linear", "softmax")
 

@@ -1,7 +1,9 @@
 """Losses: one number J saying how wrong the predictions are (the mean over examples).
 
 Each takes predictions (a Value, or a list of scalar Values from a scalar layer) and
-targets (numbers or arrays, no gradient), and returns a Value labelled "J".
+targets (numbers or arrays, no gradient), and returns a Value labelled "J": the mean of the
+per-example losses (a single example's loss as it is). Targets have the predictions' shape;
+for one output unit, (n,) works as well as (n, 1).
 """
 
 from __future__ import annotations
@@ -31,7 +33,8 @@ def _as_value(predictions: Value | Sequence[Value], name: str) -> Value:
 
 def _targets_like(predictions: Value, targets: Any, name: str) -> Value:
     """The targets as a constant labelled y (so formulas read a3 − y), of the predictions'
-    shape and float dtype, or a clear error."""
+    shape and float dtype, or a clear error. With one output unit, targets of shape (n,)
+    stand for (n, 1): one number per example either way."""
     label = targets.label if isinstance(targets, Value) and targets.label else "y"
     targets = targets.data if isinstance(targets, Value) else targets
     try:
@@ -39,6 +42,8 @@ def _targets_like(predictions: Value, targets: Any, name: str) -> Value:
     except (TypeError, ValueError):
         raise TypeError(f"{name}: targets must be numbers, not {type(targets).__name__} "
                         f"{targets!r:.40}") from None
+    if predictions.shape[-1:] == (1,) and array.shape == predictions.shape[:-1]:
+        array = array.reshape(predictions.shape)
     if array.shape != predictions.shape:
         raise ShapeError(
             f"{name}: predictions have shape {predictions.shape} but targets {array.shape}; "

@@ -18,10 +18,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import ModelFileError, ShapeError
+from ..numbering import Numbering
 from .files import read_model
 from .layers import MLP, Dense, Sequential, load_layers
 from .module import Module
-from .naming import Numbering
 
 
 def load(

@@ -51,10 +51,11 @@ def _length(data: Any, name: str, caller: str) -> int:
 
 
 def _check_count(name: str, value: Any, minimum: int) -> int:
-    """A count (epochs, batch_size): an int of at least `minimum`, or a clear error."""
+    """A count (epochs, batch_size): an int of at least `minimum`, or a clear ValueError
+    (also for a count that is not an integer, as the issue asks of fit's counts)."""
     if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise TypeError(f"fit: {name} must be an integer, not {type(value).__name__} "
-                        f"{value!r:.40}")
+        raise ValueError(f"fit: {name} must be an integer, not {type(value).__name__} "
+                         f"{value!r:.40}")
     if value < minimum:
         raise ValueError(f"fit: {name} must be at least {minimum}, got {value}")
     return int(value)
@@ -129,13 +130,14 @@ def accuracy(model: Sequential, X: Any, y: Any, threshold: float = 0.5) -> float
     return float(np.mean(outputs.argmax(axis=-1) == y.reshape(-1)))
 
 
-@dataclass
+@dataclass(repr=False)
 class History:
     """What `fit` saw: the loss of every epoch and, on request, the parameters at every step.
 
     `parameters[0]` is the state before the first step, `parameters[t]` after step t.
     `cost(model, X, y)` is the cost `fit` minimised, so a recorded step can be replayed
-    (`ts.film` draws the graph of every step with it).
+    (`ts.film` draws the graph of every step with it). Its repr is a one-line summary
+    (epochs, first and last loss, what was recorded).
     """
 
     loss: list[float] = field(default_factory=list)
@@ -147,6 +149,14 @@ class History:
     interrupted: bool = False
     """True when Ctrl-C stopped `fit` early: `loss` holds the epochs completed, `parameters`
     ends with the model's state as it is (every step whole: none was left half done)."""
+
+    def __repr__(self) -> str:
+        epochs = f"{len(self.loss)} epoch{'s' * (len(self.loss) != 1)}"
+        loss = f", loss {self.loss[0]:.4g} → {self.loss[-1]:.4g}" if self.loss else ""
+        recorded = (f"{len(self.parameters)} parameter states recorded (.trajectory(name))"
+                    if self.parameters else "parameters not recorded")
+        stopped = f", interrupted after {self.steps} steps" if self.interrupted else ""
+        return f"History({epochs}{loss}, {recorded}{stopped})"
 
     def trajectory(self, name: str) -> np.ndarray:
         """The values of one parameter over the steps: by its own name (W1, or w3 in a scalar

@@ -10,11 +10,13 @@ from typing import Any
 import numpy as np
 
 from .. import datasets, nn
+from ..atomic import write_atomically
 from ..autograd import grad
 from ..explorer import film
 from ..plots import MissingMatplotlib
 from ..value import Value, topological_order
 from ..viz import GraphvizNotFoundError, draw
+from ..viz.output import INSTALL_GRAPHVIZ
 
 EPOCHS = 1500
 LEARNING_RATE = 0.05
@@ -145,15 +147,23 @@ class Printer:
                 print(line)
 
 
-class Figures:
-    """Draws a story's figures into its folder: matplotlib plots and gradient graphs.
+_SAID_ONCE: set[str] = set()
+"""Long notices already printed in this process (how to install Graphviz: once per run of
+`tinygrad-sym demo all`, not once per story)."""
 
-    Without matplotlib (or Graphviz's `dot`) it says so once and carries on with text.
+
+class Figures:
+    """Draws a story's figures into its folder: matplotlib plots, gradient graphs, films.
+
+    Without matplotlib it says so once and carries on with text. Without Graphviz's `dot`
+    every graph is written as DOT text (`.dot`), films (pictures of every step) are left
+    out, and how to install `dot` is said once per process.
     """
 
     def __init__(self, story: str, out_dir: Path | None, enabled: bool, say: Printer) -> None:
         self.folder = Path(out_dir) if out_dir is not None else Path("out") / story
         self.plots = self.graphs = enabled
+        self.dot_missing = False
         self.say = say
         self.paths: list[Path] = []
 
@@ -170,30 +180,41 @@ class Figures:
 
     def graph(self, name: str, root: Value, highlight: Sequence[str] = (), title: str = "") -> None:
         """Draw `root`'s gradient graph, the paths of the parameters named in `highlight`
-        picked out (ts.draw); without `dot`, write the DOT source and say how to get `dot`."""
+        picked out (ts.draw); without `dot`, write the DOT source instead."""
         if not self.graphs:
             return
         labelled = {node.label: node for node in topological_order(root) if node.label}
         picture = draw(root, highlight=[labelled[label] for label in highlight], title=title)
         path = self.folder / name
         try:
-            picture.write(path)
-        except GraphvizNotFoundError as error:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            source = path.with_suffix(".dot")
-            source.write_text(picture.source, encoding="utf-8")
-            self.say(f"(wrote {source} instead of a PNG: {error})")
-            self.graphs = False
-            return
+            path = picture.write(path)
+        except GraphvizNotFoundError:
+            self._without_dot()
+            path = path.with_suffix(".dot")
+            write_atomically(path, picture.source.encode())
         self._written(path)
 
     def film(self, name: str, history: nn.History, model: nn.Sequential, X: np.ndarray,
              y: np.ndarray, title: str) -> None:
         """Write the training film of w1 vs w3 (ts.film) on the examples X, y: a page with a
-        slider over every recorded step. Needs `dot`, like the graphs."""
-        if self.graphs:
-            self._written(film(history, model, X, y, ("w1", "w3"), title=title)
-                          .save(self.folder / name))
+        slider over every recorded step. Needs `dot` (it draws every step)."""
+        if not self.graphs or self.dot_missing:
+            return
+        try:
+            page = film(history, model, X, y, ("w1", "w3"), title=title)
+        except GraphvizNotFoundError:
+            self._without_dot()
+            return
+        self._written(page.save(self.folder / name))
+
+    def _without_dot(self) -> None:
+        """Note that `dot` is missing; say how to install it, once per process."""
+        self.dot_missing = True
+        if "dot" not in _SAID_ONCE:
+            _SAID_ONCE.add("dot")
+            self.say("Graphviz's `dot` program was not found: graphs are written as .dot text "
+                     f"and the training films are left out. To get them, install Graphviz:\n"
+                     f"{INSTALL_GRAPHVIZ}")
 
     def _written(self, path: Path) -> None:
         self.paths.append(path)

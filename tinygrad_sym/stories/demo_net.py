@@ -68,12 +68,7 @@ def explain_cli(
     """
     nodes = demo_net(net)
     names = list(weights)
-    if not names:
-        raise ValueError("explain: name at least one weight, e.g. --weights w1 w3")
-    unknown = [name for name in names if name not in nodes or name == "J"]
-    if unknown:
-        raise ValueError(f"explain: no node named {', '.join(unknown)} in the {net} net; "
-                         f"choose among {', '.join(n for n in nodes if n != 'J')}")
+    _check_names(net, names, nodes)
     root = nodes["J"]
     texts = [describe_net(net, nodes, digits)]
     if len(names) == 1:
@@ -81,3 +76,24 @@ def explain_cli(
     for other in names[1:]:
         texts.append(str(compare(root, nodes[names[0]], nodes[other], max_paths, digits)))
     return "\n\n".join(texts)
+
+
+def _check_names(net: str, names: list[str], nodes: dict[str, Value]) -> None:
+    """Refuse, in the command line's words, names that cannot be explained: none, unknown,
+    constants (no gradient), or one name twice."""
+    if not names:
+        raise ValueError("name at least one weight, e.g. --weights w1 w3")
+    explainable = [name for name, node in nodes.items() if name != "J" and node.requires_grad]
+    choices = f"choose among {', '.join(explainable)}"
+    unknown = [name for name in names if name not in nodes or name == "J"]
+    if unknown:
+        raise ValueError(f"no node named {', '.join(unknown)} in the {net} net; {choices}")
+    constants = [name for name in names if not nodes[name].requires_grad]
+    if constants:
+        raise ValueError(f"{', '.join(constants)} {'is' if len(constants) == 1 else 'are'} "
+                         f"data, not parameters: backpropagation computes no gradient for "
+                         f"{'it' if len(constants) == 1 else 'them'}; {choices}")
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValueError(f"{', '.join(twice)} is named twice: compare two different weights, "
+                         f"e.g. --weights w1 w3")

@@ -1,7 +1,8 @@
 """Tools to check derivatives: `gradcheck`, `gradgradcheck`, `jvpcheck`, `check_op` (every
 rule of an op), and hypothesis `strategies`.
 
-`strategies` and `check_op` need hypothesis (a test dependency): imported on first use.
+`strategies` and `check_op` need hypothesis (the `test` extra: `pip install
+tinygrad_sym[test]`): imported on first use.
 """
 
 from __future__ import annotations
@@ -16,8 +17,16 @@ __all__ = ["GradcheckError", "check_op", "gradcheck", "gradgradcheck", "jvpcheck
 
 
 def __getattr__(name: str) -> Any:
-    if name == "strategies":
-        return importlib.import_module(".strategies", __name__)
-    if name == "check_op":
-        return importlib.import_module(".op_check", __name__).check_op
+    """`strategies` and `check_op`, imported on first use (they need hypothesis)."""
+    modules = {"strategies": ".strategies", "check_op": ".op_check"}
+    if name in modules:
+        try:
+            module = importlib.import_module(modules[name], __name__)
+        except ModuleNotFoundError as error:
+            if error.name != "hypothesis":
+                raise
+            raise ImportError(f"tinygrad_sym.testing.{name} needs hypothesis, which comes with "
+                              "the test extra: pip install tinygrad_sym[test]",
+                              name="hypothesis") from error
+        return module if name == "strategies" else module.check_op
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,9 +16,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from hypothesis import assume
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
+
+try:
+    from hypothesis import assume
+    from hypothesis import strategies as st
+    from hypothesis.extra import numpy as hnp
+except ModuleNotFoundError as missing:
+    raise ImportError("tinygrad_sym.testing.strategies needs hypothesis, which comes with the "
+                      "test extra: pip install tinygrad_sym[test]", name="hypothesis") from missing
 
 from .. import ops
 from ..value import Value, record

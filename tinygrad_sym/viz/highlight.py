@@ -2,7 +2,9 @@
 
 `highlight=[w1, w3]` asks the explainer for ∂root/∂w1 and ∂root/∂w3; each explanation gets
 its own colour, and every edge on one of its paths is drawn in that colour, those inside
-a tensor stretch that one factor crosses (J = mean(stack(L1, L2, …))) included.
+a tensor stretch that one factor crosses (J = mean(stack(L1, L2, …))) included. A tensor
+parameter (`highlight=[W1]`) is explained in matrix form: its chain of matrices is coloured
+and the legend writes the matrix-form equations.
 """
 
 from __future__ import annotations
@@ -11,16 +13,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from ..explainer import Comparison, Explanation, Names, align, explain
+from ..explainer import (
+    Comparison,
+    EntryExplanation,
+    Explanation,
+    MatrixExplanation,
+    Names,
+    PartComparison,
+    align,
+    explain,
+)
 from ..value import Value, describe
 from .colors import highlight_color
 
 
 @dataclass(frozen=True, eq=False)
 class Highlight:
-    """One highlighted input: the explanation of ∂root/∂input and its colour."""
+    """One highlighted input: the explanation of ∂root/∂input (in matrix form for a
+    tensor) and its colour."""
 
-    explanation: Explanation
+    explanation: Explanation | MatrixExplanation
     color: str
 
     @property
@@ -30,24 +42,25 @@ class Highlight:
 
 
 def resolve(root: Value, highlight: Any, names: Names) -> list[Highlight]:
-    """The highlights asked for: Values (explained here, in `names`), `Explanation`s, or a
-    `Comparison` (its two explanations), alone or in a list."""
-    single = isinstance(highlight, Value | Explanation | Comparison)
+    """The highlights asked for: Values (explained here, in `names`; a tensor in matrix
+    form), `Explanation`s, or a `Comparison` (its two explanations), alone or in a list.
+    An entry or a comparison of parts of a tensor highlights that tensor's matrix form."""
+    kinds = (Value, Explanation, Comparison, MatrixExplanation, EntryExplanation,
+             PartComparison)
+    single = isinstance(highlight, kinds)
     items: Iterable[Any] = [highlight] if single else (highlight or ())
     explanations = []
     for item in items:
         if isinstance(item, Comparison):
             found = [item.explanation_a, item.explanation_b]
-        elif isinstance(item, Explanation):
+        elif isinstance(item, Explanation | MatrixExplanation):
             found = [item]
+        elif isinstance(item, EntryExplanation | PartComparison):
+            found = [item.matrix]
         elif isinstance(item, Value):
-            if item.shape:
-                raise ValueError(
-                    f"draw: highlight takes scalar Values (one weight each), but "
-                    f"{describe(item)} has shape {item.shape}; for a tensor model, draw its "
-                    "scalar twin on one example (model.to_scalar()) and highlight its weights"
-                )
-            found = [explain(root, item, names=names)]
+            explanation = explain(root, item, names=names)  # W1[0, 1]: W1's matrix form
+            found = [explanation.matrix if isinstance(explanation, EntryExplanation)
+                     else explanation]
         else:
             raise TypeError(
                 "draw: highlight takes Values (e.g. highlight=[w1, w3]), or what ts.explain "
@@ -80,8 +93,10 @@ class PathIndex:
 
     def _differing(self) -> set[int]:
         """ids of the factors that differ between the first highlighted input and another,
-        paths aligned by the explainer (w5 on w1's path against w6 on w3's)."""
-        explanations = [item.explanation for item in self.highlights]
+        paths aligned by the explainer (w5 on w1's path against w6 on w3's); scalar
+        explanations only (a matrix form has no paths of scalars)."""
+        explanations = [item.explanation for item in self.highlights
+                        if isinstance(item.explanation, Explanation)]
         differing: set[int] = set()
         for other in explanations[1:]:
             for path_pair in align(explanations[0].paths, other.paths):
@@ -95,6 +110,8 @@ class PathIndex:
         the colour of the path it weighs on: their cards are marked."""
         found: dict[Value, str] = {}
         for item in self.highlights:
+            if not isinstance(item.explanation, Explanation):
+                continue
             name = item.explanation.name_of
             factors = [f for path in item.explanation.paths for f in path.factors
                        if id(f) in self.differing]

@@ -12,11 +12,12 @@ import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from ..explainer import Explanation, Factor
+from ..explainer import Explanation, Factor, MatrixExplanation
 from ..value import Value
 from . import colors
 from .cards import SMALL
 from .labels import SUPERSCRIPT, cell, escape, font, html_label, number, table, wrapped
+from .matrix_legend import MATRIX_CAPTION, matrix_rows
 
 if TYPE_CHECKING:
     from .render import Picture
@@ -51,18 +52,26 @@ def highlight_table(picture: Picture) -> str:
     digits = picture.digits
     differing = picture.paths.differing
     listed = {id(item): _drawn_paths(picture, item.explanation)
-              for item in picture.paths.highlights}
+              for item in picture.paths.highlights
+              if isinstance(item.explanation, Explanation)}
     width = max((len(path.factors) for paths in listed.values() for path in paths[:MAX_ROWS]),
                 default=0)
     caption = "The chain rule along each highlighted path: the product of the local " \
               "derivatives on its edges." + (" Factors that differ between the paths are bold; "
                                              "a weight that is such a factor has a dashed card "
                                              "in its path's colour." if differing else "")
+    if not listed:  # tensors only
+        caption = ""
+    if len(listed) < len(picture.paths.highlights):
+        caption += MATRIX_CAPTION
     caption += stretch_caption([factor for paths in listed.values() for path in paths
                                 for factor in path.factors], picture.names)
     rows = []
     for item in picture.paths.highlights:
         explanation = item.explanation
+        if isinstance(explanation, MatrixExplanation):  # a tensor: its matrix form
+            rows += matrix_rows(explanation, item.color, 2 * width + 2, digits)
+            continue
         swatch = font("■", size=18, color=item.color)
         name = font(escape(explanation.name), size=15, bold=True, color=item.color)
         total = font(escape(f"= {number(explanation.total, digits)}"), size=15, bold=True)
@@ -106,7 +115,8 @@ def highlight_table(picture: Picture) -> str:
     # The caption sits in a row of its own (spanning the factor columns, its width would
     # push them apart), wrapped so that it is not wider than they are.
     factors = table(rows, border="0", cellspacing="0", cellpadding="4")
-    return table([cell(font(wrapped(caption), size=12, color=colors.MUTED), align="left"),
+    return table([cell(font(wrapped(caption.strip()), size=12, color=colors.MUTED),
+                       align="left"),
                   cell(factors, align="left")], border="0", cellspacing="2", cellpadding="0")
 
 

@@ -19,13 +19,17 @@ import graphviz
 from ..atomic import write_atomically
 from .legibility import Legibility
 
-INSTALL_HINT = (
-    "Graphviz's `dot` program is needed to draw images, and it was not found on PATH.\n"
-    "Install Graphviz, then try again:\n"
+INSTALL_GRAPHVIZ = (
     "  Debian/Ubuntu:  sudo apt-get install graphviz\n"
     "  macOS:          brew install graphviz\n"
     "  conda:          conda install -c conda-forge graphviz\n"
-    "  other systems:  https://graphviz.org/download/\n"
+    "  other systems:  https://graphviz.org/download/"
+)
+"""How to install Graphviz, one line per system."""
+
+INSTALL_HINT = (
+    "Graphviz's `dot` program is needed to draw images, and it was not found on PATH.\n"
+    f"Install Graphviz, then try again:\n{INSTALL_GRAPHVIZ}\n"
     "The DOT source is still available without it: `graph.source` (or `error.source`), "
     "or `graph.save('graph.dot')`."
 )

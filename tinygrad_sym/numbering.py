@@ -4,6 +4,10 @@ In a 2→2→1 net the scalar weights are numbered across the whole net, unit by
 by layer: unit 1 has w1 (on x1) and w2 (on x2), unit 2 has w3 and w4, the output unit w5
 and w6; biases b1, b2, b3 follow the units. The same numbers as tensors are W1 (2×2), b1,
 W2 (2×1), b2: w3 is W1[0, 1], the weight of unit 2 on x1. `Numbering` maps one to the other.
+
+A convention two parts of the package speak, so it stands below both: `nn` names its
+layers' parameters and nodes with it, and the explainer, which never imports `nn`, uses it
+to say which scalar weight of the twin an entry of a weight matrix is.
 """
 
 from __future__ import annotations

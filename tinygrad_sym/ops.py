@@ -69,7 +69,14 @@ class Op:
     `elementwise` op (each element of the result depends on the same element of each
     operand, after broadcasting) leaves `jvp` out: its backward rules serve. A derivative
     is a template over the operands' names `{a}`, `{b}`, `{c}` and the result's `{out}`,
-    or a function `(names, out) -> str`. The flags describe the op for the explainer:
+    or a function `(names, out) -> str`.
+
+    `saving`, when given, is the forward that also returns what the backward rules can
+    reuse, `(result, saved)` (σ(z) for the BCE from logits): recording the op keeps `saved`
+    on the node, and backward passes it to the rules as `saved=`. A rule must also work
+    without it (`saved=None`, as every other caller gives: grad of grad, the explainer).
+
+    The flags describe the op for the explainer:
 
     * `infix`: written between its operands (a × b) rather than as op(a);
     * `commutative`: swapping the operands changes nothing (a + b, a × b);
@@ -82,7 +89,8 @@ class Op:
     """
 
     __slots__ = ("adds_up", "commutative", "derivatives", "elementwise", "forward", "infix",
-                 "jvp", "name", "proportional_to", "roles", "rules", "shape_hint", "symbol")
+                 "jvp", "name", "proportional_to", "roles", "rules", "saving", "shape_hint",
+                 "symbol")
 
     def __init__(
         self,
@@ -100,10 +108,12 @@ class Op:
         adds_up: bool = False,
         proportional_to: tuple[int, ...] = (),
         roles: Callable[[int, int], str] | None = None,
+        saving: Callable[..., tuple[Any, Any]] | None = None,
     ) -> None:
         self.name = name
         self.symbol = symbol
         self.forward = forward
+        self.saving = saving
         # rules[index] is the backward rule of operand `index`; likewise derivatives[index]
         self.rules = _per_operand(rules)
         self.derivatives = _per_operand(derivatives)
@@ -483,17 +493,34 @@ def _clipped(p: Any) -> Any:
     return _clip_probability(p)
 
 
-def _binary_cross_entropy(p: Any, y: Any) -> Any:
-    p = _clip_probability(p)
-    log = math.log if type(p) is float else np.log
-    return -(y * log(p) + (1 - y) * log(1 - p))
+def _binary_cross_entropy_saving(p: Any, y: Any) -> tuple[Any, tuple[Any, Any]]:
+    """Each −[y·log q + (1 − y)·log(1 − q)] of the clipped probability q, and (q, 1 − q),
+    which the backward rules reuse."""
+    q = _clip_probability(p)
+    log = math.log if type(q) is float else np.log
+    complement = 1 - q
+    return -(y * log(q) + (1 - y) * log(complement)), (q, complement)
 
 
-def _bce_with_logits(z: Any, y: Any) -> Any:
-    """The binary cross-entropy of each σ(z) against y, from z itself (finite for any z)."""
+def _bce_with_logits_terms(z: Any, y: Any) -> tuple[Any, Any]:
+    """The binary cross-entropy of each σ(z) against y, from z itself (finite for any z),
+    and e^−|z|, from which σ(z) follows."""
     if type(z) is float:
-        return max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z)))
-    return np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+        e = math.exp(-abs(z))
+        return max(z, 0.0) - z * y + math.log1p(e), e
+    e = np.exp(-np.abs(z))
+    return np.maximum(z, 0) - z * y + np.log1p(e), e
+
+
+def _bce_with_logits_saving(z: Any, y: Any) -> tuple[Any, Any]:
+    """The mean BCE of σ(z) against y, and σ(z) for the backward rule: 1/(1 + e^−|z|) for
+    z ≥ 0, e^−|z|/(1 + e^−|z|) below (the e^−|z| of the loss, reused)."""
+    terms, e = _bce_with_logits_terms(z, y)
+    if type(z) is float:
+        sigma = (1.0 if z >= 0 else e) / (1.0 + e)
+    else:
+        sigma = np.where(z >= 0, 1.0, e) / (1 + e)
+    return _mean(terms), sigma
 
 
 # --------------------------------------------------------------------------- formulas
@@ -809,28 +836,42 @@ WEIGHTED_SUM = Op(
     roles=lambda index, count: "bias" if index == count - 1 else ("weight", "input")[index % 2],
     shape_hint=ADD.shape_hint,
 )
-def _bce_probability_rule(grad: Any, out: Any, p: Any, y: Any) -> Any:
+def _clipped_pair(p: Any, saved: Any) -> tuple[Any, Any]:
+    """(q, 1 − q) for q, the probability clipped to [ε, 1 − ε]: saved by the forward, or
+    computed again."""
+    if saved is not None:
+        return saved
     q = _clipped(p)
-    return grad * (q - y) / (q * (1 - q))
+    return q, 1 - q
 
 
-def _bce_label_rule(grad: Any, out: Any, p: Any, y: Any) -> Any:
-    q = _clipped(p)
-    return grad * (apply(LOG, 1 - q) - apply(LOG, q))
+def _bce_probability_rule(grad: Any, out: Any, p: Any, y: Any, saved: Any = None) -> Any:
+    """(q − y)/(q·(1 − q))."""
+    q, complement = _clipped_pair(p, saved)
+    return grad * (q - y) / (q * complement)
+
+
+def _bce_label_rule(grad: Any, out: Any, p: Any, y: Any, saved: Any = None) -> Any:
+    """ln(1 − q) − ln q."""
+    q, complement = _clipped_pair(p, saved)
+    return grad * (apply(LOG, complement) - apply(LOG, q))
 
 
 BINARY_CROSS_ENTROPY = Op(
-    "binary_cross_entropy", "BCE", _binary_cross_entropy,
+    "binary_cross_entropy", "BCE", lambda p, y: _binary_cross_entropy_saving(p, y)[0],
+    saving=_binary_cross_entropy_saving,
     rules=(_bce_probability_rule, _bce_label_rule),
     derivatives=("({a} − {b})/({a}·(1 − {a}))", "ln(1 − {a}) − ln {a}"),
     elementwise=True,
     shape_hint=ADD.shape_hint,
 )
 BCE_WITH_LOGITS = Op(
-    "bce_with_logits", "mean BCE(σ)", lambda z, y: _mean(_bce_with_logits(z, y)),
-    rules=(
-        lambda grad, out, z, y: _averaged(grad * (apply(SIGMOID, z) - y), z, y),
-        lambda grad, out, z, y: _averaged(-grad * z, z, y),
+    "bce_with_logits", "mean BCE(σ)", lambda z, y: _mean(_bce_with_logits_terms(z, y)[0]),
+    saving=_bce_with_logits_saving,
+    rules=(  # σ(z): saved by the forward, or computed again
+        lambda grad, out, z, y, saved=None: _averaged(
+            grad * ((apply(SIGMOID, z) if saved is None else saved) - y), z, y),
+        lambda grad, out, z, y, saved=None: _averaged(-grad * z, z, y),
     ),
     jvp=(  # the mean of the elementwise shares (each has the broadcast shape)
         lambda tangent, out, z, y: apply(MEAN, tangent * (apply(SIGMOID, z) - y)),

@@ -482,17 +482,22 @@ def record(op: Op, *args: Any, **attrs: Any) -> Value:
             parents = tuple([a if isinstance(a, Value) else constant(a) for a in args])
             break
     data_in = [parent._data for parent in parents]
+    # An op that saves something for its backward rules does so when a graph is recorded.
+    forward = op.forward if op.saving is None or not modes.local.grad_enabled else op.saving
     try:
         # Two calls, not one with **attrs: unpacking an empty dict costs time on every op.
-        data = op.forward(*data_in, **attrs) if attrs else op.forward(*data_in)
+        data = forward(*data_in, **attrs) if attrs else forward(*data_in)
     except ARITHMETIC_ERRORS as error:
-        data = recompute_in_numpy(op.forward, data_in, attrs, error, op, parents)
+        data = recompute_in_numpy(forward, data_in, attrs, error, op, parents)
     except (TypeError, IndexError) as error:
         raise _op_error(op, parents, error) from error
+    saved = None
+    if forward is op.saving:
+        data, saved = data
     if len(parents) > 2:
-        return _node(op, data, born, None, None, parents, attrs or None)
+        return _node(op, data, born, None, None, parents, attrs or None, saved)
     return _node(op, data, born, parents[0], parents[1] if len(parents) == 2 else None, None,
-                 attrs or None)
+                 attrs or None, saved)
 
 
 def binary(op: Op, a: Any, b: Any) -> Value:
@@ -526,10 +531,11 @@ def unary(op: Op, a: Value) -> Value:
 
 def _node(
     op: Op, data: Any, born: int, first: Value | None, second: Value | None,
-    more: tuple[Value, ...] | None, attrs: dict[str, Any] | None,
+    more: tuple[Value, ...] | None, attrs: dict[str, Any] | None, saved: Any = None,
 ) -> Value:
     """The node of `data`, computed by `op` from its operands (`first` and `second` for one
-    or two, else `more`) at time `born`; a constant under `no_grad()`."""
+    or two, else `more`) at time `born`, keeping what `op` saved for backward; a constant
+    under `no_grad()`."""
     if type(data) is np.float64:
         data = float(data)
     if modes.shared.detect_anomaly:
@@ -541,7 +547,7 @@ def _node(
         node.op = node._first = node._second = node._more = node.attrs = node.saved = None
         node.requires_grad = False
         return node
-    node.op, node.attrs, node.saved = op, attrs, None
+    node.op, node.attrs, node.saved = op, attrs, saved
     node._first, node._second, node._more = first, second, more
     if more is not None:
         node.requires_grad = any(map(needs_grad, more))

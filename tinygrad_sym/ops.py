@@ -186,7 +186,7 @@ def sum_to(grad: Any, like: Any) -> Any:
     if grad.shape != shape:
         extra = grad.ndim - len(shape)
         if extra > 0:  # axes that numpy put in front of `like`'s own
-            grad = grad.sum(axis=tuple(range(extra)))
+            grad = apply(SUM, grad, axis=tuple(range(extra)))
         if grad.shape != shape and extra >= 0:  # axes of length 1 that numpy stretched
             stretched = tuple(i for i, n in enumerate(shape) if n == 1 != grad.shape[i])
             grad = grad.sum(axis=stretched, keepdims=True)
@@ -296,7 +296,10 @@ def _relu_backward(grad: Any, x: Any) -> Any:
             return grad
         return _kept(grad, np.zeros(shape_of(grad), bool)) if isinstance(grad, Node) else 0.0
     if not isinstance(grad, Node):
-        return np.where(data <= 0, 0, grad)
+        flat = data <= 0
+        if np.isfinite(grad).all():  # a product with the mask: 5× faster than np.where
+            return grad * ~flat
+        return np.where(flat, 0, grad)
     flat = data <= 0
     return _kept(grad, ~flat) if flat.any() else grad
 
@@ -431,14 +434,36 @@ def _where(a: Any, b: Any, condition: Any) -> Any:
     return result if result.ndim else result[()]
 
 
+def _reduce(ufunc: np.ufunc, a: Any, axis: Any = None, keepdims: bool = False) -> Any:
+    """`ufunc.reduce` of `a` over `axis` (np.sum, np.max without their Python wrappers).
+
+    numpy reduces short rows slowly: the max over 10 classes of 256 examples takes 17 µs,
+    the sum of a 200 × 3 gradient over its examples 3 µs. When a 2-d array's rows hold 2 to
+    16 numbers and it has at least 32 of them, the reduction runs on a transposed copy, where
+    the same numbers lie along long rows (2.5 and 1.5 µs). Every row or column is still
+    reduced by one and the same algorithm, never by BLAS: identical columns (the tied hidden
+    units of the symmetry story) get identical sums.
+    """
+    if type(a) is np.ndarray and a.ndim == 2 and 2 <= a.shape[1] <= 16 and a.shape[0] >= 32:
+        along = axis if type(axis) is int else (
+            axis[0] if type(axis) is tuple and len(axis) == 1 else None)
+        if along is not None and a.flags.c_contiguous:
+            along %= 2
+            total = ufunc.reduce(a.T.copy(), axis=1 - along)
+            return total.reshape((1, -1) if along == 0 else (-1, 1)) if keepdims else total
+    return ufunc.reduce(a, axis=axis, keepdims=keepdims)
+
+
 def _sum(a: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """np.sum, minus its Python wrapper (half the time of summing 200 numbers)."""
-    return np.add.reduce(a, axis=axis, keepdims=keepdims)
+    return _reduce(np.add, a, axis, keepdims)
 
 
 def _mean(a: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """np.mean, as np.mean computes it (the sum divided by the count), minus its wrapper."""
     total = _sum(a, axis, keepdims)
+    if axis is None:  # all of them
+        return total / (a.size if type(a) is np.ndarray else np.size(a))
     count = np.size(a) // max(np.size(total), 1)  # elements summed into each result
     return total / count
 
@@ -450,13 +475,13 @@ def _power(a: Any, b: Any) -> Any:
 
 
 def _softmax(a: Any, axis: int = -1) -> Any:
-    exps = np.exp(a - np.max(a, axis=axis, keepdims=True))
-    return exps / exps.sum(axis=axis, keepdims=True)
+    exps = np.exp(a - _reduce(np.maximum, a, axis, keepdims=True))
+    return exps / _sum(exps, axis, keepdims=True)
 
 
 def _log_softmax(a: Any, axis: int = -1) -> Any:
-    shifted = a - np.max(a, axis=axis, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=axis, keepdims=True))
+    shifted = a - _reduce(np.maximum, a, axis, keepdims=True)
+    return shifted - np.log(_sum(np.exp(shifted), axis, keepdims=True))
 
 
 def _scatter(grad: Any, shape: tuple[int, ...], index: Any) -> np.ndarray:
@@ -477,9 +502,13 @@ def _weighted_sum(*args: Any) -> Any:
     return total
 
 
+_EPSILON = {np.dtype(t): np.finfo(t).eps for t in (np.float16, np.float32, np.float64)}
+
+
 def _clip_probability(p: Any) -> Any:
     """Keep a probability inside [ε, 1−ε] so that log(p) and log(1−p) stay finite."""
-    eps = np.finfo(np.result_type(p)).eps
+    dtype = np.result_type(p)
+    eps = _EPSILON.get(dtype) or np.finfo(dtype).eps
     if type(p) is float:
         return min(max(p, eps), 1.0 - eps)
     return np.minimum(np.maximum(p, eps), 1 - eps)
@@ -684,7 +713,7 @@ def _max_jvp(tangent: Any, out: Any, a: Any, axis: Any = None, keepdims: bool = 
 
 
 MAX = Op(
-    "max", "max", lambda a, axis=None, keepdims=False: np.max(a, axis=axis, keepdims=keepdims),
+    "max", "max", lambda a, axis=None, keepdims=False: _reduce(np.maximum, a, axis, keepdims),
     rules=(_max_rule,),
     jvp=(_max_jvp,),
     derivatives=("1 if {a} is the max else 0",),
@@ -762,7 +791,8 @@ AFFINE = Op(
 SOFTMAX = Op(
     "softmax", "softmax", _softmax,
     rules=(
-        lambda grad, out, a, axis=-1: out * (grad - (grad * out).sum(axis=axis, keepdims=True)),
+        lambda grad, out, a, axis=-1: out * (
+            grad - apply(SUM, grad * out, axis=axis, keepdims=True)),
     ),
     jvp=(  # the Jacobian is symmetric: the backward rule, applied to the tangent
         lambda tangent, out, a, axis=-1: out
@@ -775,7 +805,7 @@ LOG_SOFTMAX = Op(
     "log_softmax", "log softmax", _log_softmax,
     rules=(
         lambda grad, out, a, axis=-1: grad
-        - apply(EXP, out) * grad.sum(axis=axis, keepdims=True),
+        - apply(EXP, out) * apply(SUM, grad, axis=axis, keepdims=True),
     ),
     jvp=(
         lambda tangent, out, a, axis=-1: tangent

@@ -73,6 +73,8 @@ def as_data(x: Any, copy: bool = False) -> Any:
 
 def zeros_like(data: Any) -> Any:
     """A zero gradient shaped like `data` (np.zeros, a quarter of np.zeros_like's time)."""
+    if type(data) is np.ndarray:
+        return np.zeros(data.shape, data.dtype)
     return 0.0 if type(data) is float else np.zeros(np.shape(data), np.result_type(data))
 
 
@@ -199,7 +201,8 @@ class Value(ops.Node):
 
     @property
     def dtype(self) -> np.dtype:
-        return np.result_type(self._data)
+        data = self._data
+        return data.dtype if type(data) is np.ndarray else np.result_type(data)
 
     def item(self) -> float:
         """The data of a one-element Value as a Python float."""
@@ -335,9 +338,13 @@ class Value(ops.Node):
 
     # ------------------------------------------------------------------ reductions
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
+        if axis is None and not keepdims:  # the defaults: no attributes to keep and pass on
+            return unary(ops.SUM, self)
         return record(ops.SUM, self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
+        if axis is None and not keepdims:
+            return unary(ops.MEAN, self)
         return record(ops.MEAN, self, axis=axis, keepdims=keepdims)
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:

@@ -8,11 +8,12 @@ reach 2,500 and 10,000 nodes. Skipped, with a note, when the renderer is not the
 each case runs in a child process that is ended if it takes far longer than its target.
 The pictures are kept in benchmarks/results/render-*.png, to check that they are legible.
 
-Legibility: the README's picture (its first code block's call) and the graphs the stories
-draw, each measured from `dot -Tsvg` (`GradientGraph.legibility`): the smallest text's
+Legibility: the README's picture (its first code block's call), the graphs the stories
+draw and the tensor nets' pictures (coffee's and the lab's, with and without W1's matrix
+form), each measured from `dot -Tsvg` (`GradientGraph.legibility`): the smallest text's
 height in pixels shown 1280 px wide (a slide) and 880 px wide (a README column), the
-median at 880, and the aspect ratio. The README's picture must reach 9 px, 6.5 px, 8 px
-and at most 2:1.
+median at 880, and the aspect ratio. The README's picture and the tensor pictures must
+reach 9 px, 6.5 px, 8 px and at most 2:1.
 """
 
 from __future__ import annotations
@@ -194,18 +195,39 @@ def batch_graph() -> Any:
     return ts.draw(J, highlight=[w["w1"], w["w3"]])
 
 
-def matrix_graph(**options: Any) -> Any:
-    """The README's matrix-form picture: coffee's tensor net on 4 roasts, W1 highlighted."""
+def tensor_graph(name: str, examples: int, highlight: bool = True, **options: Any) -> Any:
+    """A tensor net's picture, drawn as `ts.draw(J, highlight=[W1])` (or no highlight):
+    coffee's 2→3→1 net on `examples` normalized roasts (on 4 with W1: the README's matrix
+    picture) or the multiclass lab's 2→2→4 ReLU net with softmax cross-entropy on
+    `examples` blob points."""
     import tinygrad_sym as ts
     from tinygrad_sym import datasets, nn
 
     ts.manual_seed(0)
-    X, y = datasets.coffee_roasting()
-    X, y = datasets.Normalizer.fit(X)(X)[:4], y[:4]
-    net = nn.MLP(2, [3, 1])
-    J = nn.cost(net, X, y)
+    if name == "coffee":
+        X, y = datasets.coffee_roasting()
+        X = datasets.Normalizer.fit(X)(X)
+        net, loss = nn.MLP(2, [3, 1]), nn.binary_cross_entropy
+    else:
+        X, y = datasets.blobs()
+        net = nn.MLP(2, [2, 4], activation="relu", output_activation="linear")
+        loss = nn.softmax_cross_entropy
+    J = nn.cost(net, X[:examples], y[:examples], loss)
     J.backward()
-    return ts.draw(J, highlight=[dict(net.named_parameters())["W1"]], **options)
+    chosen = [dict(net.named_parameters())["W1"]] if highlight else []
+    return ts.draw(J, highlight=chosen, **options)
+
+
+TENSOR_PICTURES = (
+    ("coffee tensor ×4, W1 (README's)", ("coffee", 4), {}),
+    ("the same, clusters=False", ("coffee", 4), {"clusters": False}),
+    ("coffee tensor ×4, no highlight", ("coffee", 4), {"highlight": False}),
+    ("coffee tensor ×200, W1", ("coffee", 200), {}),
+    ("coffee tensor ×200, no highlight", ("coffee", 200), {"highlight": False}),
+    ("lab 2→2→4 ×100, W1", ("lab", 100), {}),
+    ("lab 2→2→4 ×100, no highlight", ("lab", 100), {"highlight": False}),
+)
+"""The tensor nets' pictures measured (issue 17): name, (net, examples), draw options."""
 
 
 def legibility_row(name: str, graph: Any, targets: bool = False) -> dict[str, Any]:
@@ -223,7 +245,8 @@ def legibility_row(name: str, graph: Any, targets: bool = False) -> dict[str, An
 
 
 def legibility(stories: tuple[str, ...] = STORIES) -> list[dict[str, Any]]:
-    """The README's picture, each story's graphs and a 4-example batch, measured."""
+    """The README's picture, each story's graphs, a 4-example batch and the tensor nets'
+    pictures, measured."""
     rows = [legibility_row("README picture (w1 vs w3)", readme_graph(), targets=True)]
     for story in stories:
         graphs = story_graphs(story)
@@ -231,9 +254,8 @@ def legibility(stories: tuple[str, ...] = STORIES) -> list[dict[str, Any]]:
             suffix = f" ({k + 1} of {len(graphs)})" if len(graphs) > 1 else ""
             rows.append(legibility_row(f"{story} story graph{suffix}", graph))
     rows.append(legibility_row("batch of 4 on coffee's twin", batch_graph()))
-    rows.append(legibility_row("tensor net, highlight=[W1] (matrix form)", matrix_graph()))
-    rows.append(legibility_row("the same, clusters=False (the README's)",
-                               matrix_graph(clusters=False)))
+    for name, (net, examples), options in TENSOR_PICTURES:
+        rows.append(legibility_row(name, tensor_graph(net, examples, **options), targets=True))
     return rows
 
 

@@ -89,12 +89,14 @@ for ours, theirs in graph.torch_names.items():  # the same to rounding (1e-12 of
 # ## 3. The same graph, two pictures
 #
 # Left, torchviz: PyTorch's backward nodes by name (`AddmmBackward0`, `SigmoidBackward0`, …)
-# and the parameters' shapes, no values, no gradients. Right, tinygrad_sym: the same nodes
-# (`xW+b` is the `AddmmBackward0`, `ᵀ` the `TBackward0`, `BCE` and `mean` the
+# and the parameters' shapes, no values, no gradients. Right, tinygrad_sym: the same nodes,
+# each card saying how it was computed (`Z1 = X·W1ᵀ + b1` is the `AddmmBackward0`,
+# `W1ᵀ` the `TBackward0`, `L = BCE(A2, y)` and `J = mean(L)` the
 # `BinaryCrossEntropyBackward0`) with their values and ∂J/∂ of each (colour: sign and size;
-# a 200-row tensor shows its norm and range), each edge labelled with its local derivative,
-# layers boxed. `W1` is `0.weight` as PyTorch holds it (units × inputs). `ts.draw` lays
-# graphs out left to right; here it is turned top to bottom, like torchviz's.
+# a 200-row tensor shows its norm and range) and, on the row where each edge arrives, that
+# edge's local derivative; layers boxed. `W1` is `0.weight` as PyTorch holds it (units ×
+# inputs). `ts.draw` lays graphs out left to right; here it is turned top to bottom, like
+# torchviz's.
 
 # %%
 def side_by_side(left, right, titles, widths=("35%", "65%")):

@@ -35,6 +35,13 @@ KERNEL = "python3"
 TIMEOUT = 300
 """Seconds a cell may run before the build gives up."""
 
+SINGLE_THREADED = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+"""The kernels (which inherit this process's environment) run PyTorch and numpy on one thread:
+the notebooks' arrays are small, and with the tests or a second kernel beside them, threads
+only wait for each other (torch_bridge's training cell takes half the CPU time this way).
+The same setting for `make notebooks` and for the tests (both go through `main`), so outputs
+cannot differ by it."""
+
 MARKER = re.compile(r"^# %%(?P<markdown> \[markdown\])?.*$")
 
 
@@ -188,6 +195,7 @@ def execute_into(folder: Path, names: list[str], workers: int = 2) -> None:
 def main(arguments: list[str]) -> int:
     """Build the named notebooks (all without names); print each path written. With
     `--execute-into FOLDER name…`, execute them for the tests instead (see execute_into)."""
+    os.environ.update(SINGLE_THREADED)  # for the kernels this process starts
     if arguments[:1] == ["--execute-into"]:
         execute_into(Path(arguments[1]), arguments[2:])
         return 0

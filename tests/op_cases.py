@@ -7,6 +7,7 @@ ties of max, log and sqrt at 0, division by 0), where finite differences mean no
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -16,6 +17,13 @@ from tinygrad_sym.testing import strategies as tst
 from tinygrad_sym.value import record
 
 CASES: dict[str, st.SearchStrategy] = {}
+
+
+def examples_per_op(share: int, least: int) -> int:
+    """Examples per op for a per-op property test that the fuzz suite (tests/test_fuzz.py)
+    checks again, op by op, on random graphs: 1/`share` of the hypothesis profile's
+    examples (40 by default, 500 with HYPOTHESIS_PROFILE=thorough), at least `least`."""
+    return max(least, settings.default.max_examples // share)
 
 
 def case(name: str):

@@ -9,7 +9,7 @@ import json
 import math
 import re
 import shutil
-from pathlib import Path
+import textwrap
 
 import numpy as np
 import pytest
@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 import tinygrad_sym as ts
 from tinygrad_sym import nn
 from tinygrad_sym.explainer import Names
-from tinygrad_sym.explorer.document import SCHEMA
-from tinygrad_sym.explorer.film import templated
+from tinygrad_sym.explainer.factor import number as explainer_number
+from tinygrad_sym.explainer.factor import numbers_as_slots, split_slots
+from tinygrad_sym.explorer import frames as film_frames
+from tinygrad_sym.explorer.document import SCHEMA, text_of
 from tinygrad_sym.testing import strategies as tst
 from tinygrad_sym.viz.labels import number
 
@@ -217,29 +219,38 @@ def test_explore_refuses_what_it_cannot_show():
         ts.explore(fresh)
 
 
-def test_templates_give_every_text_back():
-    texts = ["∂J/∂w1 = −0.03531 vs ∂J/∂w3 = 0.02518", "∂J/∂w1 = −1.5×10⁻⁷ vs ∂J/∂w3 = 2",
-             "x1 = 0.52; 1 − a1 = nan", "no numbers at all"]
-    templates, encoded = templated(texts)
-    assert len(templates) == 3  # the first two share their words
-    for text, (which, numbers) in zip(texts, encoded, strict=True):
-        parts = templates[which]
-        rebuilt = parts[0] + "".join(n + p for n, p in zip(numbers, parts[1:], strict=True))
-        assert rebuilt == text
+def filled(words, numbers):
+    """A template's words with numbers between them, as the page joins them."""
+    return words[0] + "".join(n + w for n, w in zip(numbers, words[1:], strict=True))
 
 
-@st.composite
-def _texts(draw):
-    return draw(st.text(alphabet="w1 ∂J/=−.0123456789×⁻⁷x", max_size=40))
+def test_numbers_as_slots_keep_the_layout_and_give_every_number_back():
+    values = [-0.03531, 0.025181, 1.5e-7, 0.0, -0.0, 2.0, math.nan, math.inf]
+    def table():
+        return "\n".join(f"  {explainer_number(x):<12}|{explainer_number(-x):>9}" for x in values)
+    with numbers_as_slots() as slots:
+        slotted = table()
+    plain = table()
+    assert len(slotted) == len(plain) and "0.02518" not in slotted
+    assert [len(line) for line in slotted.splitlines()] == [len(line) for line in
+                                                             plain.splitlines()]
+    words, marks = split_slots(slotted)
+    assert filled(words, [slots[mark][1] for mark in marks]) == plain
+    assert [slots[mark][0] for mark in marks][:2] == [-0.03531, 0.03531]
 
 
-@given(st.lists(_texts(), max_size=5))
-def test_templates_are_lossless(texts):
-    templates, encoded = templated(texts)
-    for text, (which, numbers) in zip(texts, encoded, strict=True):
-        parts = templates[which]
-        assert parts[0] + "".join(n + p for n, p in zip(numbers, parts[1:],
-                                                         strict=True)) == text
+@given(st.lists(st.floats(allow_nan=True, allow_infinity=True), max_size=12),
+       st.text(alphabet="ab 1−.\n", max_size=6))
+def test_slotted_text_wraps_like_the_real_one(values, separator):
+    """Wrapped (as explanations wrap their prose), a text with placeholders breaks its lines
+    exactly where the real text does: the words of one serve the other."""
+    def prose():
+        return separator.join(f"x = {explainer_number(x)}" for x in values)
+    with numbers_as_slots() as slots:
+        slotted = textwrap.wrap(prose(), 20, break_on_hyphens=False)
+    plain = textwrap.wrap(prose(), 20, break_on_hyphens=False)
+    words, marks = split_slots("\n".join(slotted))
+    assert filled(words, [slots[mark][1] for mark in marks]) == "\n".join(plain)
 
 
 # ---------------------------------------------------------------------------- the film
@@ -256,13 +267,38 @@ def trained(init, epochs=30):
     return net, history
 
 
-def expected_gradients(net, history, step):
-    """The gradients at a recorded step, computed here with nn (the film must agree)."""
+def expected_gradients(net, history, step, examples=1):
+    """The graph of J at a recorded step, computed here with nn (the film must agree)."""
     twin = net.to_scalar()
     twin.load_state_dict(history.parameters[step])
-    J = nn.cost(twin, X[:1], Y[:1])
+    J = nn.cost(twin, X[:examples], Y[:examples])
     J.backward()
     return J
+
+
+def panel_text(film, step):
+    """The film's panel at `step`, as the page joins it."""
+    which, numbers = film["comparisons"][step]
+    return filled(film["templates"][which], numbers)
+
+
+def assert_film_shows_the_engine(film, net, history, steps, examples=1):
+    """At each of `steps`: the cards' values and gradients, the edges' local derivatives
+    and the panel's comparison are what the engine and `compare` give at that step."""
+    for step in steps:
+        J = expected_gradients(net, history, step, examples)
+        order = ts.topological_order(J)
+        assert film["values"][step] == [text_of(n.data, 4) for n in order]
+        assert film["gradients"][step] == [None if n.grad is None else text_of(n.grad, 4)
+                                           for n in order]
+        edges = [(node, i) for node in order for i in range(len(node.parents))]
+        for k, (child, operand) in enumerate(edges):
+            value = ts.local_derivative(child, operand).value  # None: a Jacobian
+            expected = (None, None if value is None else number(value, 4))
+            assert film["derivatives"][step][k] in expected, (step, k)
+        a, b = (next(n for n in order if n.label == name) for name in ("w1", "w3"))
+        assert film["gap"][step] == pytest.approx(abs(a.grad - b.grad), rel=1e-3)
+        assert panel_text(film, step) == str(ts.compare(J, a, b)), step
 
 
 @needs_dot
@@ -271,20 +307,35 @@ def test_film_frames_are_the_engines_numbers_at_each_step():
     page = ts.film(history, net, X[:1], Y[:1], highlight=("w1", "w3"))
     film = page.data["film"]
     assert film["frames"] == len(history.parameters) == 31
-    for step in (0, 7, 30):
-        J = expected_gradients(net, history, step)
-        order = ts.topological_order(J)
-        assert film["values"][step] == [number(n.data, 4) for n in order]
-        assert film["gradients"][step] == [None if n.grad is None else number(n.grad, 4)
-                                           for n in order]
-        a, b = (next(n for n in order if n.label == name) for name in ("w1", "w3"))
-        assert film["gap"][step] == pytest.approx(abs(a.grad - b.grad), rel=1e-3)
-        which, numbers = film["comparisons"][step]
-        parts = film["templates"][which]
-        text = parts[0] + "".join(n + p for n, p in zip(numbers, parts[1:], strict=True))
-        assert text == str(ts.compare(J, a, b))
+    assert_film_shows_the_engine(film, net, history, range(31))
     assert film["parting"]["step"] == 0
     assert "w5 = 0.5 vs ∂z3/∂a2 = w6 = 0.6" in film["parting"]["text"]
+
+
+@needs_dot
+def test_film_of_a_batch_shows_the_engines_numbers_too():
+    # J = mean(L1, L2): stack and mean are no elementwise ops, so the film runs the twin
+    # step by step, and the comparison (term by term) is written at every step.
+    net, history = trained({**TIED, "w6": 0.6}, epochs=8)
+    film = ts.film(history, net, X[:2], Y[:2]).data["film"]
+    assert_film_shows_the_engine(film, net, history, range(9), examples=2)
+
+
+def test_the_film_computes_every_step_in_one_pass_where_it_can():
+    net, history = trained({**TIED, "w6": 0.6}, epochs=20)
+    for examples, one_pass in ((1, True), (2, False)):
+        steps = film_frames.Steps(net, history.parameters, history.cost, X[:examples],
+                                  Y[:examples])
+        frames = film_frames.record(steps, steps.graph(0))
+        assert frames.replayed is one_pass
+        if one_pass:  # the engine's array path, to the last bits of its scalar path
+            twin = film_frames.scanned(steps)
+            for replayed, scanned in ((frames.values, twin.values),
+                                      (frames.gradients, twin.gradients),
+                                      (frames.derivatives, twin.derivatives)):
+                assert np.allclose(np.array(replayed, dtype=float),
+                                   np.array(scanned, dtype=float), rtol=1e-13, atol=0,
+                                   equal_nan=True)
 
 
 @needs_dot
@@ -312,6 +363,7 @@ def test_film_of_1500_steps_stays_small():
     page = ts.film(history, net, X[:1], Y[:1])
     assert page.data["film"]["frames"] == 1501
     assert len(page.html.encode("utf-8")) < 3_000_000
+    assert_film_shows_the_engine(page.data["film"], net, history, [*range(0, 1501, 100), 1500])
 
 
 def test_film_refuses_a_history_without_parameters():
@@ -322,15 +374,3 @@ def test_film_refuses_a_history_without_parameters():
     _, recorded = trained(TIED, epochs=1)
     with pytest.raises(ValueError, match="no parameter named w9"):
         ts.film(recorded, net, X[:1], Y[:1], highlight=("w1", "w9"))
-
-
-@needs_dot
-def test_the_readme_explorer_example_runs(tmp_path, monkeypatch, capsys):
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    block = next(code for code in re.findall(r"```python\n(.*?)```", readme, re.S)
-                 if "ts.explore(" in code)
-    monkeypatch.chdir(tmp_path)
-    exec(compile(block, "README.md", "exec"), {})
-    assert capsys.readouterr().out == "None\n"
-    assert (tmp_path / "explore.html").stat().st_size > 0
-    assert (tmp_path / "film.html").stat().st_size > 0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from op_cases import CASES
+from op_cases import CASES, examples_per_op
 
 import tinygrad_sym as ts
 from tinygrad_sym import nn
@@ -45,7 +45,8 @@ def as_numpy(blocks):
 
 
 @pytest.mark.parametrize("name", sorted(ts.ops.TABLE))
-@settings(max_examples=10, deadline=None)
+# 5 examples: test_forward's adjoint and finite-difference tests check each op's rules more
+@settings(max_examples=examples_per_op(8, 5), deadline=None)
 @given(data=st.data())
 def test_jacobians_agree_with_torch_func(name, data):
     fn, inputs = data.draw(CASES[name])

@@ -5,7 +5,6 @@ import os
 
 import numpy as np
 import pytest
-from readme import check_section
 
 import tinygrad_sym as ts
 from tinygrad_sym import nn
@@ -170,9 +169,3 @@ def test_saving_needs_a_model_that_describes_itself(tmp_path):
 
     with pytest.raises(NotImplementedError, match="Bare cannot describe itself"):
         Bare().save(tmp_path / "bare.npz")
-
-
-def test_the_readme_section_runs_and_prints_what_it_shows(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    check_section("Save and load a model")
-    assert (tmp_path / "coffee.npz").exists()

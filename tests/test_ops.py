@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from op_cases import CASES
+from op_cases import CASES, examples_per_op
 
 import tinygrad_sym as ts
 from tinygrad_sym import ops
@@ -19,6 +19,7 @@ def test_every_op_has_a_property_test():
 
 
 @pytest.mark.parametrize("name", sorted(ops.TABLE))
+@settings(max_examples=examples_per_op(2, 10))  # 20; the fuzz's graphs: 5 more per op
 @given(data=st.data())
 def test_backward_matches_finite_differences(name, data):
     fn, inputs = data.draw(CASES[name])
@@ -26,6 +27,7 @@ def test_backward_matches_finite_differences(name, data):
 
 
 @pytest.mark.parametrize("name", ELEMENTWISE)
+@settings(max_examples=examples_per_op(2, 10))  # 20; the fuzz's scalar graphs: 20 more
 @given(data=st.data())
 def test_python_float_fast_path(name, data):
     fn, inputs = data.draw(CASES[name])

@@ -1,8 +1,8 @@
 """The stories: each claim re-checked from the trained numbers, with plain numpy.
 
-Every story runs once per module (quietly, without figures); the sweeps run on a few of
-their seeds (each seed's run is independent of the others, so a subset re-checks the
-same runs the story prints).
+Every story runs once per session (quietly, without figures, in a process of its own beside
+the tests: story_runs.py); the sweeps run on a few of their seeds (each seed's run is
+independent of the others, so a subset re-checks the same runs the story prints).
 """
 
 import itertools
@@ -11,8 +11,9 @@ import sys
 
 import numpy as np
 import pytest
+import story_runs
 
-from tinygrad_sym import datasets, nn, stories
+from tinygrad_sym import datasets, nn
 from tinygrad_sym.stories import STORIES, coffee, seeds
 from tinygrad_sym.stories.common import GRADIENT_DESCENT
 
@@ -63,22 +64,17 @@ def coffee_features():
     return datasets.Normalizer.fit(X)(X), y
 
 
-def _story_fixture(name, **options):
-    """A module-scoped fixture running one story once, quietly, without figures."""
+def _story_fixture(name):
+    """A module-scoped fixture: the story's result, run once per session, quietly, without
+    figures, with the options of story_runs.RUNS (in a process of its own beside the tests,
+    see story_runs.py)."""
     return pytest.fixture(scope="module", name=f"{name}_result")(
-        lambda: getattr(stories, name).run(plots=False, verbose=False, **options))
+        lambda: story_runs.result(name))
 
 
 (coffee_result, symmetry_result, zero_init_result, seeds_result, blobs_result, asymmetry_result,
- minima_result, seed_vs_tie_result) = (
-    _story_fixture(name) for name in ("coffee", "symmetry", "zero_init", "seeds", "blobs",
-                                      "asymmetry", "minima", "seed_vs_tie"))
-SWEEP_SEEDS = (0, 1, 6, 7, 17, 20, 31)
-"""Seeds of the blobs sweep re-run here: four-corner runs, both similar-lines runs (17, 20) and
-shared-corner runs (6, 7, 31), as the full 40-seed story finds them."""
-blobs_seeds_result = _story_fixture("blobs_seeds", seeds=SWEEP_SEEDS)
-width_result = _story_fixture("width", seeds=(0,))
-init_scale_result = _story_fixture("init_scale", seeds=(0,))
+ minima_result, seed_vs_tie_result, blobs_seeds_result, width_result, init_scale_result) = (
+    _story_fixture(name) for name in story_runs.RUNS)
 
 
 def test_the_cli_table():
@@ -498,7 +494,7 @@ def test_blobs_seed_sweep_kinds_from_the_weights(blobs_seeds_result):
     from tinygrad_sym.stories.blobs_seeds import SIMILAR_ANGLE
 
     X, y = blobs_seeds_result.X, blobs_seeds_result.y
-    assert [run.seed for run in blobs_seeds_result.runs] == list(SWEEP_SEEDS)
+    assert [run.seed for run in blobs_seeds_result.runs] == list(story_runs.SWEEP_SEEDS)
     for run in blobs_seeds_result.runs:
         z, logits = relu_net(run.weights, X)
         assert np.mean(logits.argmax(axis=1) == y) == run.accuracy

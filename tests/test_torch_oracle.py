@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from op_cases import CASES
+from op_cases import CASES, examples_per_op
 
 import tinygrad_sym as ts
 from tinygrad_sym import ops
@@ -99,7 +99,7 @@ def replay_in_torch(root):
 
 
 @pytest.mark.parametrize("name", sorted(ops.TABLE))
-@settings(max_examples=20)
+@settings(max_examples=examples_per_op(4, 10))  # 10; test_fuzz against PyTorch: 10 more
 @given(data=st.data())
 def test_values_and_gradients_agree_with_torch(name, data):
     fn, inputs = data.draw(CASES[name])

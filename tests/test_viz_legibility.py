@@ -92,6 +92,43 @@ def test_the_readme_picture_is_legible_in_a_column_and_on_a_slide():
     assert measured.aspect <= 2.0, measured.summary()
 
 
+def tensor_net(name: str, examples: int) -> tuple[ts.Value, dict[str, ts.Value]]:
+    """A tensor net `nn` builds, after backward: coffee's 2→3→1 sigmoid net with binary
+    cross-entropy on `examples` normalized roasts, or the multiclass lab's 2→2→4 ReLU net
+    with softmax cross-entropy on `examples` blob points."""
+    ts.manual_seed(0)
+    if name == "coffee":
+        X, y = ts.datasets.coffee_roasting()
+        X = ts.datasets.Normalizer.fit(X)(X)
+        net, loss = nn.MLP(2, [3, 1]), nn.binary_cross_entropy
+    else:
+        X, y = ts.datasets.blobs()
+        net = nn.MLP(2, [2, 4], activation="relu", output_activation="linear")
+        loss = nn.softmax_cross_entropy
+    J = nn.cost(net, X[:examples], y[:examples], loss)
+    J.backward()
+    return J, dict(net.named_parameters())
+
+
+@needs_dot
+@pytest.mark.parametrize(("name", "examples", "options"), [
+    ("coffee", 4, {}), ("coffee", 4, {"clusters": False}), ("coffee", 200, {}),
+    ("lab", 8, {}), ("lab", 100, {}),
+])
+@pytest.mark.parametrize("highlight", [True, False], ids=["W1", "no highlight"])
+def test_tensor_pictures_are_legible_in_a_column_and_on_a_slide(name, examples, options,
+                                                                 highlight):
+    """The tensor nets nn builds, drawn with and without W1's matrix form: the README
+    picture's four numbers (≥ 9 px on a slide; ≥ 6.5 px, median ≥ 8 px in a column; 2:1)."""
+    J, parameters = tensor_net(name, examples)
+    measured = ts.draw(J, highlight=[parameters["W1"]] if highlight else [],
+                       **options).legibility()
+    assert measured.smallest(1280) >= 9, measured.summary()
+    assert measured.smallest(880) >= 6.5, measured.summary()
+    assert measured.median(880) >= 8, measured.summary()
+    assert measured.aspect <= 2.0, measured.summary()
+
+
 # ---------------------------------------------------------------------------- order
 
 

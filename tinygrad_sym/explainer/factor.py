@@ -2,11 +2,19 @@
 
 The formula and value come from the op table through `formulas.local_derivative`, written in
 the names the explanation uses (labels, or short names such as u1 for unlabeled results).
+
+`number` writes every number of an explanation's text. Inside `numbers_as_slots()` it
+writes each one as a placeholder of the same width instead, and keeps the number: a text
+made meanwhile splits into its words and its numbers (`split_slots`), so the words can be
+reused with other numbers (the training film writes a comparison per step this way).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 from ..formulas import local_derivative
@@ -19,7 +27,39 @@ DIGITS = 4
 def number(x: float, digits: int = DIGITS) -> str:
     """`x` to `digits` significant digits, with a true minus sign: −0.2135; a zero is '0',
     never '−0'."""
-    return f"{x + 0.0:.{digits}g}".replace("-", "−")
+    text = f"{x + 0.0:.{digits}g}".replace("-", "−")
+    slots = _SLOTS.get()
+    if slots is None or len(slots) >= _MAX_SLOTS:
+        return text
+    slots.append((float(x), text))
+    return chr(_FIRST_SLOT + len(slots) - 1) + _FILLER * (len(text) - 1)
+
+
+_SLOTS: ContextVar[list[tuple[float, str]] | None] = ContextVar("slots", default=None)
+_FIRST_SLOT, _MAX_SLOTS = 0xF0000, 0xFFFE  # Unicode's private use plane 15: slot numbers
+_FILLER = "\U00100000"  # plane 16: the rest of a placeholder's width
+_PLACEHOLDER = re.compile("([\U000F0000-\U000FFFFD])\U00100000*")
+
+
+@contextmanager
+def numbers_as_slots() -> Iterator[list[tuple[float, str]]]:
+    """While active (in this context), `number` writes each number as a placeholder as wide
+    as its text (a private-use character that numbers the slot, then fillers) and appends
+    (value, text) to the list this yields: the layout of a text made meanwhile (columns,
+    wrapped lines) is exactly the layout of the real text."""
+    slots: list[tuple[float, str]] = []
+    token = _SLOTS.set(slots)
+    try:
+        yield slots
+    finally:
+        _SLOTS.reset(token)
+
+
+def split_slots(text: str) -> tuple[list[str], list[int]]:
+    """A text made inside `numbers_as_slots()` as its words (the text between the
+    placeholders, one more than there are numbers) and the slot number of each number."""
+    parts = _PLACEHOLDER.split(text)
+    return parts[0::2], [ord(mark) - _FIRST_SLOT for mark in parts[1::2]]
 
 
 @dataclass(frozen=True, eq=False)

@@ -96,8 +96,12 @@ def edge_numbers(order: list[Value]) -> dict[tuple[Value, int], int]:
 
 def dumps(document: Any, indent: int | None = None) -> str:
     """Strict JSON (non-finite numbers as strings), safe inside an HTML <script> block."""
-    text = json.dumps(_finite(document), ensure_ascii=False, allow_nan=False, indent=indent,
-                      separators=None if indent else (",", ":"))
+    options: dict[str, Any] = {"ensure_ascii": False, "allow_nan": False, "indent": indent,
+                               "separators": None if indent else (",", ":")}
+    try:
+        text = json.dumps(document, **options)
+    except ValueError:  # a NaN or an infinity somewhere: written as strings (a second pass)
+        text = json.dumps(_finite(document), **options)
     # "<" only occurs inside strings, where \u003c means the same: no "</script>" can end
     # the block early.
     return text.replace("<", "\\u003c")

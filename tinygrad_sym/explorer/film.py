@@ -1,12 +1,15 @@
 """`film(history, model, X, y)`: a training run as a page with a slider over its steps.
 
-Every recorded step (`fit(..., record_parameters=True)`) is replayed through the model's
-scalar twin: its parameters loaded, J computed on the examples given, backward run, and
-`compare` asked about the two highlighted weights. The page stores the numbers of each
-step (texts, as the picture writes them), not a picture per step, and draws the graph
-once: its layout is frozen, each card sized for the widest number it will ever show, so
-nothing moves while the numbers change. A timeline plots |∂J/∂a − ∂J/∂b| over the steps
-and marks the first step where the two gradients part, naming the factor that differed.
+Every recorded step (`fit(..., record_parameters=True)`) is the graph of J on the
+examples given, through the model's scalar twin holding that step's parameters, after
+backward: the same graph at every step, other numbers (`frames`: every step's values,
+gradients and local derivatives, in one pass of the engine where the graph allows). The
+panel holds `compare` of the two highlighted weights at every step (`film_panel`). The
+page stores the numbers of each step (texts, as the picture writes them), not a picture
+per step, and draws the graph once: its layout is frozen, each card sized for the widest
+number it will ever show, so nothing moves while the numbers change. A timeline plots
+|∂J/∂a − ∂J/∂b| over the steps and marks the first step where the two gradients part,
+naming the factor that differed.
 
 The film reads the History and the model only through their public attributes
 (`history.parameters`, `history.cost`; `model.to_scalar()`, `load_state_dict`,
@@ -17,12 +20,8 @@ from __future__ import annotations
 
 import math
 import os
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, Protocol
-
-import numpy as np
 
 from ..explainer import Comparison, Explanation, Names, compare, explain
 from ..formulas import local_derivative
@@ -32,24 +31,16 @@ from ..viz.colors import GradientScale, text_on
 from ..viz.labels import number
 from .document import DIGITS, edge_numbers, graph_document, text_of
 from .explore import explanation_data
+from .film_panel import Panel, film_panel
+from .frames import Frames, Model, Steps, record
 from .page import Page
 from .svg import annotate
-
-_NUMBER = re.compile(r"((?<![\w.])[−-]?\d+(?:\.\d+)?(?:×10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+)?|∞|nan)")
-"""A number as `number()` writes it (not a digit inside a name: w1, ∂J/∂a3)."""
 
 
 class Recording(Protocol):
     """What the film reads from a History."""
 
     parameters: list[dict[str, Any]]
-
-
-class Model(Protocol):
-    """What the film asks of a model: a scalar twin it can load each recorded state into."""
-
-    def to_scalar(self) -> Any:
-        """The model with one scalar Value per weight, holding the same numbers (a copy)."""
 
 
 def film(
@@ -83,198 +74,183 @@ def film(
     if len(highlight) != 2 or not all(isinstance(name, str) for name in highlight):
         raise ValueError(f"film: highlight names two weights, e.g. ('w1', 'w3'); got "
                          f"{highlight!r}")
-    twin = model.to_scalar()
-    first, second = highlight
-    recorder = Recorder((first, second), digits)
-    layout_root = None
-    for step, state in enumerate(states):
-        twin.load_state_dict(state)
-        twin.zero_grad()
-        J = cost(twin, X, y)
-        J.backward()
-        recorder.add(step, J)
-        if step == 0:
-            layout_root = J
-    assert layout_root is not None
-    layout_root = recorder.widest(layout_root)
-    layout = graph_document(layout_root, digits)
-    picture = annotate(draw(layout_root, digits=digits, max_examples=None).pipe(format="svg"),
-                       layout)
-    for edge, label in picture.edge_labels.items():  # the line that ends with the number
-        tail = recorder.layout_derivatives[edge]
-        if tail is not None and label.text and label.text.endswith(tail):
-            label.set("data-stem", label.text[: -len(tail)])
-    data = {"graph": recorder.document, "explanations": recorder.explanations,
-            "comparisons": {}, "steps": [], "selection": list(recorder.pair),
-            "film": recorder.film()}
-    names = recorder.names
-    page = Page(title or f"Training film: {names[0]} vs {names[1]} over {len(states) - 1:,} "
-                "steps", picture.text(), data)
+    steps = Steps(model, states, cost, X, y)
+    root = steps.graph(0)
+    order = topological_order(root)
+    names = Names(root)
+    a, b = _pair(order, tuple(highlight))
+    index = {node: i for i, node in enumerate(order)}
+    pair = (index[a], index[b])
+    document = graph_document(root, digits, names)
+    explanations = {}
+    for node in (a, b):
+        explanation = explain(root, node, names=names)
+        assert isinstance(explanation, Explanation)  # of a scalar weight
+        shown = explanation_data(explanation, order)
+        shown.pop("text")
+        explanations[str(index[node])] = shown
+    first = compare(root, a, b, digits=digits)
+    assert isinstance(first, Comparison)  # two scalars
+    edge_index = edge_numbers(order)
+    derivative_texts = _DerivativeTexts(order, names, digits)
+    # Everything about step 0's graph is read: the steps may now reload the twin.
+    frames = record(steps, root)
+    panel = film_panel(steps, frames, first, pair, edge_index, digits)
+    values = [[_text(value, digits) for value in step] for step in frames.values]
+    gradients = [[None if g is None else _text(g, digits) for g in step]
+                 for step in frames.gradients]
+    picture = _picture(widest(root, frames, values, gradients), derivative_texts, digits)
+    gradient_names = (f"∂{names(root)}/∂{names(a)}", f"∂{names(root)}/∂{names(b)}")
+    timeline = _timeline(frames, panel, pair, tuple(highlight), gradient_names, steps, digits)
+    data = {"graph": document, "explanations": explanations, "comparisons": {}, "steps": [],
+            "selection": list(pair),
+            "film": {"frames": len(states), "pair": list(pair), "values": values,
+                     "gradients": gradients, **_colours(frames, steps),
+                     "derivatives": [derivative_texts.at(step) for step in frames.derivatives],
+                     "templates": panel.templates, "comparisons": panel.entries, **timeline}}
+    page = Page(title or f"Training film: {gradient_names[0]} vs {gradient_names[1]} over "
+                f"{len(states) - 1:,} steps", picture, data)
     if filename is not None:
         page.save(filename)
     return page
 
 
-@dataclass
-class Recorder:
-    """Collects each step's numbers as texts, the comparisons, and the parting step."""
+def _picture(layout_root: Value, derivative_texts: _DerivativeTexts, digits: int) -> str:
+    """The frozen picture (SVG) of the layout graph, each edge label's number marked so the
+    page can swap in each step's (`data-stem`: the label's text before the number)."""
+    picture = annotate(draw(layout_root, digits=digits, max_examples=None).pipe(format="svg"),
+                       graph_document(layout_root, digits))
+    layout_derivatives = derivative_texts.at([local_derivative(child, k).value for child, k
+                                              in edge_numbers(topological_order(layout_root))])
+    for edge, label in picture.edge_labels.items():  # the line that ends with the number
+        tail = layout_derivatives[edge]
+        if tail is not None and label.text and label.text.endswith(tail):
+            label.set("data-stem", label.text[: -len(tail)])
+    return picture.text()
 
-    highlight: tuple[str, str]
-    digits: int
-    document: dict[str, Any] = field(default_factory=dict)
-    explanations: dict[str, Any] = field(default_factory=dict)
-    pair: tuple[int, int] = (0, 0)
-    names: tuple[str, str] = ("", "")
-    structure: list[tuple[Any, ...]] = field(default_factory=list)
-    raw: list[tuple[list[Any], list[Any]]] = field(default_factory=list)
-    values: list[list[str]] = field(default_factory=list)
-    gradients: list[list[str | None]] = field(default_factory=list)
-    fills: list[list[int | None]] = field(default_factory=list)
-    derivatives: list[list[str | None]] = field(default_factory=list)
-    comparisons: list[str] = field(default_factory=list)
-    gaps: list[float] = field(default_factory=list)
-    palette: dict[str, int] = field(default_factory=dict)
-    parting: dict[str, Any] | None = None
-    weights: list[tuple[float, float]] = field(default_factory=list)
-    layout_derivatives: list[str | None] = field(default_factory=list)
 
-    def add(self, step: int, root: Value) -> None:
-        """Record one step's graph (after its backward pass)."""
-        order = topological_order(root)
-        structure = [(node.op.name if node.op else None, node.label, len(node.parents))
-                     for node in order]
-        a, b = self._pair(order, root)
-        if step == 0:
-            self._first(root, order, structure, a, b)
-        elif structure != self.structure:
-            raise ValueError(f"film: step {step} computed a graph of another shape than "
-                             "step 0; the film needs the same graph at every step")
-        names = Names(root)
-        self.raw.append(([_copy(node.data) for node in order],
-                         [_copy(node.grad) for node in order]))
-        self.values.append([text_of(node.data, self.digits) for node in order])
-        self.gradients.append([None if node.grad is None else text_of(node.grad, self.digits)
-                               for node in order])
-        self.fills.append(self._fills(order, root))
-        self.derivatives.append([self._derivative(child, k, names)
-                                 for child, k in edge_numbers(order)])
-        comparison = compare(root, a, b, digits=self.digits)
-        assert isinstance(comparison, Comparison)  # of two scalar weights
-        self.comparisons.append(str(comparison))
-        self.gaps.append(abs(float(a.grad) - float(b.grad)))
-        self.weights.append((float(a.data), float(b.data)))
-        if self.parting is None and not comparison.symmetric:
-            self.parting = {"step": step, "text": _parting_text(comparison, step)}
+def _pair(order: list[Value], highlight: tuple[str, ...]) -> tuple[Value, Value]:
+    """The two highlighted parameters of the graph, found by label."""
+    found = {node.label: node for node in order if node.label and node.op is None}
+    missing = [name for name in highlight if name not in found]
+    if missing:
+        raise ValueError(f"film: no parameter named {', '.join(missing)} in the graph "
+                         f"of J; choose among {', '.join(sorted(found))}")
+    a, b = (found[name] for name in highlight)
+    if a.shape or b.shape or not (a.requires_grad and b.requires_grad):
+        raise ValueError("film: highlight two scalar weights of the scalar twin")
+    return a, b
 
-    def _first(self, root: Value, order: list[Value], structure: list[tuple[Any, ...]],
-               a: Value, b: Value) -> None:
-        """Step 0 fixes the structure, the document, the pair and their lit paths."""
-        self.structure = structure
-        names = Names(root)
-        self.document = graph_document(root, self.digits, names)
-        index = {node: i for i, node in enumerate(order)}
-        self.pair = (index[a], index[b])
-        self.names = (f"∂{names(root)}/∂{names(a)}", f"∂{names(root)}/∂{names(b)}")
-        for node in (a, b):
-            explanation = explain(root, node, names=names)
-            assert isinstance(explanation, Explanation)  # of a scalar weight
-            shown = explanation_data(explanation, order)
-            shown.pop("text")
-            self.explanations[str(index[node])] = shown
 
-    def _pair(self, order: list[Value], root: Value) -> tuple[Value, Value]:
-        """The two highlighted parameters of this step's graph, found by label."""
-        found = {node.label: node for node in order if node.label and node.op is None}
-        missing = [name for name in self.highlight if name not in found]
-        if missing:
-            raise ValueError(f"film: no parameter named {', '.join(missing)} in the graph "
-                             f"of J; choose among {', '.join(sorted(found))}")
-        a, b = (found[name] for name in self.highlight)
-        if a.shape or b.shape or not (a.requires_grad and b.requires_grad):
-            raise ValueError("film: highlight two scalar weights of the scalar twin")
-        return a, b
+class _DerivativeTexts:
+    """Each edge's local derivative as the picture writes its number: None where the
+    formula already is the number (∂z1/∂b1 = 1) or the derivative is a Jacobian."""
 
-    def _derivative(self, child: Value, k: int, names: Names) -> str | None:
-        """The edge's value as text, or None when the formula already is the number (or
-        the derivative is a Jacobian)."""
-        derivative = local_derivative(child, k, name=names)
-        if derivative.value is None:
-            return None
-        text = number(derivative.value, self.digits)
-        return None if text == derivative.formula else text
+    def __init__(self, order: list[Value], names: Names, digits: int) -> None:
+        self.formulas = [local_derivative(child, k, name=names).formula
+                         for child, k in edge_numbers(order)]
+        self.digits = digits
 
-    def _fills(self, order: list[Value], root: Value) -> list[int | None]:
-        """Each scalar gradient's colour, scaled like `draw` scales one picture: by the
-        largest |grad| of the parameters."""
-        parameters = [abs(float(node.grad)) for node in order
-                      if node.op is None and node.requires_grad and not node.shape]
-        scale = GradientScale.fit(parameters)
-        fills: list[int | None] = []
-        for node in order:
-            if node is root or node.grad is None or node.shape:
-                fills.append(None)
-                continue
-            fill = scale.fill(float(node.grad))
-            fills.append(self.palette.setdefault(fill, len(self.palette)))
-        return fills
+    def at(self, values: list[float | None]) -> list[str | None]:
+        """The texts of one step's derivative values."""
+        texts: list[str | None] = []
+        for value, formula in zip(values, self.formulas, strict=True):
+            text = None if value is None else number(value, self.digits)
+            texts.append(None if text == formula else text)
+        return texts
 
-    def widest(self, root: Value) -> Value:
-        """`root`'s graph with every node holding the value and gradient whose text is the
-        widest over the film, so the frozen layout fits every step. (`root` is the film's
-        own graph of step 0, through the film's own twin: nothing of the user's changes.)"""
-        order = topological_order(root)
-        for i, node in enumerate(order):
-            if node.op is None and not node.requires_grad:
-                continue  # inputs keep their (unchanging) data
-            steps = range(len(self.raw))
-            widest_value = max(steps, key=lambda t: len(self.values[t][i]))
-            # Computed nodes refuse `.data =` (their data follows from their operands): this
-            # layout-only graph is written underneath, and stamped current below.
-            node._data = self.raw[widest_value][0][i]
-            if node.grad is not None:
-                widest_grad = max(steps, key=lambda t: len(self.gradients[t][i] or ""))
-                node.grad = self.raw[widest_grad][1][i]
-        mark_changed(*order)  # no step's graph, on purpose: drawn for its layout only
-        names = Names(root)
-        self.layout_derivatives = [self._derivative(child, k, names)
-                                   for child, k in edge_numbers(order)]
-        return root
 
-    def film(self) -> dict[str, Any]:
-        """The page's film data: per step texts, the palette, comparisons, the timeline."""
-        templates, comparisons = templated(self.comparisons)
-        steps = len(self.values)
-        parting: dict[str, Any]
-        if self.parting is None:
-            parting = {"step": None, "text": (
-                f"They never part: at every one of the {steps:,} steps every factor of "
-                f"{self.names[0]} equals its partner in {self.names[1]} (symmetry), so "
-                f"{self.highlight[0]} and {self.highlight[1]} get identical updates.")}
+def widest(root: Value, frames: Frames, values: list[list[str]],
+           gradients: list[list[str | None]]) -> Value:
+    """`root`'s graph with every node holding the value and gradient whose text (`values`,
+    `gradients`: per step, per node) is the widest over the film, so the frozen layout
+    fits every step. (`root` is the film's own graph of step 0, through the film's own
+    twin: nothing of the user's changes.)"""
+    order = topological_order(root)
+    steps = range(len(values))
+    for i, node in enumerate(order):
+        if node.op is None and not node.requires_grad:
+            continue  # inputs keep their (unchanging) data
+        widest_value = max(steps, key=lambda t: len(values[t][i]))
+        # Computed nodes refuse `.data =` (their data follows from their operands): this
+        # layout-only graph is written underneath, and stamped current below.
+        node._data = frames.values[widest_value][i]
+        if node.grad is not None:
+            widest_grad = max(steps, key=lambda t: len(gradients[t][i] or ""))
+            node.grad = frames.gradients[widest_grad][i]
+    mark_changed(*order)  # no step's graph, on purpose: drawn for its layout only
+    return root
+
+
+def _text(data: Any, digits: int) -> str:
+    """A value or gradient as the picture writes it (`text_of`; floats the short way)."""
+    return number(data, digits) if type(data) is float else text_of(data, digits)
+
+
+def _colours(frames: Frames, steps: Steps) -> dict[str, Any]:
+    """Each step's gradient colours (indices into a palette) and the palette: colour and
+    the ink that reads on it."""
+    assert steps.shape is not None
+    root = len(steps.shape) - 1
+    kinds = ["none" if i == root else "parameter" if op is None else "plain"
+             for i, (op, _, _) in enumerate(steps.shape)]
+    palette: dict[str, int] = {}
+    fills = [_fills(gradients, kinds, palette) for gradients in frames.gradients]
+    return {"fills": fills, "palette": [[fill, text_on(fill)] for fill in palette]}
+
+
+def _fills(gradients: list[Any], kinds: list[str], palette: dict[str, int]) -> list[int | None]:
+    """Each scalar gradient's colour (an index into `palette`), scaled like `draw` scales
+    one picture: by the largest |grad| of the parameters."""
+    scale = GradientScale.fit(abs(float(g)) for g, kind in zip(gradients, kinds, strict=True)
+                              if kind == "parameter" and g is not None and not _is_array(g))
+    fills: list[int | None] = []
+    for gradient, kind in zip(gradients, kinds, strict=True):
+        if kind == "none" or gradient is None or _is_array(gradient):
+            fills.append(None)
         else:
-            parting = dict(self.parting)
-            apart = next((t for t, (a, b) in enumerate(self.weights) if a != b), None)
-            if apart is not None:
-                parting["text"] += (f" {self.highlight[0]} and {self.highlight[1]} themselves "
-                                    f"differ from step {apart:,} on.")
-        return {
-            "frames": steps,
-            "pair": list(self.pair),
-            "values": self.values,
-            "gradients": self.gradients,
-            "fills": self.fills,
-            "palette": [[fill, text_on(fill)] for fill in self.palette],
-            "derivatives": self.derivatives,
-            "templates": templates,
-            "comparisons": comparisons,
-            "gap": [float(f"{gap:.4g}") if math.isfinite(gap) else gap for gap in self.gaps],
-            "gap_caption": f"|{self.names[0]} − {self.names[1]}| over the steps.",
-            "parting": parting,
-        }
+            fills.append(palette.setdefault(scale.fill(float(gradient)), len(palette)))
+    return fills
 
 
-def _copy(data: Any) -> Any:
-    """A float as it is, an array copied (a later step may write into it)."""
-    return np.array(data) if isinstance(data, np.ndarray) else data
+def _is_array(data: Any) -> bool:
+    return hasattr(data, "shape") and bool(data.shape)
+
+
+def _timeline(frames: Frames, panel: Panel, pair: tuple[int, int], highlight: tuple[str, ...],
+              gradient_names: tuple[str, str], steps: Steps, digits: int) -> dict[str, Any]:
+    """The timeline's data: |∂J/∂a − ∂J/∂b| at each step, and the parting."""
+    gaps = [abs(float(g[pair[0]]) - float(g[pair[1]])) for g in frames.gradients]
+    return {"gap": [float(f"{gap:.4g}") if math.isfinite(gap) else gap for gap in gaps],
+            "gap_caption": f"|{gradient_names[0]} − {gradient_names[1]}| over the steps.",
+            "parting": _parting(frames, panel, pair, highlight, gradient_names, steps,
+                                digits)}
+
+
+def _parting(frames: Frames, panel: Panel, pair: tuple[int, int], highlight: tuple[str, ...],
+             gradient_names: tuple[str, str], steps: Steps, digits: int) -> dict[str, Any]:
+    """The first step whose comparison is not symmetric, and the factor that differed
+    first; or that the two never part."""
+    count = len(frames.values)
+    step = next((t for t, symmetric in enumerate(panel.symmetric) if not symmetric), None)
+    if step is None:
+        return {"step": None, "text": (
+            f"They never part: at every one of the {count:,} steps every factor of "
+            f"{gradient_names[0]} equals its partner in {gradient_names[1]} (symmetry), so "
+            f"{highlight[0]} and {highlight[1]} get identical updates.")}
+    comparison = panel.comparisons.get(step)
+    if comparison is None:
+        J = steps.graph(step)
+        order = topological_order(J)
+        found = compare(J, order[pair[0]], order[pair[1]], digits=digits)
+        assert isinstance(found, Comparison)
+        comparison = found
+    text = _parting_text(comparison, step)
+    apart = next((t for t, values in enumerate(frames.values)
+                  if values[pair[0]] != values[pair[1]]), None)
+    if apart is not None:
+        text += f" {highlight[0]} and {highlight[1]} themselves differ from step {apart:,} on."
+    return {"step": step, "text": text}
 
 
 def _parting_text(comparison: Comparison, step: int) -> str:
@@ -287,17 +263,3 @@ def _parting_text(comparison: Comparison, step: int) -> str:
     if others:
         text += "; also " + "; ".join(pair.format(digits) for pair in others)
     return text + "."
-
-
-def templated(texts: list[str]) -> tuple[list[list[str]], list[list[Any]]]:
-    """Texts that differ only in their numbers, stored once: each text becomes a template
-    (the words between its numbers, shared by every text of the same wording) and its
-    numbers. Joining a template with its numbers gives the text back exactly."""
-    templates: dict[tuple[str, ...], int] = {}
-    encoded = []
-    for text in texts:
-        parts = _NUMBER.split(text)
-        words, numbers = tuple(parts[0::2]), parts[1::2]
-        which = templates.setdefault(words, len(templates))
-        encoded.append([which, numbers])
-    return [list(words) for words in templates], encoded

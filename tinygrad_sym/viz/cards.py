@@ -4,6 +4,8 @@ A value card shows a node's name, value and gradient in one narrow column, the g
 cell coloured by its sign and size (a tensor's as a tiny heat map); its header's colour
 says the kind of value (parameter, input, computed, output) and its frame the highlighted
 paths through it. An op node writes each incoming edge's local derivative on its own row.
+In a tensor picture there are no op nodes: each card says how it was computed (Z1 =
+X·W1 + b1) and writes those rows itself, so the layout has half the columns.
 """
 
 from __future__ import annotations
@@ -92,8 +94,14 @@ def value_card(picture: Picture, node: Value) -> str:
     style: dict[str, Any] = {}  # more attributes of the table
     if node in picture.paths.factor_nodes:  # w5: a factor that makes the gradients differ
         border, width, style = picture.paths.factor_nodes[node], "3", {"style": "dashed"}
-    rows = [cell(_header(picture, node, header_ink), bgcolor=header_fill, cellpadding="3"),
-            cell(font(wrapped(value_text(picture, node.data), LINE, "CENTER"), size=NUMBER))]
+    op_inside = picture.ops_in_cards and node.op is not None  # a tensor picture's card
+    titled_by_op = op_inside and not picture.names.given(node)  # BCE(A2, y)
+    rows = [cell(_header(picture, node, header_ink), **({"port": "op"} if titled_by_op else {}),
+                 bgcolor=header_fill, cellpadding="3")]
+    if op_inside:
+        rows += _op_rows(picture, node, header_fill, header_ink)
+    rows.append(cell(font(wrapped(value_text(picture, node.data), LINE, "CENTER"),
+                          size=NUMBER), **({"port": "v"} if picture.ops_in_cards else {})))
     if kind != "input":  # inputs have no gradient: no row for it
         rows.append(_grad_cell(picture, node))
     return html_label(table(rows, border=width, cellborder="0", cellspacing="0",
@@ -125,6 +133,67 @@ def op_tooltip(picture: Picture, node: Value) -> str:
     return tooltip(lines)
 
 
+def formula(picture: Picture, node: Value, depth: int = 2) -> str:
+    """How a card says its op computed it, in the picture's names and the legend's
+    notation (· the matrix product): 'X·W1 + b1', 'σ(Z1)', 'BCE(A2, y)', 'mean(u3)'; an
+    operand without a name is written as its own card writes it (mean(BCE(A2, y)))."""
+    op = op_of(node)
+    operands = [card_name(picture, parent, depth - 1) for parent in node.parents]
+    if op.name == "affine":
+        return f"{operands[0]}·{operands[1]} + {operands[2]}"
+    if op.name == "matmul":
+        return "·".join(operands)
+    if op.name == "neg":
+        return f"−{operands[0]}"
+    if op.name == "getitem":
+        meaning = picture.names.meaning(node)
+        return meaning if not meaning.startswith("getitem(") else f"{operands[0]}[…]"
+    if op.name == "transpose":
+        return f"{operands[0]}ᵀ"
+    if op.infix or op.name == "weighted_sum":
+        return picture.names.meaning(node)
+    symbol = op.symbol if op.symbol.isalpha() else op.name  # σ, BCE; not ⇲ or []←
+    return f"{symbol}({', '.join(operands)})"
+
+
+def card_name(picture: Picture, node: Value, depth: int = 1) -> str:
+    """What a card calls a node: its name, or in a tensor picture (where an unnamed
+    result's card is titled by its op) its formula, `depth` ops deep."""
+    given = picture.names.given(node)
+    if given or node.op is None or not picture.ops_in_cards:
+        return given or picture.names(node)
+    return formula(picture, node, depth) if depth > 0 else "…"
+
+
+def _op_rows(picture: Picture, node: Value, fill: str, ink: str) -> list[str]:
+    """The rows of a tensor's card that say how it was computed: '= X·W1 + b1' under the
+    header (in its colours; port `op`, where the edges without a written derivative
+    arrive; a result without a name has its op as its title instead), then each incoming
+    edge's local derivative on the row where that edge arrives (port `i<index>`), on the
+    op nodes' grey."""
+    rows = []
+    if picture.names.given(node):
+        text = font(escape(shorten(f"= {formula(picture, node)}", NAME_LIMIT)), size=SMALL,
+                    color=colors.MUTED if ink == colors.INK else ink)
+        rows.append(cell(text, port="op", bgcolor=fill))
+    return rows + _derivative_rows(picture, node, bgcolor=OP_FILL)
+
+
+def _derivative_rows(picture: Picture, node: Value, **style: str) -> list[str]:
+    """One row per incoming edge whose local derivative is written: the derivative, with
+    the port `i<index>` its edge arrives at; in SVG a group `a_n7op-0-label` linking to
+    that edge `n7op-0`, with the derivative as tooltip."""
+    rows = []
+    edge = picture.ids[node] + "op-"  # each row links to its edge, whose id is n7op-0
+    for index in range(len(node.parents)):
+        if derivatives.shown(picture, node, index):
+            text = escape(derivatives.derivative(picture, node, index).text)
+            rows.append(cell(_derivative_text(picture, node, index), port=f"i{index}",
+                             align="left", balign="left", id=f"{edge}{index}-label",
+                             href=f"#{edge}{index}", tooltip=text, **style))
+    return rows
+
+
 def op_node(picture: Picture, node: Value) -> dict[str, str]:
     """The attributes of the node of the op that computed `node`: a small pill with the
     op's symbol (σ, Σwx+b, ×) and, one row per incoming edge that carries one, the local
@@ -133,14 +202,7 @@ def op_node(picture: Picture, node: Value) -> dict[str, str]:
     group `a_n7op-0-label` linking to its edge `n7op-0`, with the derivative as tooltip."""
     symbol = escape(op_of(node).symbol)
     rows = [cell(font(symbol, size=SMALL, color=OP_INK), port="op",
-                 align="left")]
-    edge = picture.ids[node] + "op-"  # each row links to its edge, whose id is n7op-0
-    for index in range(len(node.parents)):
-        if derivatives.shown(picture, node, index):
-            text = escape(derivatives.derivative(picture, node, index).text)
-            rows.append(cell(_derivative_text(picture, node, index), port=f"i{index}",
-                             align="left", balign="left", id=f"{edge}{index}-label",
-                             href=f"#{edge}{index}", tooltip=text))
+                 align="left"), *_derivative_rows(picture, node)]
     if len(rows) == 1:
         return {"label": html_label(symbol), "shape": "box",
                 "style": "rounded,filled", "fillcolor": OP_FILL, "color": OP_BORDER,
@@ -214,6 +276,9 @@ def _header(picture: Picture, node: Value, ink: str) -> str:
     given = picture.names.given(node)
     if given:
         text = font(escape(given), size=NAME, color=ink, bold=True)
+    elif picture.ops_in_cards and node.op is not None:  # BCE(A2, y): its op is its name
+        text = font(escape(shorten(formula(picture, node), NAME_LIMIT)), size=NUMBER,
+                    color=ink, bold=True)
     else:
         text = font(escape(shorten(picture.names(node), NAME_LIMIT)), size=SMALL, color=ink)
     if node.shape:
@@ -221,7 +286,9 @@ def _header(picture: Picture, node: Value, ink: str) -> str:
     dots = "".join(font("●", size=SMALL, color=c)
                    for c in picture.paths.node_colors.get(node, ()))
     text += " " + dots if dots else ""
-    if given and not node.label:  # a short name such as u1, as in the explainer's legend
+    if given and not node.label and not (picture.ops_in_cards and node.op is not None):
+        # a short name such as u1, as in the explainer's legend (a tensor's card says it
+        # on its op's row)
         meaning = shorten(picture.names.meaning(node), NAME_LIMIT)
         text += "<BR/>" + font(escape(f"= {meaning}"), size=SMALL, color=quiet)
     return text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from functools import cache
 
 # After ColorBrewer RdBu, from zero to the strongest gradient. Each side is two runs: light
 # colours (black text reads on them) and dark ones (white text does); no colour lies in the
@@ -36,12 +37,13 @@ CARD_STYLES = {
 """How each kind of value card looks: header fill, header text, border."""
 
 
+@cache  # a handful of colours, asked for on every cell
 def _hex_to_rgb(color: str) -> tuple[float, float, float]:
     return tuple(int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
 
 
-def _rgb_to_hex(rgb: Iterable[float]) -> str:
-    return "#" + "".join(f"{round(channel * 255):02x}" for channel in rgb)
+def _rgb_to_hex(red: float, green: float, blue: float) -> str:
+    return f"#{round(red * 255):02x}{round(green * 255):02x}{round(blue * 255):02x}"
 
 
 def _interpolate(stops: tuple[str, ...], t: float) -> str:
@@ -49,8 +51,9 @@ def _interpolate(stops: tuple[str, ...], t: float) -> str:
     position = min(max(t, 0.0), 1.0) * (len(stops) - 1)
     low = min(int(position), len(stops) - 2)
     fraction = position - low
-    start, end = _hex_to_rgb(stops[low]), _hex_to_rgb(stops[low + 1])
-    return _rgb_to_hex(a + (b - a) * fraction for a, b in zip(start, end, strict=True))
+    (r0, g0, b0), (r1, g1, b1) = _hex_to_rgb(stops[low]), _hex_to_rgb(stops[low + 1])
+    return _rgb_to_hex(r0 + (r1 - r0) * fraction, g0 + (g1 - g0) * fraction,
+                       b0 + (b1 - b0) * fraction)
 
 
 MAX_DECADES = 6

@@ -1,4 +1,5 @@
-"""The edges of the picture: operands into op nodes, op nodes into their results.
+"""The edges of the picture: operands into op nodes, op nodes into their results (in a
+tensor picture, operands straight into their result's card, out of their value's row).
 
 An edge from an operand arrives at the row of its op node that writes its local
 derivative (∂z3/∂a1 = w5 = 0.73), and carries that derivative as its tooltip; on a
@@ -29,7 +30,7 @@ def edges(picture: Picture) -> Iterator[tuple[str, str, dict]]:
     for node in picture.plan.shown:
         if node.op is None or not node.parents:
             continue
-        op = picture.ids[node] + "op"
+        op = picture.op_target(node)
         merged: dict[str, int] = {}
         for index, parent in enumerate(node.parents):
             tail = picture.box(parent)
@@ -38,12 +39,17 @@ def edges(picture: Picture) -> Iterator[tuple[str, str, dict]]:
                 # Out of the examples' box: one plain edge, its rows name what comes out.
                 merged[tail] = 1 if owner.kind == "examples" else merged.get(tail, 0) + 1
                 continue
-            yield tail, op, _edge_attributes(picture, node, index, plain)
+            attributes = _edge_attributes(picture, node, index, plain)
+            if picture.ops_in_cards and kind_of(parent, picture.root) != "constant":
+                attributes["tailport"] = "v"  # out of the value's row: a chain stays level
+            yield tail, op, attributes
         for tail, count in merged.items():
             attributes = _bundle_attributes(count, plain)
-            if picture.op_rows(node):
+            if picture.op_rows(node) or picture.ops_in_cards:
                 attributes["headport"] = "op:w"
             yield tail, op, attributes
+        if picture.ops_in_cards:  # the card is the op's node: no edge from op to result
+            continue
         into = picture.paths.into(node)
         attributes = _path_attributes(into) if into else dict(plain)
         if picture.op_rows(node):
@@ -59,7 +65,7 @@ def _after_parameters(picture: Picture, node: Value, index: int) -> bool:
     as in the course's diagrams (inputs left of the first layer, each layer right of the
     one before)."""
     parent = node.parents[index]
-    if not picture.clusters or parent.op is None:
+    if not picture.clusters or parent.op is None or picture.ops_in_cards:
         return False
     return any(p.group and p.group != parent.group and p.op is None and p.requires_grad
                and p in picture.ids for p in node.parents)
@@ -101,7 +107,7 @@ def _edge_attributes(picture: Picture, node: Value, index: int, plain: dict) -> 
     attributes["id"] = f"{picture.ids[node]}op-{index}"  # the SVG's handle on this edge
     if derivatives.shown(picture, node, index):
         attributes["headport"] = f"i{index}:w"
-    elif picture.op_rows(node):
+    elif picture.op_rows(node) or picture.ops_in_cards:
         attributes["headport"] = "op:w"
     if kind_of(node.parents[index], picture.root) != "constant":
         attributes["tooltip"] = tooltip([derivatives.derivative(picture, node, index).text])

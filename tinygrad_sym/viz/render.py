@@ -4,8 +4,11 @@ Left to right like the course's diagrams: inputs and weights on the left, the lo
 right, units top to bottom in their order. Each value is a narrow card (name, value,
 gradient coloured by sign and power of ten); each op is a quiet node between its operands
 and its result that writes, on the row where each edge comes in, that edge's local
-derivative from the op table, so a reader can multiply along a path. Compact, so that the
-text stays legible when the picture is shown 880 px wide (see `legibility`).
+derivative from the op table, so a reader can multiply along a path. A tensor net's
+picture has no op nodes: each card says how it was computed (Z1 = X·W1 + b1) and writes
+those derivatives itself, which halves its columns (13 to 7 for coffee's 2→3→1 net).
+Compact, so that the text stays legible when the picture is shown 880 px wide (see
+`legibility`).
 """
 
 from __future__ import annotations
@@ -19,7 +22,15 @@ import numpy as np
 from ..explainer import Names
 from ..value import Value, check_current, topological_order
 from . import legend
-from .cards import SMALL, card_tooltip, kind_of, op_node, summary_box, value_card
+from .cards import (
+    SMALL,
+    card_tooltip,
+    kind_of,
+    op_node,
+    op_tooltip,
+    summary_box,
+    value_card,
+)
 from .colors import GradientScale
 from .condense import CONDENSED_BOXES, Plan, condense
 from .derivatives import mode_of, shown
@@ -35,6 +46,14 @@ def natural_key(words: tuple[str, ...]) -> tuple:
     """A sort key reading the numbers in `words` as numbers: unit 2 before unit 10."""
     return tuple(tuple(int(part) if part.isdecimal() else part
                        for part in re.split(r"(\d+)", word)) for word in words)
+
+
+def tensor_picture(nodes: list[Value]) -> bool:
+    """Whether a graph of `nodes` is a tensor net's (some learned parameter is a tensor):
+    then each card says how its op computed it, with the local derivatives, and there are
+    no op nodes between the cards (half the columns: legible in a README column)."""
+    return any(node.op is None and node.requires_grad and np.ndim(node.data) > 0
+               for node in nodes)
 
 
 def draw(
@@ -59,7 +78,8 @@ def draw(
     - `filename`: also write the picture there; `format` is 'png', 'svg' or 'pdf' (default:
       the file's suffix, else png). The file appears complete or not at all.
     - `digits`: significant digits of every number. `derivatives`: which edges get their
-      ∂child/∂parent = formula = value written in the op they go into: "auto" (True) every
+      ∂child/∂parent = formula = value written in the op they go into (in a tensor net's
+      picture, which has no op nodes, in the card of their result): "auto" (True) every
       edge a gradient flows along, "all" those from inputs and targets too, "none"
       (False) none; SVG tooltips always hold them all.
     - `max_nodes`: above this many nodes the graph is condensed (clusters and repeated
@@ -119,6 +139,7 @@ class Picture:
         root_name = names.given(root)
         self.root_name = root_name if root_name and len(root_name) <= 6 else None
         self.kinds = {kind_of(node, root) for node in plan.shown}
+        self.ops_in_cards = tensor_picture(order)
 
     def build(self) -> GradientGraph:
         """The DOT graph, left to right, units in clusters."""
@@ -163,15 +184,24 @@ class Picture:
                 "color": "#cfd6de", "labeljust": "r", "margin": "10"}
 
     def _add_value(self, graph: Any, node: Value) -> None:
-        """A value's card, and the pill of the op that computed it."""
+        """A value's card, and the pill of the op that computed it (in a tensor picture
+        the card holds the op, and its tooltip the op's too)."""
         name = self.ids[node]
-        graph.node(name, label=value_card(self, node), tooltip=card_tooltip(self, node))
-        if node.op is not None and node.parents:
+        tooltip = card_tooltip(self, node)
+        if self.ops_in_cards and node.op is not None:
+            tooltip += "\\n" + op_tooltip(self, node)
+        graph.node(name, label=value_card(self, node), tooltip=tooltip)
+        if node.op is not None and node.parents and not self.ops_in_cards:
             graph.node(name + "op", **op_node(self, node))
 
     def op_rows(self, node: Value) -> bool:
         """Whether the op node of `node` writes the derivative of some incoming edge."""
         return any(shown(self, node, index) for index in range(len(node.parents)))
+
+    def op_target(self, node: Value) -> str:
+        """The DOT node the edges into `node`'s op arrive at: its op node, or in a tensor
+        picture its own card."""
+        return self.ids[node] if self.ops_in_cards else self.ids[node] + "op"
 
     def box(self, node: Value) -> str:
         """The DOT name of whatever stands for `node`: its card or its summary box."""

@@ -486,3 +486,5 @@ def test_an_indexed_result_is_named_by_its_index():
     assert index_text((np.arange(100), 3)) == "[0, 1, …, 99], 3"
     assert index_text((slice(None), 0)) == ":, 0" and index_text(slice(1, 3)) == "1:3"
     assert index_text(np.array([True, False])) == "…"
+    x = ts.Value(np.ones(3), label="x")
+    assert "u1 = −x" in str(ts.explain((-x).sum(), x))

@@ -155,7 +155,8 @@ def transpose_names(nodes: list[Value], given: Callable[[Value], str | None]) ->
 
 def meaning(node: Value, name: Callable[[Value], str]) -> str:
     """What a result is, its operands called by `name`: 'x1 × x2', 'log_softmax(z)', a stack
-    of scalars as '[z1, z2, z3]', an element as 'u2[0]', a neuron as 'w1·x1 + w2·x2 + b1'."""
+    of scalars as '[z1, z2, z3]', an element as 'u2[0]', a neuron as 'w1·x1 + w2·x2 + b1',
+    a negation as '−u2'."""
     if node.op is not None and node.op.name == "stack" and len(node.parents) > 1:
         return "[" + ", ".join(name(parent) for parent in node.parents) + "]"
     if node.op is not None and node.op.name == "weighted_sum":
@@ -164,6 +165,9 @@ def meaning(node: Value, name: Callable[[Value], str]) -> str:
         return " + ".join([*terms, bias])
     if node.op is not None and node.op.name == "getitem":
         return f"{name(node.parents[0])}[{index_text((node.attrs or {})['index'])}]"
+    if node.op is not None and node.op.name == "neg":
+        operand = name(node.parents[0])
+        return f"−{operand}" if " " not in operand else f"−({operand})"
     return expression(node, name)
 
 

@@ -729,7 +729,20 @@ def expression(node: Value, name: Callable[[Value], str]) -> str:
     op = op_of(node)
     if op.infix:
         return f" {op.symbol} ".join(operands)
-    return f"{op.name}({', '.join(operands)})"
+    return f"{op.name}({', '.join(map(_unwrapped, operands))})"
+
+
+def _unwrapped(text: str) -> str:
+    """`text` without parentheses around the whole of it: an argument of sigmoid(…) needs
+    none of its own, so 'sigmoid(x × 2)', not 'sigmoid((x × 2))'."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    for position, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and position < len(text) - 1:
+            return text  # '(a) × (b)': the first parenthesis closes before the end
+    return text[1:-1]
 
 
 def _summary(x: Any, digits: int = 4) -> str:

@@ -126,7 +126,11 @@ def backpropagate(
                 if not parent.requires_grad or (follow and not follow(parent)):
                     continue
                 rule = rules[index]
-                try:  # operands one by one where their number is known (a faster call)
+                # Four calls of the same rule, not one: this is not a mistake but the hot
+                # loop. `**attrs` unpacks a dict even when it is empty, and `*operands` builds
+                # a tuple; on a scalar graph each costs more than the rule's own arithmetic.
+                # Every branch computes rule(grad, out, *operands, **attrs).
+                try:
                     if attrs:
                         share = rule(grad, out, *operands, **attrs)
                     elif count == 2:

@@ -2,7 +2,8 @@
 
 The thread counts are fixed before numpy (or torch) is imported, so that every library
 uses the same number of BLAS threads: 2 by default, `--threads` to change; and idle
-OpenBLAS threads are told to sleep at once, so they do not slow the next library timed.
+OpenBLAS and OpenMP threads are told to sleep at once, so they do not slow the next library
+timed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     # from the next library timed (seen here: torch's coffee step 0.08 ms alone, 27 ms
     # interleaved with numpy). Numpy's own speed does not change.
     os.environ.setdefault("OPENBLAS_THREAD_TIMEOUT", "4")
+    # Likewise PyTorch's OpenMP threads: spinning while the machine is shared, they made
+    # its coffee step 15 ms instead of 0.5 ms at a load average of 4.5 (PASSIVE: they sleep).
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
     from .report import write_json
     from .suite import run_all  # imports numpy: only now that the thread counts are set
 

@@ -41,7 +41,8 @@ def _target_line(target: dict[str, Any], measure: str = "") -> str:
         return f"  target: {target['ours']} {goal}: {'met' if target['met'] else 'NOT met'}"
     ratio = "—" if target["ratio"] is None else f"{target['ratio']:.2f}×"
     verdict = {True: "met", False: "NOT met", None: "not measured"}[target["met"]]
-    limit = "" if target["limit"] is None else f" (target ≤ {target['limit']}×: {verdict})"
+    limit = " (no target)" if target["limit"] is None else (
+        f" (target ≤ {target['limit']}×: {verdict})")
     what = f" {measure}" if measure else ""
     return f"  {target['ours']} / {target['reference']}{what}: {ratio}{limit}"
 
@@ -66,7 +67,8 @@ def workload_text(result: dict[str, Any]) -> str:
             f"{_peak(row):>11}"
         )
     if result["ratios"]:
-        lines.append("  ratios of medians, ours / reference (per-round quartiles):")
+        lines.append("  ours / reference: median of the per-round ratios [their quartiles]"
+                     " (ratio of medians)")
         ours_width = max(len(ratio["ours"]) for ratio in result["ratios"])
         reference_width = max(len(ratio["reference"]) for ratio in result["ratios"])
         for ratio in result["ratios"]:
@@ -74,7 +76,7 @@ def workload_text(result: dict[str, Any]) -> str:
             lines.append(
                 f"    {ratio['ours']:<{ours_width}} / {ratio['reference']:<{reference_width}}"
                 f" {ratio['ratio']:8.3f}×"
-                f"   [{low:.3f} – {high:.3f}]"
+                f"   [{low:.3f} – {high:.3f}]   ({ratio['ratio_of_medians']:.3f}×)"
             )
     lines += [_target_line(target) for target in result["targets"]]
     return "\n".join(lines)

@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 
 from benchmarks import agreement, memory, problems, render, report, runner, workloads
+from benchmarks import with_tinygrad_sym_idiomatic as idiomatic
+from benchmarks import with_tinygrad_sym_nn as with_nn
 from benchmarks.__main__ import main
 from benchmarks.implementation import Implementation
 from benchmarks.with_numpy import forward_backward
@@ -42,6 +44,23 @@ def test_ours_agrees_with_numpy_by_hand(make_problem):
     by_hand = forward_backward(problem, problem.params)
     verdict = agreement.compare(ours, by_hand, agreement.tolerance(problem.dtype))
     assert verdict.agrees, verdict.detail
+
+
+@pytest.mark.parametrize(("make_problem", "builder"), [
+    (problems.coffee, idiomatic.mlp), (problems.coffee, with_nn.mlp),
+    (problems.medium, idiomatic.mlp), (problems.medium, idiomatic.mlp_nn_loss),
+    (problems.medium, with_nn.mlp),
+])
+def test_the_idiomatic_and_nn_steps_agree_with_numpy_by_hand(make_problem, builder):
+    """A learner's code (BCE from logs, log_softmax + indexing, nn's losses) computes the
+    same loss and gradients; its gradients() leaves the parameters' .grad at zero."""
+    problem = make_problem(tiny=True)
+    implementation = builder(problem)
+    by_hand = forward_backward(problem, problem.params)
+    for _ in range(2):  # the second time from zeroed gradients, not accumulated ones
+        verdict = agreement.compare(implementation.gradients(), by_hand,
+                                    agreement.tolerance(problem.dtype))
+        assert verdict.agrees, verdict.detail
 
 
 def test_agreement_refuses_a_wrong_gradient():

@@ -139,3 +139,12 @@ def test_op_of_gives_a_computed_nodes_op_and_names_a_leaf():
     assert op_of(z) is z.op is ts.ops.MUL
     with pytest.raises(ValueError, match=r"^w1 is a leaf: no op computed it$"):
         op_of(w)
+
+
+def test_a_function_of_an_expression_has_one_pair_of_parentheses():
+    from tinygrad_sym.value import describe
+
+    x, y = ts.Value(0.5, label="x"), ts.Value(2.0, label="y")
+    assert describe((x * 2).sigmoid()) == "sigmoid(x × 2)"
+    assert describe(x * y + y) == "((x × y) + y)"  # an operand of an infix op keeps its own
+    assert describe(((x - y) * (x + y)).exp(), depth=3) == "exp((x − y) × (x + y))"

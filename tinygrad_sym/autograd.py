@@ -98,28 +98,45 @@ def backpropagate(
     previous, thread.grad_enabled = thread.grad_enabled, create_graph or thread.grad_enabled
     try:
         for node in reversed(topological_order(output, follow or needs_grad)):
-            parents = node.parents
-            if not parents:
+            op = node.op
+            if op is None:  # a leaf: nothing to hand down
                 continue
             grad = grads[node] if keep is None or node in keep else grads.pop(node)
-            op = node.op
-            assert op is not None  # a node with parents has an op (inline: the hot loop)
             rules, attrs, version = op.rules, node.attrs, node._version
+            # The parents and their data, read from the node's slots (see Value.parents).
+            first, second, more = node._first, node._second, node._more
+            parents: tuple[Value, ...]
+            if more is not None:
+                parents, data = more, tuple([parent._data for parent in more])
+            elif second is not None and first is not None:
+                parents, data = (first, second), (first._data, second._data)
+            elif first is not None:
+                parents, data = (first,), (first._data,)
+            else:
+                raise AssertionError(f"{describe(node)} has an op but no operands")
             if version != now:  # something changed since this node was computed: its operands?
                 for parent in parents:
                     if parent._version > version:
                         raise stale_error(parent, node, output, "Backpropagating")
-            if create_graph:
-                out, operands = node, parents
-            else:
-                out, operands = node._data, tuple([parent._data for parent in parents])
+            out, operands = (node, parents) if create_graph else (node._data, data)
+            if node.saved is not None and not create_graph:
+                attrs = {**(attrs or {}), "saved": node.saved}
+            count = len(operands)
             for index, parent in enumerate(parents):
                 if not parent.requires_grad or (follow and not follow(parent)):
                     continue
                 rule = rules[index]
+                # Four calls of the same rule, not one: this is not a mistake but the hot
+                # loop. `**attrs` unpacks a dict even when it is empty, and `*operands` builds
+                # a tuple; on a scalar graph each costs more than the rule's own arithmetic.
+                # Every branch computes rule(grad, out, *operands, **attrs).
                 try:
                     if attrs:
                         share = rule(grad, out, *operands, **attrs)
+                    elif count == 2:
+                        share = rule(grad, out, operands[0], operands[1])
+                    elif count == 1:
+                        share = rule(grad, out, operands[0])
                     else:
                         share = rule(grad, out, *operands)
                 except ARITHMETIC_ERRORS as error:
@@ -128,7 +145,8 @@ def backpropagate(
                     )
                 if type(share) is not float:
                     operand = operands[index]
-                    share = sum_to(share, operand)
+                    if create_graph or type(operand) is float or share.shape != operand.shape:
+                        share = sum_to(share, operand)
                     # A gradient takes its operand's dtype (float32 met with float64 data).
                     if not create_graph and type(operand) is not float and (
                             share.dtype is not operand.dtype):
@@ -155,7 +173,7 @@ def backward(output: Value, grad: Any = None, create_graph: bool = False) -> Non
     grads = backpropagate(output, _seed(output, grad, create_graph), create_graph)
     with _accumulating:  # threads that share leaves add up their gradients one at a time
         for node, total in grads.items():
-            if node.parents:
+            if node.op is not None:
                 node.grad = total
             else:
                 node.grad = total if node.grad is None else node.grad + total

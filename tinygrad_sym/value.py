@@ -73,6 +73,8 @@ def as_data(x: Any, copy: bool = False) -> Any:
 
 def zeros_like(data: Any) -> Any:
     """A zero gradient shaped like `data` (np.zeros, a quarter of np.zeros_like's time)."""
+    if type(data) is np.ndarray:
+        return np.zeros(data.shape, data.dtype)
     return 0.0 if type(data) is float else np.zeros(np.shape(data), np.result_type(data))
 
 
@@ -108,8 +110,10 @@ class Value(ops.Node):
     Plain numbers and arrays given to an op become constants (requires_grad=False).
     """
 
-    __slots__ = ("_data", "_label", "_version", "attrs", "grad", "group", "op", "parents",
-                 "requires_grad")
+    # The parents are held in slots, not in a tuple: one object per node for the garbage
+    # collector to track instead of two (it walks every tracked object of a growing graph).
+    __slots__ = ("_data", "_first", "_label", "_more", "_second", "_version", "attrs", "grad",
+                 "group", "op", "requires_grad", "saved")
     __array_ufunc__ = None  # numpy defers to our reflected operators (array * Value -> Value)
 
     _data: Any  # the engine reads `_data` (a slot) where speed counts; users read `.data`
@@ -117,8 +121,11 @@ class Value(ops.Node):
     _version: int
     grad: Any
     op: Op | None
-    parents: tuple[Value, ...]
+    _first: Value | None  # the first operand of a node with one or two
+    _second: Value | None  # the second operand of a node with two
+    _more: tuple[Value, ...] | None  # all operands of a node with three or more
     attrs: dict[str, Any] | None
+    saved: Any  # what the op's forward kept for its backward rule (e.g. σ(z)), or None
     requires_grad: bool
     group: tuple[str, ...] | None  # e.g. ("layer 1", "unit 2"), set by nn
 
@@ -159,6 +166,11 @@ class Value(ops.Node):
         mark_changed(self)
 
     @property
+    def parents(self) -> tuple[Value, ...]:
+        """The operands this node was computed from, in order; () for a leaf."""
+        return _parents(self._first, self._second, self._more)
+
+    @property
     def label(self) -> str | None:
         """The node's name in pictures and explanations (w1, z3, J), or None."""
         return self._label
@@ -182,7 +194,8 @@ class Value(ops.Node):
 
     @property
     def dtype(self) -> np.dtype:
-        return np.result_type(self._data)
+        data = self._data
+        return data.dtype if type(data) is np.ndarray else np.result_type(data)
 
     def item(self) -> float:
         """The data of a one-element Value as a Python float."""
@@ -253,74 +266,78 @@ class Value(ops.Node):
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: Any) -> Value:
-        return record(ops.ADD, self, other)
+        return binary(ops.ADD, self, other)
 
     def __radd__(self, other: Any) -> Value:
-        return record(ops.ADD, other, self)
+        return binary(ops.ADD, other, self)
 
     def __sub__(self, other: Any) -> Value:
-        return record(ops.SUB, self, other)
+        return binary(ops.SUB, self, other)
 
     def __rsub__(self, other: Any) -> Value:
-        return record(ops.SUB, other, self)
+        return binary(ops.SUB, other, self)
 
     def __mul__(self, other: Any) -> Value:
-        return record(ops.MUL, self, other)
+        return binary(ops.MUL, self, other)
 
     def __rmul__(self, other: Any) -> Value:
-        return record(ops.MUL, other, self)
+        return binary(ops.MUL, other, self)
 
     def __truediv__(self, other: Any) -> Value:
-        return record(ops.DIV, self, other)
+        return binary(ops.DIV, self, other)
 
     def __rtruediv__(self, other: Any) -> Value:
-        return record(ops.DIV, other, self)
+        return binary(ops.DIV, other, self)
 
     def __pow__(self, other: Any) -> Value:
-        return record(ops.POW, self, other)
+        return binary(ops.POW, self, other)
 
     def __rpow__(self, other: Any) -> Value:
-        return record(ops.POW, other, self)
+        return binary(ops.POW, other, self)
 
     def __matmul__(self, other: Any) -> Value:
-        return record(ops.MATMUL, self, other)
+        return binary(ops.MATMUL, self, other)
 
     def __rmatmul__(self, other: Any) -> Value:
-        return record(ops.MATMUL, other, self)
+        return binary(ops.MATMUL, other, self)
 
     def __neg__(self) -> Value:
-        return record(ops.NEG, self)
+        return unary(ops.NEG, self)
 
     def __abs__(self) -> Value:
-        return record(ops.ABS, self)
+        return unary(ops.ABS, self)
 
     # -------------------------------------------------------------- elementwise
     def exp(self) -> Value:
-        return record(ops.EXP, self)
+        return unary(ops.EXP, self)
 
     def log(self) -> Value:
-        return record(ops.LOG, self)
+        return unary(ops.LOG, self)
 
     def sqrt(self) -> Value:
-        return record(ops.SQRT, self)
+        return unary(ops.SQRT, self)
 
     def abs(self) -> Value:
-        return record(ops.ABS, self)
+        return unary(ops.ABS, self)
 
     def tanh(self) -> Value:
-        return record(ops.TANH, self)
+        return unary(ops.TANH, self)
 
     def sigmoid(self) -> Value:
-        return record(ops.SIGMOID, self)
+        return unary(ops.SIGMOID, self)
 
     def relu(self) -> Value:
-        return record(ops.RELU, self)
+        return unary(ops.RELU, self)
 
     # ------------------------------------------------------------------ reductions
     def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
+        if axis is None and not keepdims:  # the defaults: no attributes to keep and pass on
+            return unary(ops.SUM, self)
         return record(ops.SUM, self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
+        if axis is None and not keepdims:
+            return unary(ops.MEAN, self)
         return record(ops.MEAN, self, axis=axis, keepdims=keepdims)
 
     def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Value:
@@ -368,15 +385,33 @@ class Value(ops.Node):
         return Value(self._data, self._label, requires_grad=False)
 
 
+def _parents(first: Value | None, second: Value | None,
+             more: tuple[Value, ...] | None) -> tuple[Value, ...]:
+    """The operands of a node from its slots: `more` when set, else `first` and `second`."""
+    if more is not None:
+        return more
+    if first is None:
+        return ()
+    return (first,) if second is None else (first, second)
+
+
 def _fill(
     node: Value, data: Any, grad: Any, op: Op | None, parents: tuple[Value, ...],
     attrs: dict[str, Any] | None, requires_grad: bool, version: int, label: str | None = None,
 ) -> Value:
-    """Set every field of `node`: the one place a node is built (`Value(...)` for a leaf,
-    `constant` and `record` on a bare `Value.__new__`, which skips the leaf's checks)."""
-    node._data, node.grad, node.op, node.parents = data, grad, op, parents
-    node.attrs, node.requires_grad, node._label, node.group = attrs, requires_grad, label, None
-    node._version = version
+    """Set every field of `node`: the one place a node is built from given fields (`Value(...)`
+    for a leaf, `constant`, copies; `record` fills its new nodes itself, faster)."""
+    node._data, node.grad, node.op, node.attrs = data, grad, op, attrs
+    count = len(parents)
+    if count > 2:
+        node._first = node._second = None
+        node._more = parents
+    else:
+        node._first = parents[0] if count else None
+        node._second = parents[1] if count == 2 else None
+        node._more = None
+    node.requires_grad, node._label, node.group = requires_grad, label, None
+    node._version, node.saved = version, None
     return node
 
 
@@ -446,31 +481,89 @@ def constant(x: Any, label: str | None = None) -> Value:
 def record(op: Op, *args: Any, **attrs: Any) -> Value:
     """Compute `op` on the arguments' data and record the result as a node of the graph.
 
-    Under `no_grad()` the result is a constant with no parents.
+    Plain numbers and arrays among the arguments become constants. Under `no_grad()` the
+    result is a constant with no parents. (The operators take `binary` and `unary`, the same
+    for one or two operands, without building tuples.)
     """
     born = _clock  # read before the operands' data, so a concurrent update shows as stale
     parents = args
     for arg in args:
-        if not isinstance(arg, Value):
+        if type(arg) is not Value:
             parents = tuple([a if isinstance(a, Value) else constant(a) for a in args])
             break
     data_in = [parent._data for parent in parents]
+    # An op that saves something for its backward rules does so when a graph is recorded.
+    forward = op.forward if op.saving is None or not modes.local.grad_enabled else op.saving
     try:
         # Two calls, not one with **attrs: unpacking an empty dict costs time on every op.
-        data = op.forward(*data_in, **attrs) if attrs else op.forward(*data_in)
+        data = forward(*data_in, **attrs) if attrs else forward(*data_in)
     except ARITHMETIC_ERRORS as error:
-        data = recompute_in_numpy(op.forward, data_in, attrs, error, op, parents)
+        data = recompute_in_numpy(forward, data_in, attrs, error, op, parents)
     except (TypeError, IndexError) as error:
         raise _op_error(op, parents, error) from error
+    saved = None
+    if forward is op.saving:
+        data, saved = data
+    if len(parents) > 2:
+        return _node(op, data, born, None, None, parents, attrs or None, saved)
+    return _node(op, data, born, parents[0], parents[1] if len(parents) == 2 else None, None,
+                 attrs or None, saved)
+
+
+def binary(op: Op, a: Any, b: Any) -> Value:
+    """`record(op, a, b)` for an op of two operands (+, ×, …), the short way."""
+    born = _clock
+    if type(a) is not Value:
+        a = a if isinstance(a, Value) else constant(a)
+    if type(b) is not Value:
+        b = b if isinstance(b, Value) else constant(b)
+    try:
+        data = op.forward(a._data, b._data)
+    except ARITHMETIC_ERRORS as error:
+        data = recompute_in_numpy(op.forward, [a._data, b._data], {}, error, op, (a, b))
+    except (TypeError, IndexError) as error:
+        raise _op_error(op, (a, b), error) from error
+    return _node(op, data, born, a, b, None, None)
+
+
+def unary(op: Op, a: Value) -> Value:
+    """`record(op, a)` for an op of one operand (exp, relu, …) applied to a Value, the short
+    way."""
+    born = _clock
+    try:
+        data = op.forward(a._data)
+    except ARITHMETIC_ERRORS as error:
+        data = recompute_in_numpy(op.forward, [a._data], {}, error, op, (a,))
+    except (TypeError, IndexError) as error:
+        raise _op_error(op, (a,), error) from error
+    return _node(op, data, born, a, None, None, None)
+
+
+def _node(
+    op: Op, data: Any, born: int, first: Value | None, second: Value | None,
+    more: tuple[Value, ...] | None, attrs: dict[str, Any] | None, saved: Any = None,
+) -> Value:
+    """The node of `data`, computed by `op` from its operands (`first` and `second` for one
+    or two, else `more`) at time `born`, keeping what `op` saved for backward; a constant
+    under `no_grad()`."""
     if type(data) is np.float64:
         data = float(data)
     if modes.shared.detect_anomaly:
-        check_finite(data, op, parents, "forward")
-    if modes.local.grad_enabled:
-        requires_grad = any(map(needs_grad, parents))
-        return _fill(Value.__new__(Value), data, None, op, parents, attrs or None, requires_grad,
-                     born)
-    return _fill(Value.__new__(Value), data, None, None, (), None, False, born)
+        check_finite(data, op, _parents(first, second, more), "forward")
+    node = Value.__new__(Value)
+    node._data, node.grad, node._label, node.group, node._version = data, None, None, None, born
+    if not modes.local.grad_enabled:
+        node.op = node._first = node._second = node._more = node.attrs = node.saved = None
+        node.requires_grad = False
+        return node
+    node.op, node.attrs, node.saved = op, attrs, saved
+    node._first, node._second, node._more = first, second, more
+    if more is not None:
+        node.requires_grad = any(map(needs_grad, more))
+    else:
+        node.requires_grad = (first is not None and first.requires_grad) or (
+            second is not None and second.requires_grad)
+    return node
 
 
 def recompute_in_numpy(
@@ -564,23 +657,48 @@ def topological_order(root: Value, follow: Callable[[Value], bool] | None = None
 
     Iterative depth-first search: graph depth is limited by memory, not by recursion.
     With `follow`, only parents for which `follow(parent)` is true are visited (backward
-    passes `needs_grad`).
+    passes `needs_grad`). The node on top of the stack goes down to its first parent not
+    visited yet, and leaves the stack when there is none (a node of one or two parents
+    looks at them again each time: cheaper than keeping an iterator).
     """
     if not isinstance(root, Value):
         raise TypeError(f"topological_order: root must be a Value, not {type(root).__name__}")
     order: list[Value] = []
     visited = {root}
-    stack = [(root, iter(root.parents))]
+    stack = [root]
+    iterators: dict[Value, Iterator[Value]] = {}  # for nodes of three or more parents
     while stack:
-        node, parents = stack[-1]
-        for parent in parents:
-            if parent not in visited and (follow is None or follow(parent)):
+        node = stack[-1]
+        more = node._more
+        if more is None:
+            parent = node._first
+            if parent is not None and parent not in visited and (
+                    follow is None or follow(parent)):
                 visited.add(parent)
-                stack.append((parent, iter(parent.parents)))
-                break
+                stack.append(parent)
+                continue
+            parent = node._second
+            if parent is not None and parent not in visited and (
+                    follow is None or follow(parent)):
+                visited.add(parent)
+                stack.append(parent)
+                continue
         else:
-            stack.pop()
-            order.append(node)
+            parents = iterators.get(node)
+            if parents is None:
+                parents = iterators[node] = iter(more)
+            for parent in parents:
+                if parent not in visited and (follow is None or follow(parent)):
+                    visited.add(parent)
+                    stack.append(parent)
+                    break
+            else:
+                del iterators[node]
+                stack.pop()
+                order.append(node)
+            continue
+        stack.pop()
+        order.append(node)
     return order
 
 
@@ -611,7 +729,20 @@ def expression(node: Value, name: Callable[[Value], str]) -> str:
     op = op_of(node)
     if op.infix:
         return f" {op.symbol} ".join(operands)
-    return f"{op.name}({', '.join(operands)})"
+    return f"{op.name}({', '.join(map(_unwrapped, operands))})"
+
+
+def _unwrapped(text: str) -> str:
+    """`text` without parentheses around the whole of it: an argument of sigmoid(…) needs
+    none of its own, so 'sigmoid(x × 2)', not 'sigmoid((x × 2))'."""
+    if not (text.startswith("(") and text.endswith(")")):
+        return text
+    depth = 0
+    for position, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and position < len(text) - 1:
+            return text  # '(a) × (b)': the first parenthesis closes before the end
+    return text[1:-1]
 
 
 def _summary(x: Any, digits: int = 4) -> str:

@@ -19,8 +19,8 @@ import numpy as np
 
 from ..formulas import OperandNames, share
 from ..ops import Op
-from ..value import Value, expression, needs_grad, op_of, topological_order
-from .naming import PREFIXES, Names, _free
+from ..value import Value, needs_grad, op_of, topological_order
+from .naming import PREFIXES, Names, _free, meaning, transpose_names
 
 RIGHT, LEFT, ELEMENTWISE, SPREAD, ADDED, TRANSPOSED, OTHER = (
     "right product", "left product", "elementwise", "spread", "added", "transposed", "other")
@@ -87,17 +87,19 @@ class ChainNames:
         self.nodes = list(dict.fromkeys(nodes))
         unnamed = [node for node in self.nodes
                    if node.op is not None and names.given(node) is None]
-        self.short = {node: f"{prefix}{k}" for k, node in enumerate(unnamed, 1)}
+        self.transposes = transpose_names(unnamed, names.given)  # W2ᵀ: needs no definition
+        self.short = {node: f"{prefix}{k}" for k, node in enumerate(
+            [node for node in unnamed if node not in self.transposes], 1)}
 
     def __call__(self, node: Value) -> str:
         """The node's name: its short name here, or the graph's name for it."""
-        return self.short.get(node) or self.names(node)
+        return self.short.get(node) or self.transposes.get(node) or self.names(node)
 
     @property
     def definitions(self) -> list[str]:
         """What the short names of the nodes mentioned stand for: 'u1 =
         binary_cross_entropy(A2, y)' (the graph's own short names included)."""
-        return [f"{self(node)} = {expression(node, self)}" for node in self.nodes
+        return [f"{self(node)} = {meaning(node, self)}" for node in self.nodes
                 if node in self.short or node in self.names.short]
 
 
@@ -193,8 +195,8 @@ class MatrixChain:
                                 self.names(child))
         side = product_side(op.derivatives[index])
         summed = broadcast_axes(parent.shape, child.shape)
-        if side is not None:
-            kind, factor = side, formula.strip(" ·")
+        if side is not None:  # a transposed name transposed again is the name: W2ᵀᵀ is W2
+            kind, factor = side, formula.strip(" ·").replace("ᵀᵀ", "")
         elif op.elementwise:
             kind, factor = ELEMENTWISE, elementwise_text(formula)
         elif op.name == "transpose":

@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..value import Value, op_of
 from .matrix_chain import (
     ADDED,
@@ -313,6 +315,8 @@ def term_expression(term: Term, gradient: Expr) -> Expr:
             expr = Applied(f"sum({{}}, axis={_axes(term.summed)}{keep})", expr)
         return expr
     if term.kind == TRANSPOSED:
+        if isinstance(gradient, Symbol) and "/" in gradient.text:  # (∂J/∂W1ᵀ)ᵀ, not ∂J/∂W1ᵀᵀ
+            return Applied("({})ᵀ", gradient)
         return Applied("{}ᵀ", gradient, bare=False)
     assert term.kind == OTHER
     return Applied(f"{{}} through {op_of(child).name}", gradient, LOWEST, bare=False)
@@ -332,6 +336,7 @@ class Equation:
     symbol: str
     expression: Expr
     also: str = ""
+    where: str = ""  # what a name the expression brings in stands for (Y, the labels one-hot)
 
     @property
     def left(self) -> str:
@@ -353,6 +358,13 @@ class Equation:
         """The factors that cancelled in this equation."""
         return list(dict.fromkeys(self.expression.cancelled()))
 
+    @property
+    def remark(self) -> str:
+        """What to read beside the equation: what cancelled, what a new name stands for."""
+        parts = ([f"{'; '.join(self.notes)} cancels"] if self.notes else []) + (
+            [self.where] if self.where else [])
+        return f"({'; '.join(parts)})" if parts else ""
+
     def __str__(self) -> str:
         return f"{self.left} = {self.right}"
 
@@ -372,12 +384,18 @@ class MatrixForm:
                                self._long(step.node))
                       for step in chain.steps[1:]]
         folded: dict[Value, Expr] = {}
+        where: dict[Value, str] = {}
         for step in chain.steps[1:]:
             folded[step.node] = self._expression(
                 step, lambda child: self._reference(child) if child in self.kept
                 else folded.get(child, ONE))
+            if _after_softmax_cross_entropy(chain, step):
+                logits = chain.names(step.node)
+                folded[step.node] = Hadamard((Atom(f"softmax({logits}) − Y", step.node.shape),),
+                                             ("n",), shape=step.node.shape)
+                where[step.node] = "Y: the labels one-hot, Y[i, label i] = 1"
         self.folded = [Equation(step.node, self.symbol(step.node), folded[step.node],
-                                self._long(step.node))
+                                self._long(step.node), where.get(step.node, ""))
                        for step in reversed(chain.steps[1:]) if step.node in self.kept]
 
     def symbol(self, node: Value) -> str:
@@ -459,3 +477,21 @@ def _is_product(node: Value) -> bool:
                 bias.requires_grad):
             return True
     return False
+
+
+def _after_softmax_cross_entropy(chain: MatrixChain, step: Step) -> bool:
+    """True for the logits Z of a softmax cross-entropy averaged over n examples: one edge
+    into log_softmax over the last axis, whose gradient is −Y/n for a one-hot Y (what
+    −log_softmax(Z)[range(n), labels], averaged, hands it), so ∂J/∂Z = (softmax(Z) − Y)/n,
+    the course's form. Read from the numbers the op rules gave, so it is never claimed
+    where it is not so."""
+    if len(step.terms) != 1 or step.node.ndim != 2:
+        return False
+    child = step.terms[0].child
+    if op_of(child).name != "log_softmax" or child is chain.root or (
+            (child.attrs or {}).get("axis", -1) not in (-1, 1)):
+        return False
+    one_hot = -np.asarray(chain.step_of(child).value, dtype=float) * child.shape[0]
+    rounded = np.round(one_hot)
+    return bool(np.allclose(one_hot, rounded, rtol=0, atol=1e-9)
+                and np.isin(rounded, (0, 1)).all() and (rounded.sum(axis=1) == 1).all())

@@ -60,8 +60,7 @@ def step_lines(e: MatrixExplanation) -> list[str]:
 def folded_lines(e: MatrixExplanation) -> list[str]:
     """The course's form: ∂J/∂W1 = Xᵀ · δ1, then each δ from the bottom up, each with its
     dimension check and what cancelled."""
-    rows = [(f"{eq.symbol} = {eq.right}", eq.shapes,
-             f"({'; '.join(eq.notes)} cancels)" if eq.notes else "") for eq in e.form.folded]
+    rows = [(f"{eq.symbol} = {eq.right}", eq.shapes, eq.remark) for eq in e.form.folded]
     widths = [max(len(row[k]) for row in rows) for k in range(2)]
     return [f"  {a:<{widths[0]}}   {b:<{widths[1]}}   {c}".rstrip() for a, b, c in rows]
 

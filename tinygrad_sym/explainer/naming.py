@@ -14,6 +14,9 @@ with its example's number as a superscript, as the course writes x⁽ⁱ⁾: x1�
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+
+import numpy as np
 
 from ..value import Value, describe, expression, op_of, topological_order
 
@@ -47,7 +50,8 @@ class Names:
             self.example = examples(root, nodes, repeated)
             self.per_example = {node: node.label + superscript(k)
                                 for node, k in self.example.items() if node.label in repeated}
-        self._names = {**made_up, **self.short, **self.per_example}
+        self.transposes = transpose_names(nodes, lambda node: node.label or self.short.get(node))
+        self._names = {**made_up, **self.short, **self.transposes, **self.per_example}
 
     def __call__(self, node: Value) -> str:
         """The node's name: its label, its short name, or the one `describe` makes up."""
@@ -57,21 +61,12 @@ class Names:
     def given(self, node: Value) -> str | None:
         """The node's label (with its example's number when other examples have a node of
         that label) or short name; None when only `describe` can name it."""
-        return self.per_example.get(node) or node.label or self.short.get(node)
+        return (self.per_example.get(node) or node.label or self.short.get(node)
+                or self.transposes.get(node))
 
     def meaning(self, node: Value) -> str:
-        """What a result is, in these names: 'x1 × x2', 'log_softmax(z)', a stack of
-        scalars as '[z1, z2, z3]', an element as 'u2[0]', a neuron as 'w1·x1 + w2·x2 + b1'."""
-        if node.op is not None and node.op.name == "stack" and len(node.parents) > 1:
-            return "[" + ", ".join(self(parent) for parent in node.parents) + "]"
-        if node.op is not None and node.op.name == "weighted_sum":
-            *pairs, bias = [self(parent) for parent in node.parents]
-            terms = [f"{w}·{x}" for w, x in zip(pairs[::2], pairs[1::2], strict=True)]
-            return " + ".join([*terms, bias])
-        index = (node.attrs or {}).get("index")
-        if node.op is not None and node.op.name == "getitem" and _plain_index(index):
-            return f"{self(node.parents[0])}[{str(index).strip('()').rstrip(',')}]"
-        return expression(node, self)
+        """What a result is, in these names (see `meaning`)."""
+        return meaning(node, self)
 
     def definition(self, node: Value) -> str:
         """What a short name stands for: 'u1 = x1 × x2', 'z = [z1, z2, z3]'."""
@@ -101,7 +96,7 @@ def _short_names(root: Value, nodes: list[Value]) -> dict[Value, str]:
     names: dict[Value, str] = {}
     count = 0
     for node in nodes:
-        if node.op is None or node.label:
+        if node.op is None or node.label or _is_transpose(node):
             continue
         vector = _vector_name(node)
         if node is root:
@@ -141,11 +136,58 @@ def _vector_name(node: Value) -> str | None:
     return stem if stem and numbered else None
 
 
-def _plain_index(index: object) -> bool:
-    """An index written as it is: an int, or a tuple of ints."""
+def _is_transpose(node: Value) -> bool:
+    """True for a matrix transposed (named after it: W1ᵀ, by `transpose_names`)."""
+    return node.op is not None and node.op.name == "transpose" and node.ndim == 2
+
+
+def transpose_names(nodes: list[Value], given: Callable[[Value], str | None]) -> dict[Value, str]:
+    """W1ᵀ for an unlabeled transpose of a matrix that has a name (`given`): a name that
+    says what it is, so it needs no definition; parents come before their results."""
+    names: dict[Value, str] = {}
+    for node in nodes:
+        if not node.label and _is_transpose(node):
+            parent = given(node.parents[0]) or names.get(node.parents[0])
+            if parent:
+                names[node] = f"{parent}ᵀ"
+    return names
+
+
+def meaning(node: Value, name: Callable[[Value], str]) -> str:
+    """What a result is, its operands called by `name`: 'x1 × x2', 'log_softmax(z)', a stack
+    of scalars as '[z1, z2, z3]', an element as 'u2[0]', a neuron as 'w1·x1 + w2·x2 + b1',
+    a negation as '−u2'."""
+    if node.op is not None and node.op.name == "stack" and len(node.parents) > 1:
+        return "[" + ", ".join(name(parent) for parent in node.parents) + "]"
+    if node.op is not None and node.op.name == "weighted_sum":
+        *pairs, bias = [name(parent) for parent in node.parents]
+        terms = [f"{w}·{x}" for w, x in zip(pairs[::2], pairs[1::2], strict=True)]
+        return " + ".join([*terms, bias])
+    if node.op is not None and node.op.name == "getitem":
+        return f"{name(node.parents[0])}[{index_text((node.attrs or {})['index'])}]"
+    if node.op is not None and node.op.name == "neg":
+        operand = name(node.parents[0])
+        return f"−{operand}" if " " not in operand else f"−({operand})"
+    return expression(node, name)
+
+
+def index_text(index: object) -> str:
+    """An index as numpy's brackets hold it: '0', '1:3', '0, 2'; an integer array in full
+    when short ('[0, 1, 2]'), else by its first two entries and its last ('[0, 1, …, 99]')."""
     if isinstance(index, tuple):
-        return bool(index) and all(isinstance(i, int) for i in index)
-    return isinstance(index, int)
+        return ", ".join(index_text(part) for part in index)
+    if isinstance(index, slice):
+        parts = ["" if part is None else str(part) for part in (index.start, index.stop)]
+        return ":".join(parts + ([str(index.step)] if index.step is not None else []))
+    if index is Ellipsis:
+        return "..."
+    if isinstance(index, np.ndarray | list):
+        entries = np.asarray(index).ravel().tolist()
+        if np.asarray(index).ndim != 1 or np.asarray(index).dtype.kind == "b":
+            return "…"  # a mask or a grid of indices: too much to write
+        shown = entries if len(entries) <= 6 else [*entries[:2], "…", entries[-1]]
+        return "[" + ", ".join(map(str, shown)) + "]"
+    return str(index)
 
 
 def _free(candidates: tuple[str, ...], taken: set[str], numbered: bool) -> str:

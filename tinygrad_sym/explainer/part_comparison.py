@@ -176,16 +176,15 @@ class _Walk:
             parts: dict[Value, tuple[Selection, Selection]] = {node: (a, b)}
             self._follow(node, a, b, section, parts)
             equation = next(eq for eq in self.form.folded if eq.node is node)
-            right = equation.right
             if any(factor.status == NOT_FOLLOWED for factor in section.factors):
-                parts = {node: (a, b)}  # the whole right side, then the part of it
-                right = f"({right})"
-                parts_of_right = [selection_text(s, node.ndim) for s in (a, b)]
+                # the part of the whole right side: δ2[:, 0] = ((softmax(Z2) − Y)/n)[:, 0]
+                equation_a, equation_b = (
+                    f"{equation.symbol}{part} = ({equation.right}){part}"
+                    for part in (selection_text(s, node.ndim) for s in (a, b)))
             else:
-                parts_of_right = ["", ""]
-            equation_a, equation_b = (
-                self._substituted(equation.symbol, right, parts, side) + parts_of_right[side]
-                for side in (0, 1))
+                equation_a, equation_b = (
+                    self._substituted(equation.symbol, equation.right, parts, side)
+                    for side in (0, 1))
             self.sections.append(PartSection(node, equation_a, equation_b, section.factors))
         return self.sections
 

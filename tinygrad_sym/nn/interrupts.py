@@ -7,33 +7,52 @@ optimizer step or a `load_state_dict` never leaves one layer a step ahead of ano
 
 from __future__ import annotations
 
-import signal
+# The C functions under the `signal` module: its wrappers turn every handler into an enum
+# (an exception raised and caught each time), ten times the cost, paid on every optimizer step.
+import _signal  # type: ignore[import-not-found]  # (no stubs for the C module)
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from signal import SIGINT
 from types import FrameType
+from typing import Any
 
 
-@contextmanager
-def deferred_interrupts() -> Iterator[None]:
-    """Hold back SIGINT (Ctrl-C) until the block ends, then deliver it to the handler that
-    was installed before (by default: raise KeyboardInterrupt).
+class _Deferral:
+    """The context of `deferred_interrupts()`: installs a handler that notes SIGINT, puts
+    the previous handler back on leaving and calls it with the signal noted, if any."""
+
+    __slots__ = ("previous", "received")
+
+    def __init__(self) -> None:
+        self.previous: Any = None
+        self.received: list[tuple[int, FrameType | None]] = []
+
+    def note(self, number: int, frame: FrameType | None) -> None:
+        self.received.append((number, frame))
+
+    def __enter__(self) -> None:
+        # Only the main thread receives signals; a SIGINT ignored or left to the system
+        # (not a Python callable) is not ours to hold back either.
+        if threading.get_ident() != threading.main_thread().ident:
+            return
+        previous = _signal.getsignal(SIGINT)
+        if callable(previous):
+            self.previous = previous
+            _signal.signal(SIGINT, self.note)
+
+    def __exit__(self, *exception: object) -> None:
+        previous = self.previous
+        if previous is None:
+            return
+        _signal.signal(SIGINT, previous)
+        if self.received:
+            previous(*self.received[0])
+
+
+def deferred_interrupts() -> _Deferral:
+    """Hold back SIGINT (Ctrl-C) until the `with` block ends, then deliver it to the handler
+    that was installed before (by default: raise KeyboardInterrupt).
 
     Only the main thread receives signals, so elsewhere (and when SIGINT is ignored or left
     to the system) the block runs as it is.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGINT)
-    if not callable(previous):
-        yield
-        return
-    received: list[tuple[int, FrameType | None]] = []
-    signal.signal(signal.SIGINT, lambda number, frame: received.append((number, frame)))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if received:
-            previous(*received[0])
+    return _Deferral()

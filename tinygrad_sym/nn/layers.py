@@ -217,6 +217,8 @@ class TensorDense(Dense):
         self.numbering = numbering
         self.W.label, self.b.label = numbering.weight_matrix, numbering.bias_vector
         self.W.group = self.b.group = numbering.group
+        # The names of the nodes forward() makes (Z2, A2, ("layer 2",)), written once here.
+        self.node_names = (f"Z{numbering.layer}", f"A{numbering.layer}", numbering.group)
 
     def named_parameters(self) -> list[tuple[str, Value]]:
         return [(self.numbering.weight_matrix, self.W), (self.numbering.bias_vector, self.b)]
@@ -233,10 +235,11 @@ class TensorDense(Dense):
     def forward(self, x: Any) -> Value:
         """A batch (n, nin) to (n, nout): Z = x @ W + b as one node, then the activation."""
         z = affine(x, self.W, self.b)
-        z.label, z.group = f"Z{self.numbering.layer}", self.numbering.group
+        z_label, a_label, group = self.node_names
+        z.label, z.group = z_label, group
         a = _activate(z, self.activation)
         if a is not z:
-            a.label, a.group = f"A{self.numbering.layer}", self.numbering.group
+            a.label, a.group = a_label, group
         return a
 
 

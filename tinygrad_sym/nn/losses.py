@@ -61,9 +61,10 @@ def _check_unit_interval(name: str, what: str, data: Any, advice: str) -> None:
             return
         where = ""
     else:
-        outside = ~((data >= 0) & (data <= 1))
-        if not outside.any():
+        # The smallest and the largest, two reductions (nan makes both fail the test).
+        if np.minimum.reduce(data, axis=None) >= 0 and np.maximum.reduce(data, axis=None) <= 1:
             return
+        outside = ~((data >= 0) & (data <= 1))
         position = tuple(int(i) for i in np.argwhere(outside)[0])
         where = f" at index {position}" if position else ""
         data = data[position]
@@ -100,9 +101,10 @@ def binary_cross_entropy(
     name = "binary_cross_entropy"
     probabilities = _as_value(probabilities, name)
     targets = _targets_like(probabilities, targets, name)
-    _check_unit_interval(name, "probability", probabilities.data,
-                         "BCE takes probabilities (a sigmoid output); for a linear output "
-                         "(logits) use nn.bce_with_logits, which applies the sigmoid itself")
+    if probabilities.op not in (ops.SIGMOID, ops.SOFTMAX):  # those lie in [0, 1] by making
+        _check_unit_interval(name, "probability", probabilities.data,
+                             "BCE takes probabilities (a sigmoid output); for a linear output "
+                             "(logits) use nn.bce_with_logits, which applies the sigmoid itself")
     _check_unit_interval(name, "target", targets.data, TARGETS_ADVICE)
     return _mean(record(ops.BINARY_CROSS_ENTROPY, probabilities, targets), label)
 

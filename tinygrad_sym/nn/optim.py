@@ -104,7 +104,8 @@ def _gradient(parameter: Value) -> float | np.ndarray:
                            "before step()")
     if isinstance(grad, Value):
         grad = grad._data
-    if np.shape(grad) != parameter.shape:
+    shape = grad.shape if type(grad) is np.ndarray else np.shape(grad)
+    if shape != parameter.shape:
         raise ShapeError(f"the gradient of {describe(parameter)} has shape {np.shape(grad)}, "
                          f"the parameter {parameter.shape}; they must be equal")
     return grad
@@ -112,9 +113,12 @@ def _gradient(parameter: Value) -> float | np.ndarray:
 
 def _as_step(update: Any, parameter: Value) -> Any:
     """`update` in the parameter's dtype (a float for a scalar parameter)."""
-    if type(parameter._data) is float:
+    data = parameter._data
+    if type(data) is float:
         return float(update)
-    return np.asarray(update).astype(parameter._data.dtype, copy=False)
+    if type(update) is np.ndarray and update.dtype is data.dtype:  # nothing to convert
+        return update
+    return np.asarray(update).astype(data.dtype, copy=False)
 
 
 class SGD(Optimizer):

@@ -51,8 +51,8 @@ def matrix_rows(explanation: MatrixExplanation, color: str, span: int, digits: i
         formula = font(escape(f"{equation.symbol} = {equation.right}"), size=EQUATION_SIZE,
                        color=colors.INK)
         check = f"shapes: {equation.shapes}"
-        if equation.notes:
-            check += f"   ({'; '.join(equation.notes)} cancels)"
+        if equation.remark:
+            check += f"   {equation.remark}"
         rows.append(cell("") + cell("") + cell(formula, align="left", colspan=str(max(span, 1))))
         rows.append(cell("") + cell("") + cell(font(escape(check), size=NOTE_SIZE,
                                                     color=colors.MUTED),

@@ -9,7 +9,9 @@ import tinygrad_sym as ts
 from tinygrad_sym import nn
 
 
-def test_no_grad_in_one_thread_does_not_stop_another_from_recording():
+def beside_a_thread_under_no_grad(work):
+    """Run `work()` here while another thread sits inside `no_grad()`; return what `work`
+    returned and whether that thread's op, recorded after `work`, required a gradient."""
     inside, done = threading.Event(), threading.Event()
     seen = {}
 
@@ -17,18 +19,29 @@ def test_no_grad_in_one_thread_does_not_stop_another_from_recording():
         with ts.no_grad():
             inside.set()
             done.wait(5)
-            seen["evaluating"] = (ts.Value(2.0) * 3.0).requires_grad
+            seen["recorded"] = (ts.Value(2.0) * 3.0).requires_grad
 
     thread = threading.Thread(target=evaluate)
     thread.start()
     assert inside.wait(5)
-    w = ts.Value(2.0)
-    J = w * w  # the main thread trains while the other evaluates under no_grad
-    J.backward()
-    done.set()
-    thread.join()
+    try:
+        result = work()
+    finally:
+        done.set()
+        thread.join()
+    return result, seen["recorded"]
+
+
+def test_no_grad_in_one_thread_does_not_stop_another_from_recording():
+    def train():  # the main thread trains while the other evaluates under no_grad
+        w = ts.Value(2.0)
+        J = w * w
+        J.backward()
+        return J, w
+
+    (J, w), recorded = beside_a_thread_under_no_grad(train)
     assert J.requires_grad and w.grad == 4.0
-    assert seen["evaluating"] is False
+    assert recorded is False
 
 
 def test_overlapping_no_grad_blocks_in_two_threads_leave_recording_on():
@@ -90,26 +103,16 @@ def test_anomaly_mode_is_shared_by_every_thread():
 
 def test_create_graph_in_one_thread_does_not_turn_recording_on_in_another():
     """backward(create_graph=True) switches grad mode on for its own thread only."""
-    inside, done = threading.Event(), threading.Event()
-    seen = {}
-
-    def evaluate():
+    def second_order():
         with ts.no_grad():
-            inside.set()
-            done.wait(5)
-            seen["recorded"] = (ts.Value(2.0) * 3.0).requires_grad
+            w = ts.Value(2.0)
+        J = w * w * w
+        (first,) = ts.grad(J, [w], create_graph=True)
+        return first, w
 
-    thread = threading.Thread(target=evaluate)
-    thread.start()
-    assert inside.wait(5)
-    with ts.no_grad():
-        w = ts.Value(2.0)
-    J = w * w * w
-    (first,) = ts.grad(J, [w], create_graph=True)
-    done.set()
-    thread.join()
+    (first, w), recorded = beside_a_thread_under_no_grad(second_order)
     assert first.requires_grad and ts.grad(first, w) == 12.0
-    assert seen["recorded"] is False
+    assert recorded is False
 
 
 def test_predicting_in_a_thread_while_fit_trains_in_another():

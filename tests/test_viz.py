@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 import math
 import re
+import subprocess
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass, field
 
@@ -241,6 +243,19 @@ def test_kinds_of_values_look_different():
     assert len(parameters) == len(inputs) == len(computed) == 1
     assert len(parameters | inputs | computed | {header_fill("J")}) == 4
     assert "∂J/∂x1" not in dot.card("x1")  # inputs have no gradient row
+
+
+def layout(graph) -> dict:
+    """Graphviz's layout of the picture (`dot -Tjson`): positions of nodes, edges, texts."""
+    done = subprocess.run(["dot", "-Tjson"], input=graph.source.encode(), capture_output=True,
+                          check=True)
+    return json.loads(done.stdout)
+
+
+def text_lines(drawn: dict) -> dict[str, list[tuple[str, float]]]:
+    """Each drawn node's lines of text with their heights (y, up), from `layout`."""
+    return {item["name"]: [(op["text"], op["pt"][1]) for op in item.get("_ldraw_", [])
+                           if op["op"] == "T"] for item in drawn["objects"]}
 
 
 def op_rows(dot: Dot, op: str) -> dict[str, str]:

@@ -5,15 +5,13 @@ from Graphviz's own layout (`dot -Tjson`), so these tests need the `dot` binary.
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
-from test_viz import op_rows, parse_dot, text_of
+from test_viz import layout, op_rows, parse_dot, text_lines, text_of
 
 import tinygrad_sym as ts
 from tinygrad_sym import nn
@@ -44,13 +42,6 @@ def seeded_net(sizes: list[int], seed: int, **options) -> tuple[ts.Value, nn.MLP
         J = nn.cost(net, np.array([[0.3, -0.7]]), np.array([1.0]))
     J.backward()
     return J, net
-
-
-def layout(graph) -> dict:
-    """Graphviz's layout of the picture (`dot -Tjson`): positions of nodes, edges, texts."""
-    done = subprocess.run(["dot", "-Tjson"], input=graph.source.encode(), capture_output=True,
-                          check=True)
-    return json.loads(done.stdout)
 
 
 def card_heights(graph) -> dict[str, float]:
@@ -166,8 +157,7 @@ def test_each_derivative_is_written_next_to_its_own_edge():
     dot = parse_dot(graph.source)
     drawn = layout(graph)
     names = {item["_gvid"]: item["name"] for item in drawn["objects"]}
-    lines = {item["name"]: [(op["text"], op["pt"][1]) for op in item.get("_ldraw_", [])
-                            if op["op"] == "T"] for item in drawn["objects"]}
+    lines = text_lines(drawn)
     checked = 0
     for edge in drawn["edges"]:
         port = edge.get("headport", "").split(":")[0]

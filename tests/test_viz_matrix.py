@@ -4,14 +4,12 @@ card says how it was computed and writes its incoming edges' local derivatives (
 nodes), each where its edge arrives."""
 
 import itertools
-import json
 import re
 import shutil
-import subprocess
 
 import numpy as np
 import pytest
-from test_viz import close, op_rows, parse_dot, text_of
+from test_viz import close, layout, op_rows, parse_dot, text_lines, text_of
 
 import tinygrad_sym as ts
 from tinygrad_sym import nn
@@ -174,11 +172,9 @@ def test_each_arrow_into_a_tensor_card_ends_at_the_row_of_its_derivative():
     J, p = coffee()
     graph = ts.draw(J, highlight=[p["W1"]])
     dot = parse_dot(graph.source)
-    drawn = json.loads(subprocess.run(["dot", "-Tjson"], input=graph.source.encode(),
-                                      capture_output=True, check=True).stdout)
+    drawn = layout(graph)
     names = {item["_gvid"]: item["name"] for item in drawn["objects"]}
-    lines = {item["name"]: [(op["text"], op["pt"][1]) for op in item.get("_ldraw_", [])
-                            if op["op"] == "T"] for item in drawn["objects"]}
+    lines = text_lines(drawn)
     checked = 0
     for edge in drawn["edges"]:
         port = edge.get("headport", "").split(":")[0]

@@ -25,6 +25,7 @@ from .value import (
     constant,
     describe,
     needs_grad,
+    op_of,
     recompute_in_numpy,
     stale_error,
     topological_order,
@@ -102,62 +103,100 @@ def backpropagate(
             if op is None:  # a leaf: nothing to hand down
                 continue
             grad = grads[node] if keep is None or node in keep else grads.pop(node)
-            rules, attrs, version = op.rules, node.attrs, node._version
-            # The parents and their data, read from the node's slots (see Value.parents).
-            first, second, more = node._first, node._second, node._more
-            parents: tuple[Value, ...]
-            if more is not None:
-                parents, data = more, tuple([parent._data for parent in more])
-            elif second is not None and first is not None:
-                parents, data = (first, second), (first._data, second._data)
-            elif first is not None:
-                parents, data = (first,), (first._data,)
-            else:
-                raise AssertionError(f"{describe(node)} has an op but no operands")
-            if version != now:  # something changed since this node was computed: its operands?
-                for parent in parents:
-                    if parent._version > version:
-                        raise stale_error(parent, node, output, "Backpropagating")
-            out, operands = (node, parents) if create_graph else (node._data, data)
-            if node.saved is not None and not create_graph:
-                attrs = {**(attrs or {}), "saved": node.saved}
-            count = len(operands)
-            for index, parent in enumerate(parents):
-                if not parent.requires_grad or (follow and not follow(parent)):
-                    continue
-                rule = rules[index]
-                # Four calls of the same rule, not one: this is not a mistake but the hot
-                # loop. `**attrs` unpacks a dict even when it is empty, and `*operands` builds
-                # a tuple; on a scalar graph each costs more than the rule's own arithmetic.
-                # Every branch computes rule(grad, out, *operands, **attrs).
+            if node._version != now:  # something changed since this node was computed
+                _check_operands(node, output)
+            first, second = node._first, node._second
+            if create_graph or first is None or node._more is not None or (
+                    node.attrs is not None or node.saved is not None):
+                for parent, share in _shares(node, grad, create_graph, follow, anomaly):
+                    total = grads.get(parent)
+                    grads[parent] = share if total is None else total + share
+                continue
+            # One or two operands and no attributes: every node of a scalar graph. The two
+            # operands' shares are written out one after the other, not looped over: on
+            # scalars the loop's tuples and generic calls cost more than the rules' own
+            # arithmetic (this pass took 1.5 times as long). Each block does what `_shares`
+            # does for one operand, then adds the share to what the operand already has.
+            rules, out, a = op.rules, node._data, first._data
+            b = None if second is None else second._data
+            if first.requires_grad and (follow is None or follow(first)):
                 try:
-                    if attrs:
-                        share = rule(grad, out, *operands, **attrs)
-                    elif count == 2:
-                        share = rule(grad, out, operands[0], operands[1])
-                    elif count == 1:
-                        share = rule(grad, out, operands[0])
-                    else:
-                        share = rule(grad, out, *operands)
+                    share = rules[0](grad, out, a) if second is None else rules[0](grad, out, a, b)
                 except ARITHMETIC_ERRORS as error:
-                    share = recompute_in_numpy(
-                        rule, [grad, out, *operands], attrs or {}, error, op, parents
-                    )
-                if type(share) is not float:
-                    operand = operands[index]
-                    if create_graph or type(operand) is float or share.shape != operand.shape:
-                        share = sum_to(share, operand)
-                    # A gradient takes its operand's dtype (float32 met with float64 data).
-                    if not create_graph and type(operand) is not float and (
-                            share.dtype is not operand.dtype):
-                        share = share.astype(operand.dtype)
-                if anomaly:
-                    check_finite(share, op, parents, "backward", node)
-                total = grads.get(parent)
-                grads[parent] = share if total is None else total + share
+                    share = _recomputed(node, 0, grad, error)
+                if anomaly or type(share) is not float:
+                    share = _settled(share, a, node, False, anomaly)
+                total = grads.get(first)
+                grads[first] = share if total is None else total + share
+            if second is not None and second.requires_grad and (follow is None or follow(second)):
+                try:
+                    share = rules[1](grad, out, a, b)
+                except ARITHMETIC_ERRORS as error:
+                    share = _recomputed(node, 1, grad, error)
+                if anomaly or type(share) is not float:
+                    share = _settled(share, b, node, False, anomaly)
+                total = grads.get(second)
+                grads[second] = share if total is None else total + share
     finally:
         thread.grad_enabled = previous
     return grads
+
+
+def _shares(
+    node: Value, grad: Any, create_graph: bool, follow: Callable[[Value], bool] | None,
+    anomaly: bool,
+) -> list[tuple[Value, Any]]:
+    """Each parent of `node` that needs a gradient, with its share of `grad`: the rule of its
+    place, `op.rules[index](grad, out, *operands, **attrs)`, settled (see `_settled`)."""
+    op = op_of(node)
+    parents = node.parents
+    operands: Sequence[Any]
+    if create_graph:  # the rules record their computation: they get the nodes themselves
+        out, operands, attrs = node, parents, node.attrs or {}
+    else:
+        out, operands = node._data, [parent._data for parent in parents]
+        attrs = node.attrs or {}
+        if node.saved is not None:  # what the forward kept for the rules (e.g. σ(z))
+            attrs = {**attrs, "saved": node.saved}
+    shares = []
+    for index, parent in enumerate(parents):
+        if not parent.requires_grad or (follow and not follow(parent)):
+            continue
+        rule = op.rules[index]
+        try:
+            share = rule(grad, out, *operands, **attrs)
+        except ARITHMETIC_ERRORS as error:
+            share = recompute_in_numpy(rule, [grad, out, *operands], attrs, error, op, parents)
+        shares.append((parent, _settled(share, operands[index], node, create_graph, anomaly)))
+    return shares
+
+
+def _settled(share: Any, operand: Any, node: Value, create_graph: bool, anomaly: bool) -> Any:
+    """`share` summed back to its operand's shape where the op broadcast it, in the operand's
+    dtype (float32 met with float64 data stays float32); in anomaly mode, checked finite."""
+    if type(share) is not float:
+        if create_graph or type(operand) is float or share.shape != operand.shape:
+            share = sum_to(share, operand)
+        if not create_graph and type(operand) is not float and share.dtype is not operand.dtype:
+            share = share.astype(operand.dtype)
+    if anomaly:
+        check_finite(share, op_of(node), node.parents, "backward", node)
+    return share
+
+
+def _recomputed(node: Value, index: int, grad: Any, error: Exception) -> Any:
+    """The share of operand `index` redone in numpy, after its rule failed on Python floats
+    (1/0 raises where numpy answers inf; see `recompute_in_numpy`)."""
+    op, parents = op_of(node), node.parents
+    rule, args = op.rules[index], [grad, node._data, *(parent._data for parent in parents)]
+    return recompute_in_numpy(rule, args, {}, error, op, parents)
+
+
+def _check_operands(node: Value, output: Value) -> None:
+    """Raise `StaleGraphError` if an operand of `node` changed after `node` was computed."""
+    for parent in node.parents:
+        if parent._version > node._version:
+            raise stale_error(parent, node, output, "Backpropagating")
 
 
 def backward(output: Value, grad: Any = None, create_graph: bool = False) -> None:

@@ -153,3 +153,30 @@ def test_threads_whose_graphs_share_a_leaf_add_up_every_gradient():
     for thread in threads:
         thread.join()
     assert w.grad.tolist() == (6 * 200 * x).tolist()
+
+
+def test_open_no_grad_blocks_are_counted_back_to_none():
+    """While no `no_grad()` block is open in any thread, recording an op skips reading its
+    thread's switch: the count of open blocks must come back to zero after nested blocks,
+    blocks left by an error and decorated calls, and a block that turns recording back on
+    inside one must record."""
+    from tinygrad_sym import modes
+
+    assert modes.shared.no_grad_blocks == 0
+
+    @ts.no_grad()
+    def evaluate(x):
+        return (ts.Value(x) * 2.0).requires_grad
+
+    with ts.no_grad():
+        with ts.no_grad():
+            assert modes.shared.no_grad_blocks == 2
+            assert not (ts.Value(1.0) * 2.0).requires_grad
+        with modes.set_grad_enabled(True):
+            assert (ts.Value(1.0) * 2.0).requires_grad
+        assert not (ts.Value(1.0) * 2.0).requires_grad
+    with pytest.raises(ZeroDivisionError), ts.no_grad():
+        1 / 0  # noqa: B018
+    assert evaluate(1.0) is False
+    assert modes.shared.no_grad_blocks == 0
+    assert (ts.Value(1.0) * 2.0).requires_grad

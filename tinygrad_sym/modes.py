@@ -25,24 +25,45 @@ class ThreadModes(threading.local):
 
 
 class ProcessModes:
-    """Switches shared by every thread (like PyTorch's anomaly mode)."""
+    """Switches shared by every thread (like PyTorch's anomaly mode). They are set on the
+    instance, not the class: every recorded op reads them, and an instance's own
+    attribute is the faster read."""
 
-    detect_anomaly = False
+    detect_anomaly: bool
     """Whether an op that produces NaN or inf raises `AnomalyError` at once."""
+
+    no_grad_blocks: int
+    """How many `set_grad_enabled(False)` blocks are open now, in all threads. While there
+    are none, every thread records, and recording an op skips reading its thread's own
+    switch (a thread-local read costs more than the rest of the check; turn grad mode off
+    with `no_grad()` or `set_grad_enabled`, never by writing `local.grad_enabled`)."""
+
+    def __init__(self) -> None:
+        self.detect_anomaly = False
+        self.no_grad_blocks = 0
 
 
 local = ThreadModes()
 shared = ProcessModes()
 
 
+_counting = threading.Lock()  # held while `shared.no_grad_blocks` changes
+
+
 @contextmanager
 def set_grad_enabled(enabled: bool) -> Iterator[None]:
     """Inside this block (in this thread) ops record the graph if `enabled`, else not."""
+    if not enabled:
+        with _counting:
+            shared.no_grad_blocks += 1
     previous, local.grad_enabled = local.grad_enabled, enabled
     try:
         yield
     finally:
         local.grad_enabled = previous
+        if not enabled:
+            with _counting:
+                shared.no_grad_blocks -= 1
 
 
 def no_grad() -> Any:

@@ -546,13 +546,14 @@ def _node(
     """The node of `data`, computed by `op` from its operands (`first` and `second` for one
     or two, else `more`) at time `born`, keeping what `op` saved for backward; a constant
     under `no_grad()`."""
-    if type(data) is np.float64:
+    if type(data) is not float and type(data) is np.float64:
         data = float(data)
-    if modes.shared.detect_anomaly:
+    switches = modes.shared
+    if switches.detect_anomaly:
         check_finite(data, op, _parents(first, second, more), "forward")
     node = Value.__new__(Value)
     node._data, node.grad, node._label, node.group, node._version = data, None, None, None, born
-    if not modes.local.grad_enabled:
+    if switches.no_grad_blocks and not modes.local.grad_enabled:  # (the first: see modes)
         node.op = node._first = node._second = node._more = node.attrs = node.saved = None
         node.requires_grad = False
         return node

@@ -108,15 +108,28 @@ def backpropagate(
             first, second = node._first, node._second
             if create_graph or first is None or node._more is not None or (
                     node.attrs is not None or node.saved is not None):
-                for parent, share in _shares(node, grad, create_graph, follow, anomaly):
+                # The general way, for any node: the rule of each operand in turn.
+                parents = node.parents
+                out, operands, attrs = _rule_inputs(node, create_graph)
+                args = (grad, out, *operands)  # one tuple for all the calls, not one each
+                for index, parent in enumerate(parents):
+                    if not parent.requires_grad or (follow and not follow(parent)):
+                        continue
+                    rule = op.rules[index]
+                    try:  # (no `**attrs` when empty: unpacking even {} costs time)
+                        share = rule(*args, **attrs) if attrs else rule(*args)
+                    except ARITHMETIC_ERRORS as error:
+                        share = recompute_in_numpy(rule, args, attrs, error, op, parents)
+                    if anomaly or type(share) is not float:
+                        share = _settled(share, operands[index], node, create_graph, anomaly)
                     total = grads.get(parent)
                     grads[parent] = share if total is None else total + share
                 continue
             # One or two operands and no attributes: every node of a scalar graph. The two
             # operands' shares are written out one after the other, not looped over: on
             # scalars the loop's tuples and generic calls cost more than the rules' own
-            # arithmetic (this pass took 1.5 times as long). Each block does what `_shares`
-            # does for one operand, then adds the share to what the operand already has.
+            # arithmetic (this pass took 1.5 times as long). Each block is the loop's body
+            # above for one operand.
             rules, out, a = op.rules, node._data, first._data
             b = None if second is None else second._data
             if first.requires_grad and (follow is None or follow(first)):
@@ -142,33 +155,16 @@ def backpropagate(
     return grads
 
 
-def _shares(
-    node: Value, grad: Any, create_graph: bool, follow: Callable[[Value], bool] | None,
-    anomaly: bool,
-) -> list[tuple[Value, Any]]:
-    """Each parent of `node` that needs a gradient, with its share of `grad`: the rule of its
-    place, `op.rules[index](grad, out, *operands, **attrs)`, settled (see `_settled`)."""
-    op = op_of(node)
-    parents = node.parents
-    operands: Sequence[Any]
-    if create_graph:  # the rules record their computation: they get the nodes themselves
-        out, operands, attrs = node, parents, node.attrs or {}
-    else:
-        out, operands = node._data, [parent._data for parent in parents]
-        attrs = node.attrs or {}
-        if node.saved is not None:  # what the forward kept for the rules (e.g. σ(z))
-            attrs = {**attrs, "saved": node.saved}
-    shares = []
-    for index, parent in enumerate(parents):
-        if not parent.requires_grad or (follow and not follow(parent)):
-            continue
-        rule = op.rules[index]
-        try:
-            share = rule(grad, out, *operands, **attrs)
-        except ARITHMETIC_ERRORS as error:
-            share = recompute_in_numpy(rule, [grad, out, *operands], attrs, error, op, parents)
-        shares.append((parent, _settled(share, operands[index], node, create_graph, anomaly)))
-    return shares
+def _rule_inputs(node: Value, create_graph: bool) -> tuple[Any, Sequence[Any], dict[str, Any]]:
+    """What `node`'s rules are called with besides the gradient: its output, its operands
+    and its attributes. With `create_graph` the nodes themselves, so that the rules record
+    their computation; else their data, and what the forward saved for the rules (σ(z))."""
+    attrs = node.attrs or {}
+    if create_graph:
+        return node, node.parents, attrs
+    if node.saved is not None:
+        attrs = {**attrs, "saved": node.saved}
+    return node._data, [parent._data for parent in node.parents], attrs
 
 
 def _settled(share: Any, operand: Any, node: Value, create_graph: bool, anomaly: bool) -> Any:

@@ -551,14 +551,21 @@ def _node(
     switches = modes.shared
     if switches.detect_anomaly:
         check_finite(data, op, _parents(first, second, more), "forward")
+    # One field a statement: `a.x, a.y, … = …` of more than three builds and unpacks a tuple.
     node = Value.__new__(Value)
-    node._data, node.grad, node._label, node.group, node._version = data, None, None, None, born
+    node._data = data
+    node._version = born
+    node.grad = node._label = node.group = None
     if switches.no_grad_blocks and not modes.local.grad_enabled:  # (the first: see modes)
         node.op = node._first = node._second = node._more = node.attrs = node.saved = None
         node.requires_grad = False
         return node
-    node.op, node.attrs, node.saved = op, attrs, saved
-    node._first, node._second, node._more = first, second, more
+    node.op = op
+    node.attrs = attrs
+    node.saved = saved
+    node._first = first
+    node._second = second
+    node._more = more
     if more is not None:
         node.requires_grad = any(map(needs_grad, more))
     else:

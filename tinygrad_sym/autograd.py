@@ -105,9 +105,8 @@ def backpropagate(
             grad = grads[node] if keep is None or node in keep else grads.pop(node)
             if node._version != now:  # something changed since this node was computed
                 _check_operands(node, output)
-            first, second = node._first, node._second
-            if create_graph or first is None or node._more is not None or (
-                    node.attrs is not None or node.saved is not None):
+            first, second = node._first, node._second  # (no first: three operands or more)
+            if create_graph or first is None or node.attrs is not None or node.saved is not None:
                 # The general way, for any node: the rule of each operand in turn.
                 parents = node.parents
                 out, operands, attrs = _rule_inputs(node, create_graph)

@@ -648,13 +648,15 @@ def weighted_sum(weights: Sequence[Any], inputs: Sequence[Any], bias: Any = 0.0)
     """z = w1·x1 + w2·x2 + … + b as one node (a scalar neuron's z), so ∂z/∂w1 = x1 shows
     on its edge."""
     for name, values in (("weights", weights), ("inputs", inputs)):
-        if not isinstance(values, Sequence):
+        if type(values) is not list and not isinstance(values, Sequence):
             raise TypeError(f"weighted_sum: {name} must be a list of numbers or Values, not "
                             f"{type(values).__name__}")
     if len(weights) != len(inputs):
         raise ShapeError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
-    pairs = [operand for pair in zip(weights, inputs, strict=True) for operand in pair]
-    return record(ops.WEIGHTED_SUM, *pairs, bias)
+    operands = [bias] * (2 * len(weights) + 1)  # w1, x1, w2, x2, …, b: filled by slices,
+    operands[0:-1:2] = weights  # a fifth of the time of a loop over the pairs
+    operands[1:-1:2] = inputs
+    return record(ops.WEIGHTED_SUM, *operands)
 
 
 # ------------------------------------------------------------------------- the graph

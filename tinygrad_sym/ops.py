@@ -518,6 +518,17 @@ def _scatter(grad: Any, shape: tuple[int, ...], index: Any) -> np.ndarray:
     return out
 
 
+def _affine(x: Any, weight: Any, bias: Any) -> Any:
+    """x @ weight + bias; a bias vector of the product's dtype is added in place, so a big
+    layer makes one new array, not two."""
+    product = x @ weight
+    if (type(product) is np.ndarray and type(bias) is np.ndarray and bias.ndim == 1
+            and bias.dtype is product.dtype and product.shape[-1:] == bias.shape):
+        product += bias
+        return product
+    return product + bias
+
+
 def _weighted_sum(*args: Any) -> Any:
     """w1·x1 + w2·x2 + … + b, from the operands (w1, x1, w2, x2, …, b)."""
     total = args[-1]
@@ -800,7 +811,7 @@ MATMUL = Op(
     infix=True,
 )
 AFFINE = Op(
-    "affine", "xW+b", lambda x, weight, bias: x @ weight + bias,
+    "affine", "xW+b", _affine,
     rules=(_matmul_rule(0), _matmul_rule(1), lambda grad, out, x, weight, bias: grad),
     jvp=(
         lambda tangent, out, x, weight, bias: tangent @ weight,

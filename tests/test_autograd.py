@@ -64,6 +64,30 @@ def test_tensor_leaf_accumulates_in_its_own_shape():
     np.testing.assert_array_equal(w.grad, np.full((2, 3), 6.0))
 
 
+@pytest.mark.parametrize("shape", [(2, 3), (128, 128)])  # added to, and scanned for zeros
+def test_large_leaves_accumulate_like_small_ones(shape):
+    """A leaf's gradient after zero_grad is this pass's (without adding to the zeros when they
+    are many); a gradient changed by hand, or left from an earlier pass, is added to."""
+    rng = np.random.default_rng(0)
+    w = ts.Value(rng.standard_normal(shape), label="w")
+    c = rng.standard_normal(shape)
+    (w * c).sum().backward()
+    np.testing.assert_array_equal(w.grad, c)
+    (w * c).sum().backward()
+    np.testing.assert_array_equal(w.grad, 2 * c)
+    w.zero_grad()
+    w.grad[0, 0] = 1.0  # a zeroed gradient changed in place is not all zeros any more
+    (w * c).sum().backward()
+    expected = c.copy()
+    expected[0, 0] += 1.0
+    np.testing.assert_array_equal(w.grad, expected)
+    w.zero_grad()
+    seed = np.ones(shape)
+    w.backward(seed)  # a leaf's own seed: a copy becomes its gradient, not the caller's array
+    seed[0, 0] = 5.0
+    np.testing.assert_array_equal(w.grad, np.ones(shape))
+
+
 def test_broadcast_operand_gradient_is_reduced_to_its_shape():
     bias = ts.Value(np.zeros(3))
     x = ts.Value(np.arange(6.0).reshape(2, 3), requires_grad=False)

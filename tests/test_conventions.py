@@ -165,9 +165,12 @@ def test_copy_makes_a_sibling_node_over_the_same_operands():
 
 def test_sigmoid_of_arrays_agrees_with_scalars_far_below_zero():
     """Below −709, e^−x overflows: the array path must not clamp (σ(−745) is 5e−324, not
-    1e−308) and must agree with the scalar path, bit for bit, down to the smallest floats."""
-    xs = [-1e4, -800.0, -745.0, -720.0, -709.5, -709.0, -40.0, 0.0, 40.0, 800.0]
+    1e−308) and must agree with the scalar path down to the smallest floats: bit for bit
+    there, within 2 ulp elsewhere (numpy's exp and the C library's may differ in the last
+    bit)."""
+    xs = [-1e4, -800.0, -745.0, -720.0, -709.5, -709.0, -40.0, -3.0, 0.0, 2.5, 40.0, 800.0]
     arrays = ts.Value(np.array(xs)).sigmoid().data
     scalars = [ts.Value(x).sigmoid().data for x in xs]
-    assert arrays.tolist() == scalars
+    assert arrays[:6].tolist() == scalars[:6]
+    np.testing.assert_array_max_ulp(arrays, np.array(scalars), maxulp=2)
     assert scalars[2] == 5e-324 and scalars[1] == 0.0

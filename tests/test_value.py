@@ -148,3 +148,20 @@ def test_a_function_of_an_expression_has_one_pair_of_parentheses():
     assert describe((x * 2).sigmoid()) == "sigmoid(x × 2)"
     assert describe(x * y + y) == "((x × y) + y)"  # an operand of an infix op keeps its own
     assert describe(((x - y) * (x + y)).exp(), depth=3) == "exp((x − y) × (x + y))"
+
+
+
+def test_scalar_rules_that_divide_by_zero_give_what_arrays_give():
+    """A backward rule that raises on Python floats (1/0) is redone in numpy, whichever
+    operand's share raised: the scalar gradients are the arrays' (inf where numpy says inf)."""
+    def gradients(make):
+        a, b, c = make(1.0), make(0.0), make(0.0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            (a / b + c.log()).sum().backward()  # ∂/∂a = 1/b, ∂/∂b = −a/b², ∂/∂c = 1/c
+        return [np.reshape(x.grad, 1) for x in (a, b, c)]
+
+    scalar = gradients(ts.Value)
+    assert [type(x.item()) for x in scalar] == [float] * 3
+    np.testing.assert_array_equal(scalar, gradients(lambda x: ts.Value([x])))
+    np.testing.assert_array_equal(scalar, [[math.inf], [-math.inf], [math.inf]])

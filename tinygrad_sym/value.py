@@ -556,7 +556,8 @@ def _node(
     node._data = data
     node._version = born
     node.grad = node._label = node.group = None
-    if switches.no_grad_blocks and not modes.local.grad_enabled:  # (the first: see modes)
+    # The thread's own switch is read only while some no_grad() block is open (see modes).
+    if switches.no_grad_blocks and not modes.local.grad_enabled:
         node.op = node._first = node._second = node._more = node.attrs = node.saved = None
         node.requires_grad = False
         return node

@@ -307,7 +307,7 @@ def test_the_memory_check_can_fail():
 
 
 def test_zeroing_a_leaf_gradient_leaves_intermediate_gradients_alone():
-    from tinygrad_sym.nn.module import reset_grad
+    from tinygrad_sym.value import reset_grad
 
     bias = ts.Value(np.zeros(3), requires_grad=True)
     bias.grad = None  # as after backward with no previous gradient

@@ -18,6 +18,7 @@ from .errors import ShapeError
 from .ops import sum_to
 from .value import (
     ARITHMETIC_ERRORS,
+    ZERO_GRAD,
     Value,
     as_data,
     check_finite,
@@ -209,24 +210,10 @@ def backward(output: Value, grad: Any = None, create_graph: bool = False) -> Non
     with _accumulating:  # threads that share leaves add up their gradients one at a time
         for node, total in grads.items():
             if node.op is not None:
-                node.grad = total
+                node._grad = total
             else:
-                node.grad = _accumulated(node.grad, total)
-
-
-def _accumulated(old: Any, total: Any) -> Any:
-    """A leaf's gradient after this pass: `old + total`, or `total` itself where `old` is
-    None, or a large array of zeros as `zero_grad` leaves it (the same numbers, without
-    writing a new array: a 784×128 layer's gradient takes 29 µs, not 48). Below
-    `_SCAN_FROM` elements, adding costs less than looking for zeros."""
-    if old is None or (type(old) is np.ndarray and old.size >= _SCAN_FROM
-                       and type(total) is np.ndarray and old.dtype == total.dtype
-                       and not old.any()):
-        return total
-    return old + total
-
-
-_SCAN_FROM = 8192
+                old = node._grad
+                node._grad = total if old is None or old is ZERO_GRAD else old + total
 
 
 def _input_list(inputs: Any) -> list[Value]:

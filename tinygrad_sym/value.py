@@ -71,6 +71,26 @@ def as_data(x: Any, copy: bool = False) -> Any:
     )
 
 
+class _ZeroGrad:
+    """The type of ZERO_GRAD, its one instance."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ZERO_GRAD"
+
+
+ZERO_GRAD: Any = _ZeroGrad()
+"""What a leaf's `_grad` holds after `zero_grad()` (and when it is made): its zeros, not made
+yet. Reading `.grad` makes them; a backward pass that comes first puts its gradient there
+instead of adding it to zeros, which for a large layer writes a whole array less."""
+
+
+def reset_grad(leaf: Value) -> None:
+    """Set a leaf's gradient to zeros (made when `.grad` is next read)."""
+    leaf._grad = ZERO_GRAD
+
+
 def zeros_like(data: Any) -> Any:
     """A zero gradient shaped like `data` (np.zeros, a quarter of np.zeros_like's time)."""
     if type(data) is np.ndarray:
@@ -112,14 +132,14 @@ class Value(ops.Node):
 
     # The parents are held in slots, not in a tuple: one object per node for the garbage
     # collector to track instead of two (it walks every tracked object of a growing graph).
-    __slots__ = ("_data", "_first", "_label", "_more", "_second", "_version", "attrs", "grad",
+    __slots__ = ("_data", "_first", "_grad", "_label", "_more", "_second", "_version", "attrs",
                  "group", "op", "requires_grad", "saved")
     __array_ufunc__ = None  # numpy defers to our reflected operators (array * Value -> Value)
 
     _data: Any  # the engine reads `_data` (a slot) where speed counts; users read `.data`
     _label: str | None
     _version: int
-    grad: Any
+    _grad: Any  # the engine writes `_grad`; ZERO_GRAD until a leaf's zeros are looked at
     op: Op | None
     _first: Value | None  # the first operand of a node with one or two
     _second: Value | None  # the second operand of a node with two
@@ -132,7 +152,7 @@ class Value(ops.Node):
     def __init__(self, data: Any, label: str | None = None, requires_grad: bool = True) -> None:
         data = as_data(data, copy=True)
         label = _check_label(label)
-        grad = zeros_like(data) if requires_grad else None
+        grad = ZERO_GRAD if requires_grad else None
         _fill(self, data, grad, None, (), None, bool(requires_grad), _clock, label)
 
     @staticmethod
@@ -152,6 +172,20 @@ class Value(ops.Node):
         (`w.data[0] = 1.0`) cannot be seen: it is the one unchecked escape hatch (call
         `w.mark_changed()` afterwards to have it checked).""",
     )
+
+    @property
+    def grad(self) -> Any:
+        """∂(what backward was called on)/∂(this node): a leaf's sums up over backward passes
+        (zeros before the first and after `zero_grad`), a computed node's is the last pass's;
+        None for a constant, and for a computed node no pass has reached."""
+        grad = self._grad
+        if grad is ZERO_GRAD:  # the zeros are made when first looked at (see ZERO_GRAD)
+            grad = self._grad = zeros_like(self._data)
+        return grad
+
+    @grad.setter
+    def grad(self, grad: Any) -> None:
+        self._grad = grad
 
     @property
     def version(self) -> int:
@@ -235,7 +269,7 @@ class Value(ops.Node):
     def __copy__(self) -> Value:
         """A new node with the same data, gradient, op and parents (a sibling in the graph)."""
         node = Value.__new__(Value)
-        _fill(node, self._data, self.grad, self.op, self.parents, self.attrs,
+        _fill(node, self._data, self._grad, self.op, self.parents, self.attrs,
               self.requires_grad, self._version, self._label)
         node.group = self.group
         return node
@@ -378,7 +412,7 @@ class Value(ops.Node):
     def zero_grad(self) -> None:
         """Reset the gradients of this node's graph: leaves to zero, the others to None."""
         for node in topological_order(self, follow=needs_grad):
-            node.grad = None if node.parents else zeros_like(node._data)
+            node._grad = None if node.parents else ZERO_GRAD
 
     def detach(self) -> Value:
         """A constant with the same data, cut off from the graph."""
@@ -401,7 +435,7 @@ def _fill(
 ) -> Value:
     """Set every field of `node`: the one place a node is built from given fields (`Value(...)`
     for a leaf, `constant`, copies; `record` fills its new nodes itself, faster)."""
-    node._data, node.grad, node.op, node.attrs = data, grad, op, attrs
+    node._data, node._grad, node.op, node.attrs = data, grad, op, attrs
     count = len(parents)
     if count > 2:
         node._first = node._second = None
@@ -555,7 +589,7 @@ def _node(
     node = Value.__new__(Value)
     node._data = data
     node._version = born
-    node.grad = node._label = node.group = None
+    node._grad = node._label = node.group = None
     # The thread's own switch is read only while some no_grad() block is open (see modes).
     if switches.no_grad_blocks and not modes.local.grad_enabled:
         node.op = node._first = node._second = node._more = node.attrs = node.saved = None

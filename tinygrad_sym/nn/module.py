@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..value import Value, mark_changed, zeros_like
+from ..value import Value, mark_changed, reset_grad
 from .files import write_model
 from .interrupts import deferred_interrupts
 
@@ -65,12 +65,6 @@ class Module:
         values = [(parameters[name], checked_value(parameters[name], value, name))
                   for name, value in state.items()]
         overwrite(values)
-
-
-def reset_grad(parameter: Value) -> None:
-    """Set a parameter's gradient to zero (0.0, or a new array of zeros: never in place,
-    since backward may have handed the old array to an intermediate node's .grad too)."""
-    parameter.grad = zeros_like(parameter.data)
 
 
 def checked_value(parameter: Value, value: Any, name: str) -> Any:

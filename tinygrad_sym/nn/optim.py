@@ -18,9 +18,8 @@ from typing import Any
 import numpy as np
 
 from ..errors import ShapeError
-from ..value import Value, describe, mark_changed
+from ..value import Value, describe, mark_changed, reset_grad
 from .interrupts import deferred_interrupts
-from .module import reset_grad
 
 
 def _check_number(owner: str, name: str, value: Any, low: float, high: float = math.inf,

@@ -50,15 +50,19 @@ class Node:
 
 class PerOperand:
     """The rules (or formulas) of an op that takes any number of operands, like `stack`:
-    indexing with an operand's position builds its entry."""
+    indexing with an operand's position builds its entry, once (then it is kept)."""
 
-    __slots__ = ("make",)
+    __slots__ = ("made", "make")
 
     def __init__(self, make: Callable[[int], Any]) -> None:
         self.make = make
+        self.made: dict[int, Any] = {}
 
     def __getitem__(self, index: int) -> Any:
-        return self.make(index)
+        entry = self.made.get(index)
+        if entry is None:
+            entry = self.made[index] = self.make(index)
+        return entry
 
 
 class Op:

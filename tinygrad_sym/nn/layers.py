@@ -281,7 +281,11 @@ class ScalarDense(Dense):
     def forward(self, x: Any) -> list[Value]:
         """One example (a sequence of nin numbers or Values) to a list of nout Values:
         z = Σ wᵢxᵢ + b as one node per unit, then the activation."""
-        if np.ndim(x.data if isinstance(x, Value) else x) != 1:
+        # The previous layer's scalar Values are one example; numpy is not asked (np.ndim
+        # would ask each Value for its len(), ~8 µs a layer).
+        previous_layer = isinstance(x, list) and all(
+            isinstance(v, Value) and not v.shape for v in x)
+        if not previous_layer and np.ndim(x.data if isinstance(x, Value) else x) != 1:
             raise ShapeError(
                 f"a scalar layer takes one example (a sequence of {self.nin} numbers), not an "
                 f"array of shape {np.shape(x.data if isinstance(x, Value) else x)}; loop over "

@@ -213,7 +213,15 @@ def backward(output: Value, grad: Any = None, create_graph: bool = False) -> Non
                 node._grad = total
             else:
                 old = node._grad
-                node._grad = total if old is None or old is ZERO_GRAD else old + total
+                if old is ZERO_GRAD:  # zeros not made yet: this pass's gradient is the sum
+                    old = None if _fits(total, node._data) else zeros_like(node._data)
+                node._grad = total if old is None else old + total
+
+
+def _fits(total: Any, data: Any) -> bool:
+    """Whether `total` can be the gradient of a leaf holding `data` as it is: of the same type
+    and dtype (a Python float seed for a float32 leaf is added to float32 zeros instead)."""
+    return type(total) is type(data) and (type(data) is float or total.dtype == data.dtype)
 
 
 def _input_list(inputs: Any) -> list[Value]:

@@ -198,3 +198,24 @@ def test_interleaved_loads_another_checkout_beside_this_one(tmp_path):
     assert Path(tinygrad_sym.__file__).is_relative_to(root)  # this checkout's, restored
     ratios = interleaved.compare(tmp_path, rounds=1, tiny=True)
     assert set(ratios) == {"coffee", "scalar_mlp"} and all(r > 0 for r in ratios.values())
+
+
+def test_the_floor_replays_each_op_result_in_order_and_puts_the_table_back():
+    """`benchmarks.floor` replays the ops' results of one recorded step: the replayed step
+    gives the same gradients, and leaving restores every op's own functions."""
+    from benchmarks import floor
+    from tinygrad_sym import ops
+
+    before = {op: (op.forward, op.saving, op.rules) for op in ops.TABLE.values()}
+    problem = problems.coffee(tiny=True)
+    implementation = mlp(problem)
+    expected = implementation.gradients()
+    with floor.replayed_ops() as replays:
+        implementation.gradients()  # recorded
+        for replay in replays:
+            replay.replay()
+        for _ in range(2):  # the same results, in the same order, each time round
+            replayed = implementation.gradients()
+            for name, value in expected.items():
+                np.testing.assert_array_equal(replayed[name], value)
+    assert {op: (op.forward, op.saving, op.rules) for op in ops.TABLE.values()} == before

@@ -6,7 +6,8 @@
 When other work shares the two cores, wall-clock medians of separate runs swing by tens of
 percent and a change of a few percent cannot be seen. Here both versions of the package are
 loaded side by side (the other one under another name), and their steps — the coffee step
-with core ops, and micrograd's demo node by node — alternate round after round, timed by
+fused, idiomatic and through `nn` in the course's form, and micrograd's demo node by node
+— alternate round after round, timed by
 this thread's CPU time, with the garbage collector off (and run between steps, untimed).
 What is printed is this checkout's time over the other's, per workload.
 """
@@ -47,8 +48,8 @@ def _package_as(package: ModuleType, prefix: str) -> Iterator[None]:
         sys.modules.update(saved)
 
 
-def implementations(checkout: Path, prefix: str) -> ModuleType:
-    """`benchmarks/with_tinygrad_sym.py` bound to the package of another `checkout`."""
+def _load_package(checkout: Path, prefix: str) -> ModuleType:
+    """The tinygrad_sym package of another `checkout`, loaded under the name `prefix`."""
     path = checkout / PACKAGE
     spec = importlib.util.spec_from_file_location(
         prefix, path / "__init__.py", submodule_search_locations=[str(path)])
@@ -57,9 +58,16 @@ def implementations(checkout: Path, prefix: str) -> ModuleType:
     package = importlib.util.module_from_spec(spec)
     sys.modules[prefix] = package
     spec.loader.exec_module(package)
+    return package
+
+
+def implementations(package: ModuleType, prefix: str, name: str) -> ModuleType:
+    """`benchmarks/<name>.py` (one of our implementations) bound to another `package`."""
     with _package_as(package, prefix):
-        source = Path(__file__).with_name("with_tinygrad_sym.py")
-        spec = importlib.util.spec_from_file_location(f"{prefix}_with", source)
+        source = Path(__file__).with_name(f"{name}.py")
+        spec = importlib.util.spec_from_file_location(f"{prefix}_{name}", source)
+        if spec is None or spec.loader is None:
+            raise FileNotFoundError(source)
         module = importlib.util.module_from_spec(spec)
         module.__package__ = __package__  # its relative imports: this benchmarks package
         spec.loader.exec_module(module)
@@ -74,17 +82,23 @@ def _time_per_call(step: Callable[[], None], repeat: int) -> float:
     return (time.thread_time() - start) / repeat
 
 
-def compare(other: Path, rounds: int, tiny: bool = False) -> dict[str, float]:
-    """This checkout's time over `other`'s, for the coffee step and the scalar MLP step."""
-    from . import with_tinygrad_sym as ours
+STEPS = {  # what is compared: (workload, our implementation's module, its builder, calls)
+    "coffee": ("coffee", "with_tinygrad_sym", "mlp", 50),
+    "coffee idiomatic": ("coffee", "with_tinygrad_sym_idiomatic", "mlp", 50),
+    "coffee nn": ("coffee", "with_tinygrad_sym_nn", "mlp", 50),
+    "scalar_mlp": ("scalar_mlp", "with_tinygrad_sym", "scalar_mlp", 1),
+}
 
-    theirs = implementations(other, "tinygrad_sym_other")
-    workloads = {
-        "coffee": (problems.coffee(tiny), "mlp", 50),
-        "scalar_mlp": (problems.scalar_mlp(tiny), "scalar_mlp", 1),
-    }
+
+def compare(other: Path, rounds: int, tiny: bool = False) -> dict[str, float]:
+    """This checkout's time over `other`'s, for each step of STEPS."""
+    prefix = "tinygrad_sym_other"
+    package = _load_package(other, prefix)
     ratios = {}
-    for key, (problem, build, repeat) in workloads.items():
+    for key, (workload, name, build, repeat) in STEPS.items():
+        problem = getattr(problems, workload)(tiny)
+        ours = importlib.import_module(f"{__package__}.{name}")
+        theirs = implementations(package, prefix, name)
         steps = [getattr(module, build)(problem).step for module in (ours, theirs)]
         times: list[list[float]] = [[], []]
         enabled = gc.isenabled()
@@ -109,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help="tiny problems: does it run?")
     arguments = parser.parse_args(argv)
     for key, ratio in compare(arguments.other, arguments.rounds, arguments.tiny).items():
-        print(f"{key:12s} this checkout / {arguments.other}: {ratio:.3f}×")
+        print(f"{key:17s} this checkout / {arguments.other}: {ratio:.3f}×")
     return 0
 
 

@@ -191,13 +191,16 @@ def test_interleaved_loads_another_checkout_beside_this_one(tmp_path):
 
     root = Path(__file__).resolve().parent.parent
     shutil.copytree(root / "tinygrad_sym", tmp_path / "tinygrad_sym")
-    module = interleaved.implementations(tmp_path, "tinygrad_sym_copy")
-    assert Path(module.ts.__file__).is_relative_to(tmp_path)
+    package = interleaved._load_package(tmp_path, "tinygrad_sym_copy")
+    for name in ("with_tinygrad_sym", "with_tinygrad_sym_nn"):
+        module = interleaved.implementations(package, "tinygrad_sym_copy", name)
+        assert Path(module.ts.__file__).is_relative_to(tmp_path)
+    assert Path(module.nn.__file__).is_relative_to(tmp_path)
     import tinygrad_sym
 
     assert Path(tinygrad_sym.__file__).is_relative_to(root)  # this checkout's, restored
     ratios = interleaved.compare(tmp_path, rounds=1, tiny=True)
-    assert set(ratios) == {"coffee", "scalar_mlp"} and all(r > 0 for r in ratios.values())
+    assert set(ratios) == set(interleaved.STEPS) and all(r > 0 for r in ratios.values())
 
 
 def test_the_floor_replays_each_op_result_in_order_and_puts_the_table_back():

@@ -71,6 +71,10 @@ def test_relu_passes_no_gradient_where_it_is_flat_even_an_infinite_one():
     with np.errstate(divide="ignore"):
         s.relu().log().backward()
     assert s.grad == 0.0
+    # NaN where relu is flat is stopped too; huge finite gradients pass unchanged
+    y = ts.Value(np.array([-1.0, 3.0, 2.0]))
+    y.relu().backward(np.array([np.nan, 1e300, -1e300]))
+    assert y.grad.tolist() == [0.0, 1e300, -1e300]
 
 
 # --------------------------------------------------------------------------- dtypes

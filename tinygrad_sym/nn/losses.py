@@ -148,9 +148,10 @@ def softmax_cross_entropy(
         raise ShapeError(f"{name}: logits of shape {logits.shape} need {what}, "
                          f"got labels of shape {labels.shape}")
     classes = logits.shape[-1]
-    outside = (labels < 0) | (labels >= classes)
-    if np.any(outside):
-        wrong = int(labels[outside].flat[0])
+    # The smallest and the largest label, two reductions (a mask of the batch costs more).
+    if labels.size and (np.minimum.reduce(labels, axis=None) < 0
+                        or np.maximum.reduce(labels, axis=None) >= classes):
+        wrong = int(labels[(labels < 0) | (labels >= classes)].flat[0])
         raise ValueError(f"{name}: label {wrong} is not a class: labels must lie in "
                          f"0…{classes - 1} (the logits have {classes} classes)")
     if logits.ndim == 1:

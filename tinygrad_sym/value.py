@@ -41,6 +41,8 @@ def as_data(x: Any, copy: bool = False) -> Any:
     """
     if type(x) is float:
         return x
+    if type(x) is np.ndarray and x.ndim and x.dtype.kind == "f":  # the common array
+        return np.array(x, copy=True) if copy else x
     if isinstance(x, bool | int | float | np.integer | np.bool_):
         try:
             return float(x)
@@ -411,6 +413,9 @@ class Value(ops.Node):
 
     def zero_grad(self) -> None:
         """Reset the gradients of this node's graph: leaves to zero, the others to None."""
+        if self.op is None:  # a leaf (`p.zero_grad()` in a training loop): no graph to walk
+            self._grad = ZERO_GRAD
+            return
         for node in topological_order(self, follow=needs_grad):
             node._grad = None if node.parents else ZERO_GRAD
 

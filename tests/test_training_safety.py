@@ -227,6 +227,26 @@ def test_an_interrupt_inside_deferred_interrupts_arrives_when_the_block_ends():
     assert finished == [True]
 
 
+def test_deferred_interrupts_in_another_thread_runs_the_block_and_leaves_sigint_alone():
+    import signal
+    import threading
+
+    handler = signal.getsignal(signal.SIGINT)
+    ran, errors = [], []
+
+    def work():
+        try:
+            with deferred_interrupts():
+                ran.append(signal.getsignal(signal.SIGINT))
+        except Exception as error:  # reported below, in the main thread
+            errors.append(error)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    assert errors == [] and ran == [handler] and signal.getsignal(signal.SIGINT) is handler
+
+
 def _fit(model, **kwargs):
     ts.manual_seed(5)  # the same shuffles in every run
     return nn.fit(model, X, Y, optimizer=nn.SGD(model.parameters(), lr=0.5, momentum=0.5),

@@ -10,7 +10,6 @@ from __future__ import annotations
 # The C functions under the `signal` module: its wrappers turn every handler into an enum
 # (an exception raised and caught each time), ten times the cost, paid on every optimizer step.
 import _signal  # type: ignore[import-not-found]  # (no stubs for the C module)
-import threading
 from signal import SIGINT
 from types import FrameType
 from typing import Any
@@ -30,14 +29,15 @@ class _Deferral:
         self.received.append((number, frame))
 
     def __enter__(self) -> None:
-        # Only the main thread receives signals; a SIGINT ignored or left to the system
-        # (not a Python callable) is not ours to hold back either.
-        if threading.get_ident() != threading.main_thread().ident:
-            return
+        # A SIGINT ignored or left to the system (not a Python callable) is not ours to hold
+        # back; only the main thread receives signals (elsewhere signal() says so: ValueError).
         previous = _signal.getsignal(SIGINT)
         if callable(previous):
+            try:
+                _signal.signal(SIGINT, self.note)
+            except ValueError:  # not the main thread
+                return
             self.previous = previous
-            _signal.signal(SIGINT, self.note)
 
     def __exit__(self, *exception: object) -> None:
         previous = self.previous

@@ -97,7 +97,10 @@ class Optimizer:
 
 
 def _gradient(parameter: Value) -> float | np.ndarray:
-    grad = parameter.grad
+    """The parameter's gradient as raw data, checked: present, and of the parameter's shape."""
+    grad, data = parameter.grad, parameter._data
+    if type(grad) is np.ndarray and type(data) is np.ndarray and grad.shape == data.shape:
+        return grad  # the usual case, first
     if grad is None:
         raise RuntimeError(f"{describe(parameter)} has no gradient: call backward() on the loss "
                            "before step()")

@@ -264,6 +264,40 @@ def op_rows(dot: Dot, op: str) -> dict[str, str]:
             re.findall(r'<TD PORT="(\w+)"[^>]*>(.*?)</TD>', dot.nodes[op]["label"])}
 
 
+def edges_ending_at_their_rows(graph) -> int:
+    """Check, in Graphviz's layout, that the arrow of each edge into an op's derivative row
+    ends on that row's lines and nearer to it than to any other row of the op (the symbol's
+    included); returns how many edges were checked."""
+    dot = parse_dot(graph.source)
+    drawn = layout(graph)
+    names = {item["_gvid"]: item["name"] for item in drawn["objects"]}
+    lines = text_lines(drawn)
+    checked = 0
+    for edge in drawn["edges"]:
+        port = edge.get("headport", "").split(":")[0]
+        if not port.startswith("i"):
+            continue
+        head = names[edge["head"]]
+        texts = [text for text, _ in lines[head]]
+        spans = {}
+        for row, text in op_rows(dot, head).items():
+            for start in range(len(texts)):  # the row's lines: consecutive texts
+                for end in range(start + 1, len(texts) + 1):
+                    if " ".join(texts[start:end]) == text:
+                        ys = [y for _, y in lines[head][start:end]]
+                        spans[row] = (min(ys) - 4, max(ys) + 10)
+        tip = edge["_hdraw_"][-1]["points"][1][1]  # the arrowhead's point
+
+        def distance(row: str, tip: float = tip, spans: dict = spans) -> float:
+            low, high = spans[row]
+            return max(low - tip, tip - high, 0.0)
+
+        assert distance(port) == 0 and min(spans, key=distance) == port, (head, port, tip,
+                                                                         spans)
+        checked += 1
+    return checked
+
+
 def test_op_nodes_are_small_pills_with_the_op_symbol():
     net = course_net()
     dot = parse_dot(ts.draw(net["J"]).source)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_viz import layout, op_rows, parse_dot, text_lines, text_of
+from test_viz import edges_ending_at_their_rows, layout, parse_dot, text_of
 
 import tinygrad_sym as ts
 from tinygrad_sym import nn
@@ -153,32 +153,7 @@ def test_each_derivative_is_written_next_to_its_own_edge():
     nearer to that row than to any other (the row's first line is its anchor)."""
     J, net = seeded_net([3, 1], 2)
     w = dict(net.named_parameters())
-    graph = ts.draw(J, highlight=[w["w1"], w["w3"]])
-    dot = parse_dot(graph.source)
-    drawn = layout(graph)
-    names = {item["_gvid"]: item["name"] for item in drawn["objects"]}
-    lines = text_lines(drawn)
-    checked = 0
-    for edge in drawn["edges"]:
-        port = edge.get("headport", "").split(":")[0]
-        if not port.startswith("i"):
-            continue
-        head = names[edge["head"]]
-        spans, waiting = {}, list(lines[head])
-        for p, text in op_rows(dot, head).items():  # each row's lines, top to bottom
-            taken = []
-            while " ".join(t for t, _ in taken) != text:
-                taken.append(waiting.pop(0))
-            spans[p] = (min(y for _, y in taken) - 4, max(y for _, y in taken) + 10)
-        tip = edge["_hdraw_"][-1]["points"][1][1]  # the arrowhead's point
-
-        def distance(p: str, tip: float = tip, spans: dict = spans) -> float:
-            low, high = spans[p]
-            return max(low - tip, tip - high, 0.0)
-
-        assert distance(port) == 0 and min(spans, key=distance) == port, (head, port, tip,
-                                                                         spans)
-        checked += 1
+    checked = edges_ending_at_their_rows(ts.draw(J, highlight=[w["w1"], w["w3"]]))
     assert checked >= 3 * 3 + 3 + 4  # w, w, b of each unit; a1–a3 and w7–w9, b4 into z4
 
 

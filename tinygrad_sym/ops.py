@@ -315,7 +315,7 @@ def _all_finite(x: Any) -> bool:
     cheaper than np.isfinite(x).all() on a big layer's gradient."""
     if type(x) is not np.ndarray:  # a number
         return bool(np.isfinite(x))
-    flat = x.reshape(-1) if x.flags.c_contiguous else x.ravel()
+    flat = x.ravel()  # a view when x is contiguous
     return math.isfinite(flat @ flat)
 
 
